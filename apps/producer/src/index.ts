@@ -1,0 +1,2 @@
+// Publishing API, HTTP ingestion, account sync and the inactivity scan.
+export {};

@@ -1,0 +1,2 @@
+// One audit ticket in Zendesk per lifecycle action, exactly once.
+export {};

@@ -1,0 +1,2 @@
+// A faithful local Zendesk Support API for tests and the demo.
+export {};

@@ -1,0 +1,61 @@
+#!/usr/bin/env node
+// Entry point of every root npm script. It only uses Node's own modules, so that it can run on a fresh clone:
+// it installs what is missing (npm dependencies; the Kafka artifacts through tools/kafka), then runs the command.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const [command = 'start', ...args] = process.argv.slice(2);
+
+const commands = {
+  start: ['tsx', 'tools/kafka/src/cli.ts', 'run'],
+  test: ['tsx', 'tools/kafka/src/cli.ts', 'exec', '--', 'node', 'scripts/test.mjs'],
+  'test:chaos': ['tsx', 'tools/kafka/src/cli.ts', 'exec', '--', 'node', 'scripts/test.mjs', '--chaos'],
+  consumer: ['tsx', 'apps/consumer/src/main.ts'],
+  producer: ['tsx', 'apps/producer/src/cli.ts'],
+  sandbox: ['tsx', 'packages/zendesk-sandbox/src/cli.ts'],
+  kafka: ['tsx', 'tools/kafka/src/cli.ts'],
+  bench: ['tsx', 'bench/run.ts'],
+};
+
+function say(line) {
+  process.stderr.write(`[zendesk-lifecycle] ${line}\n`);
+}
+
+/** Installs npm dependencies when node_modules is missing or older than the lockfile. */
+function ensureDependencies() {
+  const marker = join(root, 'node_modules', '.package-lock.json');
+  const lock = join(root, 'package-lock.json');
+  const fresh =
+    existsSync(marker) && (!existsSync(lock) || statSync(marker).mtimeMs >= statSync(lock).mtimeMs);
+  if (fresh) return;
+  say('installing npm dependencies (npm ci), once...');
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  const result = spawnSync(npm, [existsSync(lock) ? 'ci' : 'install', '--no-audit', '--no-fund'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  if (result.status !== 0) {
+    say('npm could not install the dependencies; see the output above.');
+    process.exit(result.status ?? 1);
+  }
+}
+
+const spec = commands[command];
+if (!spec) {
+  say(`unknown command "${command}". Known: ${Object.keys(commands).join(', ')}`);
+  process.exit(2);
+}
+ensureDependencies();
+
+const [bin, ...binArgs] = spec;
+const child = spawn(join(root, 'node_modules', '.bin', bin), [...binArgs, ...args], {
+  cwd: root,
+  stdio: 'inherit',
+  env: { NX_NO_CLOUD: 'true', NX_TUI: 'false', ...process.env },
+});
+// The terminal delivers Ctrl-C to the child too; the parent only waits for it to finish cleaning up.
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
+child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

