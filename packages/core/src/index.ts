@@ -1,2 +1,23 @@
-// Lifecycle event schemas, workflows, policy, planner and executor. Pure: no I/O.
-export {};
+// Public entry of @zendesk-lifecycle/core: event schemas, workflows, policy, planner and executor. Pure, no I/O.
+export { LifecycleError, isRetryable, type LifecycleErrorOptions } from './errors/lifecycle-error.js';
+export {
+  ACTIONS,
+  type ActionName,
+  type ActionOptions,
+  type ActionReport,
+  type ActionStatus,
+  type DeprovisionOptions,
+  type TransferReport,
+  type UserRef,
+  type UserSnapshot,
+  type ZendeskPort,
+  type ZendeskRole,
+} from './ports/zendesk-port.js';
+export type {
+  AuditPort,
+  AuditReceipt,
+  AuditedEvent,
+  Outcome,
+  StepOutcome,
+  WorkflowName,
+} from './ports/audit-port.js';
