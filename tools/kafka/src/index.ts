@@ -1,2 +1,13 @@
-// A real local Apache Kafka broker from Maven Central artifacts.
-export {};
+// Public entry of @zendesk-lifecycle/kafka: a real local Apache Kafka broker from Maven Central artifacts.
+export {
+  startCluster,
+  waitForMetadata,
+  type KafkaCluster,
+  type KafkaNode,
+  type StartClusterOptions,
+} from './broker.js';
+export { artifactsReady, assertJava, ensureArtifacts, javaMajorVersion } from './artifacts.js';
+export { KafkaToolError } from './errors.js';
+export { DEFAULT_KAFKA_VERSION, kafkaVersion } from './paths.js';
+export { readDaemon, startDaemon, stopDaemon, type DaemonInfo } from './daemon.js';
+export { createTopics, testBrokers, testKafka, uniqueName } from './testing/kafka-for-tests.js';
