@@ -71,5 +71,22 @@ export default tseslint.config(
     },
   },
   { files: ['**/*.ts'], ignores: testFiles, rules: boundaries(false) },
+  {
+    // Nx does not see Node's built-in modules as external imports; ban them in core explicitly.
+    files: ['packages/core/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['node:*', ...ioLibraries.filter((name) => !name.startsWith('node:'))],
+              message: 'core is pure: no I/O.',
+            },
+          ],
+        },
+      ],
+    },
+  },
   { files: testFiles, rules: boundaries(true) },
 );
