@@ -21,3 +21,6 @@ export type {
   StepOutcome,
   WorkflowName,
 } from './ports/audit-port.js';
+export { ConfigError, parseConfig } from './config/config-error.js';
+export { envBoolean, envInteger, envString, type Env } from './config/env.js';
+export { TOPIC_DEFAULTS, kafkaSettingsFromEnv, type KafkaSettings } from './config/kafka-settings.js';
