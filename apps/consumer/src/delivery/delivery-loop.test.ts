@@ -1,0 +1,170 @@
+// The delivery guarantees, on the real broker: one terminal write per record, committed with its offset.
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Kafka, KafkaMessage } from 'kafkajs';
+import { kafkaSettingsFromEnv, type KafkaSettings } from '@zendesk-lifecycle/core';
+import { createTopics, testKafka, uniqueName } from '@zendesk-lifecycle/kafka';
+import { createLogger } from '../logger.js';
+import { DeliveryLoop, type RecordProcessor } from './delivery-loop.js';
+import { readHeaders } from './headers.js';
+
+const logger = createLogger({ level: 'silent', pretty: false });
+const loops: DeliveryLoop[] = [];
+afterEach(async () => {
+  await Promise.all(loops.splice(0).map((l) => l.stop()));
+});
+
+async function setup(): Promise<{ kafka: Kafka; settings: KafkaSettings }> {
+  const id = uniqueName('dl');
+  const settings = kafkaSettingsFromEnv({
+    KAFKA_BROKERS: process.env.KAFKA_BROKERS,
+    KAFKA_GROUP_ID: `${id}-group`,
+    TOPIC_EVENTS: `${id}.events`,
+    TOPIC_RESULTS: `${id}.results`,
+    TOPIC_DLQ: `${id}.dlq`,
+    TOPIC_RETRY: `${id}.retry`,
+    TOPIC_ACCOUNTS: `${id}.accounts`,
+  });
+  const kafka = testKafka(id);
+  const admin = kafka.admin();
+  await admin.connect();
+  await createTopics(
+    admin,
+    Object.values(settings.topics).map((topic) => ({ topic, numPartitions: 2 })),
+  );
+  await admin.disconnect();
+  return { kafka, settings };
+}
+
+async function startLoop(kafka: Kafka, settings: KafkaSettings, processor: RecordProcessor, extra = {}) {
+  const loop = new DeliveryLoop({
+    kafka,
+    settings,
+    logger,
+    processor,
+    concurrency: 2,
+    inPlaceAttempts: 2,
+    maxAttempts: 4,
+    retryDelayMs: 300,
+    backoff: { initialMs: 50, maxMs: 200 },
+    transactionalIdPrefix: uniqueName('txn'),
+    sessionTimeoutMs: 10_000,
+    heartbeatIntervalMs: 1000,
+    rebalanceTimeoutMs: 20_000,
+    ...extra,
+  });
+  loops.push(loop);
+  await loop.start();
+  return loop;
+}
+
+async function publish(kafka: Kafka, topic: string, values: string[]) {
+  const producer = kafka.producer();
+  await producer.connect();
+  await producer.send({ topic, messages: values.map((value, i) => ({ key: `user-${i}`, value })) });
+  await producer.disconnect();
+}
+
+/** Reads committed records of a topic until `count` arrived (read_committed, as downstream consumers do). */
+async function collect(
+  kafka: Kafka,
+  topic: string,
+  count: number,
+  timeoutMs = 45_000,
+): Promise<KafkaMessage[]> {
+  const consumer = kafka.consumer({ groupId: uniqueName('reader') });
+  const out: KafkaMessage[] = [];
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  await consumer.run({ eachMessage: async ({ message }) => void out.push(message) });
+  const deadline = Date.now() + timeoutMs;
+  while (out.length < count && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  await new Promise((r) => setTimeout(r, 500));
+  await consumer.disconnect();
+  return out;
+}
+
+const resultOf = (text: string) => ({
+  kind: 'done' as const,
+  summary: text,
+  result: { key: text, value: `result:${text}` },
+});
+
+describe('delivery loop', () => {
+  it('publishes one result per record and commits the offsets', async () => {
+    const { kafka, settings } = await setup();
+    await publish(kafka, settings.topics.events, ['a', 'b', 'c', 'd']);
+    await startLoop(kafka, settings, async ({ message }) => resultOf(message.value!.toString()));
+    const results = await collect(kafka, settings.topics.results, 4);
+    expect(results.map((m) => m.value!.toString()).sort()).toEqual([
+      'result:a',
+      'result:b',
+      'result:c',
+      'result:d',
+    ]);
+
+    const admin = kafka.admin();
+    await admin.connect();
+    const offsets = await admin.fetchOffsets({ groupId: settings.groupId, topics: [settings.topics.events] });
+    await admin.disconnect();
+    const committed = offsets[0]!.partitions.reduce((sum, p) => sum + Math.max(0, Number(p.offset)), 0);
+    expect(committed).toBe(4);
+  });
+
+  it('sends a poison record to the dead-letter topic with its reason and keeps going', async () => {
+    const { kafka, settings } = await setup();
+    await publish(kafka, settings.topics.events, ['good-1', 'poison', 'good-2']);
+    await startLoop(kafka, settings, async ({ message }) => {
+      const text = message.value!.toString();
+      return text === 'poison'
+        ? { kind: 'dead_letter', reason: 'invalid_event', error: 'not JSON' }
+        : resultOf(text);
+    });
+    const [dead] = await collect(kafka, settings.topics.dlq, 1);
+    expect(dead!.value!.toString()).toBe('poison');
+    const headers = readHeaders(dead!);
+    expect(headers).toMatchObject({
+      'dlq-reason': 'invalid_event',
+      'dlq-error': 'not JSON',
+      'dlq-source-topic': settings.topics.events,
+      'dlq-attempts': '1',
+    });
+    expect(Number(headers['dlq-source-offset'])).toBeGreaterThanOrEqual(0);
+    expect(Date.parse(headers['dlq-time']!)).not.toBeNaN();
+    const results = await collect(kafka, settings.topics.results, 2);
+    expect(results.map((m) => m.value!.toString()).sort()).toEqual(['result:good-1', 'result:good-2']);
+  });
+
+  it('retries a transient failure in place, then succeeds without a second result', async () => {
+    const { kafka, settings } = await setup();
+    await publish(kafka, settings.topics.events, ['flaky']);
+    let tries = 0;
+    await startLoop(kafka, settings, async ({ message, attempt }) => {
+      tries++;
+      return attempt < 2
+        ? { kind: 'retry', reason: 'rate_limited', error: '429', delayMs: 100 }
+        : resultOf(message.value!.toString());
+    });
+    const results = await collect(kafka, settings.topics.results, 1);
+    expect(results.map((m) => m.value!.toString())).toEqual(['result:flaky']);
+    expect(tries).toBe(2);
+  });
+
+  it('hands a persistent failure to the retry topic, then to the dead-letter topic after the last attempt', async () => {
+    const { kafka, settings } = await setup();
+    await publish(kafka, settings.topics.events, ['always-failing']);
+    const attempts: Array<{ topic: string; attempt: number }> = [];
+    await startLoop(kafka, settings, async ({ topic, attempt }) => {
+      attempts.push({ topic, attempt });
+      return { kind: 'retry', reason: 'server_error', error: '503 from Zendesk', delayMs: 20 };
+    });
+    const [dead] = await collect(kafka, settings.topics.dlq, 1, 60_000);
+    const headers = readHeaders(dead!);
+    expect(headers['dlq-reason']).toBe('attempts_exhausted');
+    expect(headers['dlq-error']).toMatch(/server_error: 503 from Zendesk/);
+    expect(headers['dlq-attempts']).toBe('4');
+    expect(headers['dlq-source-topic']).toBe(settings.topics.events);
+    expect(attempts.map((a) => a.attempt)).toEqual([1, 2, 3, 4]);
+    expect(attempts.filter((a) => a.topic === settings.topics.retry)).toHaveLength(2);
+    expect(Object.keys(headers).some((h) => h.startsWith('retry-'))).toBe(false);
+  });
+});

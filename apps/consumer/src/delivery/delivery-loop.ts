@@ -1,0 +1,258 @@
+// The consumer loop: one record at a time per partition, partitions in parallel. Every record ends in exactly
+// one terminal write (result, dead letter, or hand-off to the retry topic) committed atomically with its offset.
+// Transient failures pause the partition (heartbeats keep flowing) instead of sleeping in the handler.
+import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import type { KafkaSettings } from '@zendesk-lifecycle/core';
+import type { Logger } from '../logger.js';
+import {
+  deadLetterHeaders,
+  originalHeaders,
+  originOf,
+  readHeaders,
+  RETRY,
+  retryHeaders,
+  type Origin,
+} from './headers.js';
+import { TransactionalWriters } from './transactions.js';
+import type { Verdict } from './verdict.js';
+
+export interface RecordContext {
+  topic: string;
+  partition: number;
+  message: KafkaMessage;
+  origin: Origin;
+  /** 1 for the first try of this record, counting tries made through the retry topic. */
+  attempt: number;
+  /** Keeps the group membership alive during long work (kafkajs has no background heartbeat). */
+  heartbeat: () => Promise<void>;
+}
+
+/** Turns one record into a verdict. It must not throw; a throw is treated as a transient failure. */
+export type RecordProcessor = (record: RecordContext) => Promise<Verdict>;
+
+export interface DeliveryEvents {
+  onVerdict?(verdict: Verdict, record: RecordContext): void;
+  onLag?(topic: string, partition: number, lag: number): void;
+}
+
+export interface DeliveryOptions {
+  kafka: Kafka;
+  settings: KafkaSettings;
+  logger: Logger;
+  processor: RecordProcessor;
+  /** Partitions processed in parallel; also the number of transactional producers. */
+  concurrency: number;
+  /** Tries in place (pausing the partition between them) before handing off to the retry topic. */
+  inPlaceAttempts: number;
+  /** Tries in all before the dead-letter topic. */
+  maxAttempts: number;
+  /** How long a record waits in the retry topic. */
+  retryDelayMs: number;
+  backoff: { initialMs: number; maxMs: number };
+  transactionalIdPrefix: string;
+  sessionTimeoutMs: number;
+  heartbeatIntervalMs: number;
+  rebalanceTimeoutMs: number;
+  events?: DeliveryEvents;
+  now?: () => number;
+}
+
+const fullJitter = (attempt: number, initialMs: number, maxMs: number) =>
+  Math.round(Math.random() * Math.min(maxMs, initialMs * 2 ** (attempt - 1)));
+
+export class DeliveryLoop {
+  private readonly consumer: Consumer;
+  private readonly writers: TransactionalWriters;
+  private readonly inPlaceTries = new Map<string, number>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly now: () => number;
+  private connected = false;
+
+  constructor(private readonly options: DeliveryOptions) {
+    const { kafka, settings } = options;
+    this.now = options.now ?? Date.now;
+    this.consumer = kafka.consumer({
+      groupId: settings.groupId,
+      sessionTimeout: options.sessionTimeoutMs,
+      heartbeatInterval: options.heartbeatIntervalMs,
+      rebalanceTimeout: options.rebalanceTimeoutMs,
+      allowAutoTopicCreation: false,
+      readUncommitted: false,
+    });
+    this.writers = new TransactionalWriters(
+      kafka,
+      settings.groupId,
+      options.transactionalIdPrefix,
+      options.concurrency,
+    );
+  }
+
+  get kafkaConsumer(): Consumer {
+    return this.consumer;
+  }
+
+  isConnected(): boolean {
+    return this.connected;
+  }
+
+  async start(): Promise<void> {
+    const { settings } = this.options;
+    await this.writers.connect();
+    await this.consumer.connect();
+    this.consumer.on(this.consumer.events.GROUP_JOIN, () => (this.connected = true));
+    this.consumer.on(this.consumer.events.CRASH, () => (this.connected = false));
+    this.consumer.on(this.consumer.events.DISCONNECT, () => (this.connected = false));
+    await this.consumer.subscribe({
+      topics: [settings.topics.events, settings.topics.retry],
+      fromBeginning: true,
+    });
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.options.concurrency,
+      eachBatch: (payload) => this.onBatch(payload),
+    });
+  }
+
+  /** Stops fetching, lets the record in hand finish, leaves the group. */
+  async stop(): Promise<void> {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    await this.consumer.disconnect();
+    await this.writers.disconnect();
+    this.connected = false;
+  }
+
+  private async onBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch, isRunning, isStale, heartbeat } = payload;
+    this.options.events?.onLag?.(batch.topic, batch.partition, Number(batch.offsetLagLow()));
+    for (const message of batch.messages) {
+      if (!isRunning() || isStale()) return;
+      if (batch.topic === this.options.settings.topics.retry && this.waitIfNotDue(payload, message)) return;
+      const handled = await this.handle(payload, message);
+      if (!handled) return;
+      await heartbeat();
+    }
+  }
+
+  /** A record in the retry topic waits for its due time: pause the partition until then. */
+  private waitIfNotDue(payload: EachBatchPayload, message: KafkaMessage): boolean {
+    const due = Number(readHeaders(message)[RETRY.due] ?? 0);
+    const wait = due - this.now();
+    if (wait <= 0) return false;
+    this.pauseFor(payload, wait);
+    return true;
+  }
+
+  private pauseFor(payload: EachBatchPayload, delayMs: number): void {
+    const resume = payload.pause();
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      resume();
+    }, delayMs);
+    this.timers.add(timer);
+  }
+
+  /** Processes one record; false when the partition was paused and the rest of the batch must wait. */
+  private async handle(payload: EachBatchPayload, message: KafkaMessage): Promise<boolean> {
+    const { batch } = payload;
+    const o = this.options;
+    const key = `${batch.topic}/${batch.partition}/${message.offset}`;
+    const origin = originOf(batch.topic, batch.partition, message, new Date(this.now()));
+    const inPlace = (this.inPlaceTries.get(key) ?? 0) + 1;
+    const record: RecordContext = {
+      topic: batch.topic,
+      partition: batch.partition,
+      message,
+      origin,
+      attempt: origin.attempts + inPlace,
+      heartbeat: payload.heartbeat,
+    };
+    const verdict = await this.process(record);
+    o.events?.onVerdict?.(verdict, record);
+    const next = {
+      topic: batch.topic,
+      partition: batch.partition,
+      offset: (BigInt(message.offset) + 1n).toString(),
+    };
+    const log = o.logger.child({ topic: batch.topic, partition: batch.partition, offset: message.offset });
+
+    if (verdict.kind === 'hold') {
+      log.error({ reason: verdict.reason, holdMs: verdict.delayMs }, 'partition held by a safety rail');
+      this.pauseFor(payload, verdict.delayMs);
+      return false;
+    }
+    if (verdict.kind === 'retry' && record.attempt < o.maxAttempts && inPlace < o.inPlaceAttempts) {
+      this.inPlaceTries.set(key, inPlace);
+      const delay = verdict.delayMs ?? fullJitter(inPlace, o.backoff.initialMs, o.backoff.maxMs);
+      log.warn(
+        { attempt: record.attempt, delayMs: delay, reason: verdict.reason, err: verdict.error },
+        'will try again',
+      );
+      this.pauseFor(payload, delay);
+      return false;
+    }
+    await this.writeTerminal(verdict, record, next);
+    this.inPlaceTries.delete(key);
+    payload.resolveOffset(message.offset);
+    return true;
+  }
+
+  /** The one terminal write of a record, in the same transaction as its offset. */
+  private async writeTerminal(
+    verdict: Exclude<Verdict, { kind: 'hold' }>,
+    record: RecordContext,
+    next: { topic: string; partition: number; offset: string },
+  ): Promise<void> {
+    const { topics } = this.options.settings;
+    const { message, origin } = record;
+    const now = this.now();
+    if (verdict.kind === 'done') {
+      await this.writers.commit([{ topic: topics.results, messages: [verdict.result] }], next);
+      return;
+    }
+    const exhausted = verdict.kind === 'retry' && record.attempt >= this.options.maxAttempts;
+    if (verdict.kind === 'dead_letter' || exhausted) {
+      const reason = verdict.kind === 'dead_letter' ? verdict.reason : 'attempts_exhausted';
+      const error = verdict.kind === 'retry' ? `${verdict.reason}: ${verdict.error}` : verdict.error;
+      const headers = {
+        ...originalHeaders(message),
+        ...deadLetterHeaders(origin, record.attempt, reason, error, new Date(now)),
+      };
+      this.options.logger.warn({ reason, error, origin }, 'record sent to the dead-letter topic');
+      await this.writers.commit(
+        [{ topic: topics.dlq, messages: [{ key: message.key, value: message.value, headers }] }],
+        next,
+      );
+      return;
+    }
+    const due = now + this.options.retryDelayMs;
+    const headers = {
+      ...originalHeaders(message),
+      ...retryHeaders(origin, record.attempt, due, verdict.reason, verdict.error),
+    };
+    this.options.logger.warn(
+      { attempt: record.attempt, reason: verdict.reason, origin },
+      'record handed to the retry topic',
+    );
+    await this.writers.commit(
+      [{ topic: topics.retry, messages: [{ key: message.key, value: message.value, headers }] }],
+      next,
+    );
+  }
+
+  private async process(record: RecordContext): Promise<Verdict> {
+    const keepAlive = setInterval(() => void record.heartbeat().catch(() => undefined), 1000);
+    try {
+      return await this.options.processor(record);
+    } catch (error) {
+      return {
+        kind: 'retry',
+        reason: 'unexpected_error',
+        error: error instanceof Error ? error.message : String(error),
+      };
+    } finally {
+      clearInterval(keepAlive);
+    }
+  }
+}
