@@ -61,7 +61,7 @@ describe('the local Kafka broker with kafkajs', () => {
     await producer.disconnect();
 
     const received: string[] = [];
-    const consumer = kafka.consumer({ groupId: uniqueName('smoke-idem-group') });
+    const consumer = kafka.consumer({ groupId: uniqueName('smoke-idem-group'), maxWaitTimeInMs: 200 });
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: true });
     await consumer.run({ eachMessage: async ({ message }) => void received.push(message.value!.toString()) });
@@ -78,7 +78,7 @@ describe('the local Kafka broker with kafkajs', () => {
     await producer.connect();
     await producer.send({ topic, messages: Array.from({ length: 10 }, (_, i) => ({ value: String(i) })) });
 
-    const first = kafka.consumer({ groupId });
+    const first = kafka.consumer({ groupId, maxWaitTimeInMs: 200 });
     await first.connect();
     await first.subscribe({ topic, fromBeginning: true });
     let seen = 0;
@@ -99,7 +99,7 @@ describe('the local Kafka broker with kafkajs', () => {
     await producer.send({ topic, messages: [{ value: '10' }] });
     await producer.disconnect();
     const again: string[] = [];
-    const second = kafka.consumer({ groupId });
+    const second = kafka.consumer({ groupId, maxWaitTimeInMs: 200 });
     await second.connect();
     await second.subscribe({ topic, fromBeginning: true });
     await second.run({ eachMessage: async ({ message }) => void again.push(message.value!.toString()) });
@@ -118,6 +118,7 @@ describe('the local Kafka broker with kafkajs', () => {
         groupId,
         sessionTimeout: 6000,
         heartbeatInterval: 500,
+        maxWaitTimeInMs: 200,
         rebalanceTimeout: 10_000,
       });
       consumer.on(consumer.events.GROUP_JOIN, (event) => {

@@ -71,14 +71,14 @@ async function collect(
   count: number,
   timeoutMs = 45_000,
 ): Promise<KafkaMessage[]> {
-  const consumer = kafka.consumer({ groupId: uniqueName('reader') });
+  const consumer = kafka.consumer({ groupId: uniqueName('reader'), maxWaitTimeInMs: 200 });
   const out: KafkaMessage[] = [];
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
   await consumer.run({ eachMessage: async ({ message }) => void out.push(message) });
   const deadline = Date.now() + timeoutMs;
   while (out.length < count && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-  await new Promise((r) => setTimeout(r, 500));
+  await new Promise((r) => setTimeout(r, 300));
   await consumer.disconnect();
   return out;
 }

@@ -55,6 +55,8 @@ export interface DeliveryOptions {
   rebalanceTimeoutMs: number;
   events?: DeliveryEvents;
   now?: () => number;
+  /** Longest a fetch waits for new records (kafkajs maxWaitTimeInMs). */
+  maxWaitTimeMs?: number;
 }
 
 const fullJitter = (attempt: number, initialMs: number, maxMs: number) =>
@@ -78,6 +80,8 @@ export class DeliveryLoop {
       rebalanceTimeout: options.rebalanceTimeoutMs,
       allowAutoTopicCreation: false,
       readUncommitted: false,
+      // Short long-polls keep shutdown and pause/resume responsive; an idle fetch per second costs nothing.
+      maxWaitTimeInMs: options.maxWaitTimeMs ?? 1000,
     });
     this.writers = new TransactionalWriters(
       kafka,
