@@ -1,0 +1,59 @@
+// The operations endpoint: /healthz (the process is alive), /readyz (Kafka joined, Zendesk reachable), /metrics.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { ConsumerMetrics } from './metrics.js';
+
+export interface ReadinessChecks {
+  kafka(): boolean;
+  zendesk(): Promise<boolean>;
+}
+
+export interface OpsServer {
+  readonly port: number;
+  stop(): Promise<void>;
+}
+
+export async function startOpsServer(options: {
+  port: number;
+  host?: string;
+  metrics: ConsumerMetrics;
+  checks: ReadinessChecks;
+}): Promise<OpsServer> {
+  const { metrics, checks } = options;
+  const server: Server = createServer((req, res) => {
+    const reply = (status: number, body: unknown, type = 'application/json') => {
+      res.writeHead(status, { 'content-type': type });
+      res.end(typeof body === 'string' ? body : JSON.stringify(body));
+    };
+    const path = (req.url ?? '/').split('?')[0];
+    if (req.method !== 'GET') return reply(405, { error: 'method not allowed' });
+    if (path === '/healthz') return reply(200, { status: 'ok' });
+    if (path === '/readyz') {
+      void checks.zendesk().then(
+        (zendesk) => {
+          const kafka = checks.kafka();
+          reply(kafka && zendesk ? 200 : 503, {
+            status: kafka && zendesk ? 'ready' : 'not ready',
+            kafka,
+            zendesk,
+          });
+        },
+        () => reply(503, { status: 'not ready', kafka: checks.kafka(), zendesk: false }),
+      );
+      return;
+    }
+    if (path === '/metrics') {
+      void metrics.registry.metrics().then((text) => reply(200, text, metrics.registry.contentType));
+      return;
+    }
+    reply(404, { error: 'not found', routes: ['/healthz', '/readyz', '/metrics'] });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host ?? '0.0.0.0', () => resolve());
+  });
+  return {
+    port: (server.address() as AddressInfo).port,
+    stop: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
