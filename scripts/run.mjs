@@ -2,7 +2,7 @@
 // Entry point of every root npm script. It only uses Node's own modules, so that it can run on a fresh clone:
 // it installs what is missing (npm dependencies; the Kafka artifacts through tools/kafka), then runs the command.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -43,6 +43,20 @@ function ensureDependencies() {
   }
 }
 
+/** Without KAFKA_BROKERS, the services use the background broker of `npm run kafka -- start` when it runs. */
+function localBrokerEnv() {
+  if (process.env.KAFKA_BROKERS || !['consumer', 'producer'].includes(command)) return {};
+  const dir = process.env.KAFKA_DAEMON_DIR ?? join(root, '.cache', 'kafka', 'daemon');
+  try {
+    const info = JSON.parse(readFileSync(join(dir, 'daemon.json'), 'utf8'));
+    process.kill(info.pid, 0);
+    say(`using the local Kafka broker at ${info.bootstrap} (npm run kafka -- status)`);
+    return { KAFKA_BROKERS: info.bootstrap };
+  } catch {
+    return {};
+  }
+}
+
 const spec = commands[command];
 if (!spec) {
   say(`unknown command "${command}". Known: ${Object.keys(commands).join(', ')}`);
@@ -54,7 +68,7 @@ const [bin, ...binArgs] = spec;
 const child = spawn(join(root, 'node_modules', '.bin', bin), [...binArgs, ...args], {
   cwd: root,
   stdio: 'inherit',
-  env: { NX_NO_CLOUD: 'true', NX_TUI: 'false', ...process.env },
+  env: { NX_NO_CLOUD: 'true', NX_TUI: 'false', ...process.env, ...localBrokerEnv() },
 });
 // The terminal delivers Ctrl-C to the child too; the parent only waits for it to finish cleaning up.
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
