@@ -1,0 +1,27 @@
+// Tags make audit tickets searchable and routable: by action, workflow, outcome and dry run.
+import type { StepOutcome } from '@zendesk-lifecycle/core';
+
+/** Every audit ticket carries this tag. */
+export const AUDIT_TAG = 'itsm_audit';
+
+/** A Zendesk-safe tag: lower case, letters, digits and underscores only (Zendesk splits tags on spaces). */
+export function toTag(value: string): string {
+  return value
+    .toLowerCase()
+    .replace(/[^a-z0-9_]+/g, '_')
+    .replace(/^_+|_+$/g, '');
+}
+
+/** The ticket's tags, in a stable order and without duplicates; `extraTags` come last. */
+export function auditTags(outcome: StepOutcome, extraTags: readonly string[] = []): string[] {
+  const tags = [
+    AUDIT_TAG,
+    `action_${outcome.step.action}`,
+    `workflow_${outcome.workflow}`,
+    ...(outcome.workflow_variant === null ? [] : [`variant_${outcome.workflow_variant}`]),
+    `outcome_${outcome.outcome}`,
+    ...(outcome.dry_run ? ['dry_run'] : []),
+    ...extraTags,
+  ].map(toTag);
+  return [...new Set(tags)].filter((tag) => tag.length > 0);
+}
