@@ -1,0 +1,24 @@
+// The two Zendesk calls the exactly-once write needs, and what a failed creation means. The zendesk-client
+// adapter implements it; keeping it this small keeps the write logic readable and independent of HTTP.
+import type { AuditTicketBody } from '../ticket/audit-ticket.js';
+
+/**
+ * What a failed creation means for the audit trail:
+ * - `key_reused`: Zendesk already saw this Idempotency-Key with another body (an earlier delivery of the step);
+ * - `unavailable`: Zendesk could not be reached or answered with a transient error; the ticket may exist;
+ * - `rejected`: Zendesk refused this ticket (validation); sending it again changes nothing.
+ */
+export type CreateFailure = 'key_reused' | 'unavailable' | 'rejected';
+
+export interface CreatedTicket {
+  id: number;
+  /** true when Zendesk answered from its idempotency record instead of creating a ticket. */
+  replayed: boolean;
+}
+
+export interface AuditTicketGateway {
+  /** The ids of the tickets carrying `externalId`, in any order. */
+  findTicketIds(externalId: string): Promise<number[]>;
+  create(body: AuditTicketBody, idempotencyKey: string): Promise<CreatedTicket>;
+  classifyCreateFailure(error: unknown): CreateFailure;
+}

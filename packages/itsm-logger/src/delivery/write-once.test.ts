@@ -1,0 +1,124 @@
+import { LifecycleError } from '@zendesk-lifecycle/core';
+import { describe, expect, it } from 'vitest';
+import type { AuditTicket, AuditTicketBody } from '../ticket/audit-ticket.js';
+import type { AuditTicketGateway, CreateFailure, CreatedTicket } from './ticket-gateway.js';
+import { writeOnce } from './write-once.js';
+
+// An in-memory Zendesk with Zendesk's idempotency rules, and switches for the failures the write must survive.
+class FakeTickets implements AuditTicketGateway {
+  tickets = new Map<number, AuditTicketBody>();
+  keys = new Map<string, { body: string; id: number }>();
+  nextId = 1;
+  failLookups = 0;
+  loseNextAnswer = false;
+  failCreatesWith: CreateFailure | null = null;
+  /** A ticket written by another delivery only becomes visible after this many look-ups. */
+  hiddenLookups = 0;
+
+  async findTicketIds(externalId: string): Promise<number[]> {
+    if (this.failLookups > 0) {
+      this.failLookups -= 1;
+      throw new LifecycleError('zendesk_server_error', 'Zendesk answered 503', { retryable: true });
+    }
+    if (this.hiddenLookups > 0) {
+      this.hiddenLookups -= 1;
+      return [];
+    }
+    return [...this.tickets].filter(([, body]) => body.external_id === externalId).map(([id]) => id);
+  }
+
+  async create(body: AuditTicketBody, key: string): Promise<CreatedTicket> {
+    if (this.failCreatesWith !== null) throw new LifecycleError(this.failCreatesWith, 'refused');
+    const earlier = this.keys.get(key);
+    if (earlier !== undefined && earlier.body !== JSON.stringify(body)) {
+      throw new LifecycleError('key_reused', 'Request parameters do not match the given idempotency key');
+    }
+    if (earlier !== undefined) return { id: earlier.id, replayed: true };
+    const id = this.nextId++;
+    this.tickets.set(id, body);
+    this.keys.set(key, { body: JSON.stringify(body), id });
+    if (this.loseNextAnswer) {
+      this.loseNextAnswer = false;
+      throw new LifecycleError('zendesk_network_error', 'socket hang up', { retryable: true });
+    }
+    return { id, replayed: false };
+  }
+
+  classifyCreateFailure(error: unknown): CreateFailure {
+    const code = error instanceof LifecycleError ? error.code : '';
+    if (code === 'key_reused' || code === 'rejected') return code;
+    return 'unavailable';
+  }
+}
+
+function aTicket(note = 'first'): AuditTicket {
+  const body: AuditTicketBody = {
+    subject: 'Audit',
+    comment: { body: note, html_body: note, public: false },
+    status: 'solved',
+    tags: ['itsm_audit'],
+    external_id: 'zendesk-lifecycle:evt-1:0:suspend',
+  };
+  return { externalId: body.external_id, idempotencyKey: 'zendesk-lifecycle:audit:evt-1:0:suspend', body };
+}
+
+const quickSettle = { attempts: 3, delayMs: 1 };
+
+describe('writing an audit ticket once', () => {
+  it('creates the ticket the first time and finds it afterwards', async () => {
+    const zendesk = new FakeTickets();
+    expect(await writeOnce(zendesk, aTicket(), quickSettle)).toEqual({ ticket_id: 1, created: true });
+    expect(await writeOnce(zendesk, aTicket('second'), quickSettle)).toEqual({
+      ticket_id: 1,
+      created: false,
+    });
+    expect(zendesk.tickets.size).toBe(1);
+  });
+
+  it('finds the ticket whose creation answer was lost', async () => {
+    const zendesk = new FakeTickets();
+    zendesk.loseNextAnswer = true;
+    expect(await writeOnce(zendesk, aTicket(), quickSettle)).toEqual({ ticket_id: 1, created: true });
+    expect(zendesk.tickets.size).toBe(1);
+  });
+
+  it('waits for a ticket another delivery is writing when the key was used with another body', async () => {
+    const zendesk = new FakeTickets();
+    await writeOnce(zendesk, aTicket(), quickSettle);
+    zendesk.hiddenLookups = 2; // the first look-up and one retry see nothing yet
+    expect(await writeOnce(zendesk, aTicket('rerun'), quickSettle)).toEqual({ ticket_id: 1, created: false });
+    expect(zendesk.tickets.size).toBe(1);
+  });
+
+  it('says "try again" when that ticket stays invisible, and never writes a second one', async () => {
+    const zendesk = new FakeTickets();
+    await writeOnce(zendesk, aTicket(), quickSettle);
+    zendesk.hiddenLookups = 10;
+    const error = await writeOnce(zendesk, aTicket('rerun'), quickSettle).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'audit_pending', retryable: true });
+    expect(zendesk.tickets.size).toBe(1);
+  });
+
+  it('does not create when the look-up fails: the error is retryable', async () => {
+    const zendesk = new FakeTickets();
+    zendesk.failLookups = 1;
+    const error = await writeOnce(zendesk, aTicket(), quickSettle).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'audit_unavailable', retryable: true });
+    expect((error as Error).cause).toMatchObject({ code: 'zendesk_server_error' });
+    expect(zendesk.tickets.size).toBe(0);
+  });
+
+  it('reports a ticket Zendesk refuses as not retryable', async () => {
+    const zendesk = new FakeTickets();
+    zendesk.failCreatesWith = 'rejected';
+    const error = await writeOnce(zendesk, aTicket(), quickSettle).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'audit_rejected', retryable: false });
+  });
+
+  it('keeps the oldest ticket when several carry the external id', async () => {
+    const zendesk = new FakeTickets();
+    zendesk.tickets.set(9, aTicket().body);
+    zendesk.tickets.set(4, aTicket().body);
+    expect(await writeOnce(zendesk, aTicket(), quickSettle)).toEqual({ ticket_id: 4, created: false });
+  });
+});
