@@ -5,6 +5,7 @@ import { kafkaSettingsFromEnv, type KafkaSettings } from '@zendesk-lifecycle/cor
 import { createTopics, testKafka, uniqueName } from '@zendesk-lifecycle/kafka';
 import { createLogger } from '../logger.js';
 import { DeliveryLoop, type RecordProcessor } from './delivery-loop.js';
+import { replayDeadLetters } from './dead-letter-replay.js';
 import { readHeaders } from './headers.js';
 
 const logger = createLogger({ level: 'silent', pretty: false });
@@ -166,5 +167,45 @@ describe('delivery loop', () => {
     expect(attempts.map((a) => a.attempt)).toEqual([1, 2, 3, 4]);
     expect(attempts.filter((a) => a.topic === settings.topics.retry)).toHaveLength(2);
     expect(Object.keys(headers).some((h) => h.startsWith('retry-'))).toBe(false);
+  });
+});
+
+describe('dead-letter replay', () => {
+  it('sends chosen dead letters back to the events topic with their original headers', async () => {
+    const { kafka, settings } = await setup();
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send({
+      topic: settings.topics.events,
+      messages: [
+        { key: 'u1', value: 'once-poison', headers: { ce_type: 'lifecycle.offboarding.v1' } },
+        { key: 'u2', value: 'really-poison' },
+      ],
+    });
+    await producer.disconnect();
+    const fixed = new Set<string>();
+    const loop = await startLoop(kafka, settings, async ({ message }) => {
+      const text = message.value!.toString();
+      if (fixed.has(text)) return resultOf(text);
+      return {
+        kind: 'dead_letter',
+        reason: text === 'once-poison' ? 'unknown_user' : 'invalid_event',
+        error: 'x',
+      };
+    });
+    await collect(kafka, settings.topics.dlq, 2);
+
+    const dry = await replayDeadLetters(kafka, settings, { reason: 'unknown_user', dryRun: true });
+    expect(dry.map((r) => r.reason)).toEqual(['unknown_user']);
+    fixed.add('once-poison');
+    const replayed = await replayDeadLetters(kafka, settings, { reason: 'unknown_user' });
+    expect(replayed).toHaveLength(1);
+    const results = await collect(kafka, settings.topics.results, 1);
+    expect(results.map((m) => m.value!.toString())).toEqual(['result:once-poison']);
+    const events = await collect(kafka, settings.topics.events, 3);
+    const copies = events.filter((m) => m.value!.toString() === 'once-poison').map(readHeaders);
+    expect(copies).toHaveLength(2);
+    expect(copies[1]).toEqual({ ce_type: 'lifecycle.offboarding.v1' });
+    await loop.stop();
   });
 });

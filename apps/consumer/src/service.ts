@@ -1,0 +1,90 @@
+// The consumer service: topics, the delivery loop, metrics and the ops endpoint, started and stopped as one.
+import type { Kafka } from 'kafkajs';
+import type { ConsumerSettings } from './config.js';
+import { DeliveryLoop, type RecordProcessor } from './delivery/delivery-loop.js';
+import type { Verdict } from './delivery/verdict.js';
+import { createKafka } from './kafka/client.js';
+import { ensureTopics } from './kafka/topics.js';
+import type { Logger } from './logger.js';
+import { ConsumerMetrics } from './ops/metrics.js';
+import { startOpsServer, type OpsServer } from './ops/ops-server.js';
+
+export interface ConsumerServiceOptions {
+  settings: ConsumerSettings;
+  logger: Logger;
+  processor: RecordProcessor;
+  metrics?: ConsumerMetrics;
+  /** Whether Zendesk answers; used by /readyz. */
+  zendeskReachable?: () => Promise<boolean>;
+  /** Start the ops endpoint (off in tests that run many services side by side). */
+  ops?: boolean;
+  kafka?: Kafka;
+}
+
+export interface ConsumerService {
+  readonly metrics: ConsumerMetrics;
+  readonly opsPort: number | undefined;
+  isReady(): boolean;
+  stop(): Promise<void>;
+}
+
+function countVerdict(metrics: ConsumerMetrics, verdict: Verdict): void {
+  if (verdict.kind === 'dead_letter') metrics.deadLetters.inc({ reason: verdict.reason });
+  else if (verdict.kind === 'retry') metrics.retries.inc({ reason: verdict.reason });
+  else if (verdict.kind === 'hold') metrics.holds.inc();
+}
+
+export async function startConsumerService(options: ConsumerServiceOptions): Promise<ConsumerService> {
+  const { settings, logger } = options;
+  const metrics = options.metrics ?? new ConsumerMetrics();
+  const kafka = options.kafka ?? createKafka(settings.kafka, logger);
+  const created = await ensureTopics(kafka, settings.kafka);
+  if (created.length > 0) logger.info({ topics: created }, 'created missing topics');
+
+  const loop = new DeliveryLoop({
+    kafka,
+    settings: settings.kafka,
+    logger,
+    processor: options.processor,
+    concurrency: settings.concurrency,
+    inPlaceAttempts: settings.inPlaceAttempts,
+    maxAttempts: settings.maxAttempts,
+    retryDelayMs: settings.retryDelayMs,
+    backoff: settings.backoff,
+    transactionalIdPrefix: `${settings.kafka.clientId}-${settings.instanceId}`,
+    sessionTimeoutMs: settings.sessionTimeoutMs,
+    heartbeatIntervalMs: settings.heartbeatIntervalMs,
+    rebalanceTimeoutMs: settings.rebalanceTimeoutMs,
+    events: {
+      onVerdict: (verdict) => countVerdict(metrics, verdict),
+      onLag: (topic, partition, lag) => metrics.lag.set({ topic, partition: String(partition) }, lag),
+    },
+  });
+  let ops: OpsServer | undefined;
+  if (options.ops ?? true) {
+    ops = await startOpsServer({
+      port: settings.opsPort,
+      metrics,
+      checks: { kafka: () => loop.isConnected(), zendesk: options.zendeskReachable ?? (async () => true) },
+    });
+    logger.info({ port: ops.port }, 'ops endpoint: /healthz /readyz /metrics');
+  }
+  await loop.start();
+  logger.info(
+    { topics: [settings.kafka.topics.events, settings.kafka.topics.retry], group: settings.kafka.groupId },
+    'consuming lifecycle events',
+  );
+  let stopping: Promise<void> | undefined;
+  return {
+    metrics,
+    opsPort: ops?.port,
+    isReady: () => loop.isConnected(),
+    stop: () =>
+      (stopping ??= (async () => {
+        logger.info('stopping: finishing the record in hand, then leaving the group');
+        await loop.stop();
+        await ops?.stop();
+        logger.info('stopped');
+      })()),
+  };
+}
