@@ -1,0 +1,70 @@
+// The ITSM logger: one audit ticket in Zendesk per step outcome, exactly once. It implements core's AuditPort,
+// so the executor can use it as is, and it is usable alone: createItsmLogger({ zendesk, requester }).log(outcome).
+import type { AuditPort, AuditReceipt, StepOutcome } from '@zendesk-lifecycle/core';
+import { DEFAULT_SETTLE_POLICY, writeOnce, type SettlePolicy } from './delivery/write-once.js';
+import type { AuditTicketGateway } from './delivery/ticket-gateway.js';
+import {
+  checkServiceRequester,
+  refuseRequesterActedOn,
+  type ServiceRequester,
+} from './requester/service-requester.js';
+import { buildAuditTicket, type AuditTicket, type AuditTicketSettings } from './ticket/audit-ticket.js';
+import { zendeskLinks, type ZendeskLinks } from './ticket/zendesk-links.js';
+
+/** What `log` tells about the ticket it wrote or found. */
+export interface ItsmLogReceipt extends AuditReceipt {
+  external_id: string;
+  /** The ticket in the agent interface of the account holding the audit tickets. */
+  ticket_url: string;
+}
+
+export interface ItsmLogger extends AuditPort {
+  /** Writes the audit ticket for `outcome`, or finds the one an earlier delivery wrote. */
+  log(outcome: StepOutcome): Promise<ItsmLogReceipt>;
+  /** The AuditPort method: the same as `log`. */
+  record(outcome: StepOutcome): Promise<AuditReceipt>;
+  /** The ticket `log` would write for `outcome`, without writing anything. */
+  preview(outcome: StepOutcome): AuditTicket;
+}
+
+/** What the logger needs to know; `gateway` is how it reaches the Zendesk account holding the audit tickets. */
+export interface ItsmLoggerParts {
+  gateway: AuditTicketGateway;
+  /** The base URL of the account holding the audit tickets (API base or web address). */
+  auditAccountUrl: string;
+  requester: ServiceRequester;
+  /** The account where the users acted on live, for links; defaults to the audit account. */
+  targetAccountUrl?: string;
+  ticket?: AuditTicketSettings;
+  settle?: SettlePolicy;
+}
+
+const sameOrigin = (a: ZendeskLinks, b: ZendeskLinks): boolean => a.accountUrl === b.accountUrl;
+
+/** Builds a logger from its parts; createItsmLogger is the usual entry with a zendesk-client client. */
+export function assembleItsmLogger(parts: ItsmLoggerParts): ItsmLogger {
+  checkServiceRequester(parts.requester);
+  const auditLinks = zendeskLinks(parts.auditAccountUrl);
+  const targetLinks = zendeskLinks(parts.targetAccountUrl ?? parts.auditAccountUrl);
+  const sameAccount = sameOrigin(auditLinks, targetLinks);
+  const context = { requester: parts.requester, links: targetLinks, settings: parts.ticket ?? {} };
+  const settle = parts.settle ?? DEFAULT_SETTLE_POLICY;
+
+  const preview = (outcome: StepOutcome) => buildAuditTicket(outcome, context);
+
+  const log = async (outcome: StepOutcome): Promise<ItsmLogReceipt> => {
+    refuseRequesterActedOn(parts.requester, outcome, sameAccount);
+    const ticket = preview(outcome);
+    const receipt = await writeOnce(parts.gateway, ticket, settle);
+    return { ...receipt, external_id: ticket.externalId, ticket_url: auditLinks.ticket(receipt.ticket_id) };
+  };
+
+  return {
+    log,
+    preview,
+    record: async (outcome) => {
+      const { ticket_id, created } = await log(outcome);
+      return { ticket_id, created };
+    },
+  };
+}
