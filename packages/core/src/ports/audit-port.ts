@@ -49,4 +49,14 @@ export interface AuditReceipt {
 /** Writes exactly one audit record per step outcome; a replay of the same step returns the same receipt. */
 export interface AuditPort {
   record(outcome: StepOutcome): Promise<AuditReceipt>;
+  /**
+   * The outcome already audited for a step (by its idempotency key), or null. The audit trail is the durable
+   * record of what was done: a redelivered event skips the steps it finds here instead of acting again.
+   */
+  recall?(idempotencyKey: string): Promise<RecalledOutcome | null>;
+}
+
+export interface RecalledOutcome {
+  ticket_id: number;
+  outcome: Outcome;
 }

@@ -1,0 +1,31 @@
+// The lifecycle event types (CloudEvents `type`) and the workflow each one belongs to. Names: interfaces.md.
+import type { WorkflowName } from '../ports/audit-port.js';
+
+export const EVENT_TYPES = [
+  'lifecycle.offboarding.v1',
+  'lifecycle.access_revoked.v1',
+  'lifecycle.license_reclaim.v1',
+  'lifecycle.inactivity.v1',
+  'lifecycle.rehire.v1',
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+export const RESULT_EVENT_TYPE = 'lifecycle.result.v1';
+
+export interface WorkflowOf {
+  workflow: WorkflowName;
+  /** A narrower case of the workflow that changes what it may do. */
+  variant: 'inactivity' | 'reversal' | null;
+}
+
+export const WORKFLOW_OF_TYPE: Record<EventType, WorkflowOf> = {
+  'lifecycle.offboarding.v1': { workflow: 'offboarding', variant: null },
+  'lifecycle.access_revoked.v1': { workflow: 'access_review', variant: null },
+  'lifecycle.license_reclaim.v1': { workflow: 'license_management', variant: null },
+  'lifecycle.inactivity.v1': { workflow: 'license_management', variant: 'inactivity' },
+  'lifecycle.rehire.v1': { workflow: 'offboarding', variant: 'reversal' },
+};
+
+export function isEventType(type: string): type is EventType {
+  return (EVENT_TYPES as readonly string[]).includes(type);
+}

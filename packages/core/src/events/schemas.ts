@@ -1,0 +1,73 @@
+// The zod schemas of lifecycle events: the single source of truth for types, parsing and the JSON Schemas.
+import { z } from 'zod';
+import { ACTIONS } from '../ports/zendesk-port.js';
+import { EVENT_TYPES, type EventType } from './event-types.js';
+
+/** How an event names a Zendesk user: at least one of id, email, external id. */
+export const userRefSchema = z
+  .object({
+    id: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
+    email: z.email().max(254).optional(),
+    external_id: z.string().min(1).max(255).optional(),
+  })
+  .strict()
+  .refine((ref) => ref.id !== undefined || ref.email !== undefined || ref.external_id !== undefined, {
+    message: 'needs at least one of id, email, external_id',
+  });
+
+export const lifecycleDataSchema = z
+  .object({
+    user: userRefSchema,
+    transfer_to: userRefSchema.optional(),
+    actions: z
+      .array(z.enum(ACTIONS))
+      .min(1)
+      .max(ACTIONS.length)
+      .refine((list) => new Set(list).size === list.length, { message: 'must not repeat an action' })
+      .optional(),
+    reason: z.string().max(2000).optional(),
+    requested_by: z.string().min(1).max(320).optional(),
+  })
+  .strict();
+
+const inactivityDataSchema = lifecycleDataSchema.extend({
+  last_login_at: z.iso.datetime({ offset: true }).nullable().optional(),
+  inactive_days: z.number().int().nonnegative().optional(),
+});
+
+/** The CloudEvents 1.0 attributes we use (extension attributes are kept but not interpreted). */
+export const envelopeSchema = z
+  .object({
+    specversion: z.literal('1.0'),
+    id: z.string().min(1).max(256),
+    source: z.string().min(1).max(1024),
+    type: z.string().min(1).max(256),
+    time: z.iso.datetime({ offset: true }).optional(),
+    subject: z.string().min(1).max(512).optional(),
+    datacontenttype: z
+      .string()
+      .regex(/^application\/json\b/i, { message: 'must be application/json' })
+      .optional(),
+    dataschema: z.string().max(1024).optional(),
+  })
+  .loose();
+
+function eventSchema<T extends EventType, D extends z.ZodType>(type: T, data: D) {
+  return envelopeSchema.extend({ type: z.literal(type), data });
+}
+
+export const EVENT_SCHEMAS = {
+  'lifecycle.offboarding.v1': eventSchema('lifecycle.offboarding.v1', lifecycleDataSchema),
+  'lifecycle.access_revoked.v1': eventSchema('lifecycle.access_revoked.v1', lifecycleDataSchema),
+  'lifecycle.license_reclaim.v1': eventSchema('lifecycle.license_reclaim.v1', lifecycleDataSchema),
+  'lifecycle.inactivity.v1': eventSchema('lifecycle.inactivity.v1', inactivityDataSchema),
+  'lifecycle.rehire.v1': eventSchema('lifecycle.rehire.v1', lifecycleDataSchema),
+} as const satisfies Record<EventType, z.ZodType>;
+
+export type UserRefInput = z.infer<typeof userRefSchema>;
+export type LifecycleData = z.infer<typeof lifecycleDataSchema>;
+export type LifecycleEvent = {
+  [T in EventType]: z.infer<(typeof EVENT_SCHEMAS)[T]>;
+}[EventType];
+
+export { EVENT_TYPES };

@@ -1,0 +1,156 @@
+import { describe, expect, it } from 'vitest';
+import { LifecycleError } from '../errors/lifecycle-error.js';
+import { createLifecycleEvent, type NewEvent } from '../events/build-event.js';
+import { planEvent } from '../planner/plan.js';
+import { defaultPolicy } from '../policy/policy.js';
+import { BlastRadiusLimiter } from '../rails/blast-radius.js';
+import { buildResultEvent, resultEventSchema } from '../results/result-event.js';
+import { MemoryAudit, MemoryZendesk, user } from '../testing/fakes.js';
+import { executePlan, type ExecuteOptions } from './execute.js';
+
+const noProtection = { ids: [], emails: [], external_ids: [] };
+const clock = { now: () => new Date('2026-11-24T12:00:00Z') };
+
+function setup(input: Partial<NewEvent> & Pick<NewEvent, 'type'>, irreversible = true) {
+  const zendesk = new MemoryZendesk([
+    user({ id: 10 }),
+    user({ id: 2, name: 'Manager' }),
+    user({ id: 1, is_account_owner: true }),
+  ]);
+  const audit = new MemoryAudit();
+  const event = createLifecycleEvent({ source: 'test', user: { id: 10 }, id: 'e-1', ...input });
+  const plan = planEvent(event, defaultPolicy(), { allowIrreversible: irreversible });
+  const options: ExecuteOptions = { zendesk, audit, protectedUsers: noProtection, clock };
+  return { zendesk, audit, plan, options };
+}
+
+describe('executing a plan', () => {
+  it('transfers then deprovisions, auditing each step before the next', async () => {
+    const { zendesk, audit, plan, options } = setup({
+      type: 'lifecycle.offboarding.v1',
+      transfer_to: { id: 2 },
+    });
+    const execution = await executePlan(plan, options);
+    expect(execution.status).toBe('completed');
+    expect(execution.steps.map((s) => [s.action, s.outcome])).toEqual([
+      ['transfer_data', 'succeeded'],
+      ['deprovision', 'succeeded'],
+    ]);
+    expect(zendesk.calls).toEqual(['transfer_data:10->2', 'deprovision:10:true']);
+    expect([...audit.tickets.values()].map((t) => t.outcome.step.action)).toEqual([
+      'transfer_data',
+      'deprovision',
+    ]);
+    expect(execution.steps.every((s) => s.audit_ticket_id !== null)).toBe(true);
+  });
+
+  it('refuses to deprovision when the required transfer failed', async () => {
+    const { zendesk, plan, options } = setup({ type: 'lifecycle.offboarding.v1', transfer_to: { id: 999 } });
+    const execution = await executePlan(plan, options);
+    expect(execution.steps.map((s) => s.outcome)).toEqual(['failed', 'refused']);
+    expect(execution.steps[1]!.refusal?.rule).toBe('precondition_failed');
+    expect(zendesk.calls.some((c) => c.startsWith('deprovision'))).toBe(false);
+  });
+
+  it('never touches the account owner', async () => {
+    const { zendesk, plan, options } = setup({ type: 'lifecycle.access_revoked.v1', user: { id: 1 } });
+    const execution = await executePlan(plan, options);
+    expect(execution.steps[0]).toMatchObject({ outcome: 'refused', refusal: { rule: 'protected_user' } });
+    expect(zendesk.calls).toEqual([]);
+  });
+
+  it('never touches a user protected by policy', async () => {
+    const { zendesk, plan, options } = setup({ type: 'lifecycle.access_revoked.v1' });
+    const execution = await executePlan(plan, {
+      ...options,
+      protectedUsers: { ids: [], emails: ['USER10@acme.test'], external_ids: [] },
+    });
+    expect(execution.steps[0]!.outcome).toBe('refused');
+    expect(zendesk.calls).toEqual([]);
+  });
+
+  it('stops and retries later on a transient failure, without auditing it', async () => {
+    const { zendesk, audit, plan, options } = setup({ type: 'lifecycle.access_revoked.v1' });
+    zendesk.failures.set('suspend', [
+      new LifecycleError('rate_limited', '429', { retryable: true, retryAfterSeconds: 3 }),
+    ]);
+    const execution = await executePlan(plan, options);
+    expect(execution).toMatchObject({ status: 'retry', retryAfterMs: 3000 });
+    expect(audit.tickets.size).toBe(0);
+    const again = await executePlan(plan, options);
+    expect(again.status).toBe('completed');
+    expect(audit.tickets.size).toBe(1);
+  });
+
+  it('audits a transient failure as failed on the final attempt', async () => {
+    const { zendesk, plan, options } = setup({ type: 'lifecycle.access_revoked.v1' });
+    zendesk.failures.set('suspend', [new LifecycleError('server_error', '503', { retryable: true })]);
+    const execution = await executePlan(plan, { ...options, finalAttempt: true });
+    expect(execution.steps[0]).toMatchObject({
+      outcome: 'failed',
+      error: { code: 'server_error', retryable: true },
+    });
+  });
+
+  it('replays a finished event from the audit trail without acting again', async () => {
+    const { zendesk, plan, options } = setup({ type: 'lifecycle.offboarding.v1', transfer_to: { id: 2 } });
+    await executePlan(plan, options);
+    const calls = zendesk.calls.length;
+    const replay = await executePlan(plan, options);
+    expect(replay.steps.every((s) => s.recalled)).toBe(true);
+    expect(zendesk.calls.length).toBe(calls);
+  });
+
+  it('reports already done when the action had happened', async () => {
+    const { zendesk, plan, options } = setup({ type: 'lifecycle.access_revoked.v1' });
+    zendesk.users.set(10, user({ id: 10, suspended: true }));
+    const execution = await executePlan(plan, options);
+    expect(execution.steps[0]!.outcome).toBe('already_done');
+  });
+
+  it('treats deprovision of a user who is already gone as done', async () => {
+    const { zendesk, plan, options } = setup({ type: 'lifecycle.offboarding.v1', actions: ['deprovision'] });
+    zendesk.users.delete(10);
+    const execution = await executePlan(plan, options);
+    expect(execution.steps[0]).toMatchObject({
+      outcome: 'already_done',
+      detail: 'the user no longer exists',
+    });
+  });
+
+  it('holds at the blast-radius limit instead of acting', async () => {
+    const limiter = new BlastRadiusLimiter({ max_actions: 1, window_seconds: 60, actions: ['downgrade'] });
+    const first = setup({ type: 'lifecycle.license_reclaim.v1' });
+    expect((await executePlan(first.plan, { ...first.options, limiter })).status).toBe('completed');
+    const second = setup({ type: 'lifecycle.license_reclaim.v1', id: 'e-2' });
+    const held = await executePlan(second.plan, { ...second.options, limiter });
+    expect(held).toMatchObject({ status: 'hold', retryAfterMs: 60_000 });
+    expect(second.zendesk.calls).toEqual([]);
+  });
+
+  it('changes nothing in a dry run but still audits what it would do', async () => {
+    const { zendesk, audit, plan, options } = setup({ type: 'lifecycle.license_reclaim.v1' });
+    const execution = await executePlan({ ...plan, dry_run: true }, options);
+    expect(execution.steps[0]).toMatchObject({ outcome: 'succeeded', detail: 'dry run: would downgrade' });
+    expect(zendesk.calls).toEqual([]);
+    expect([...audit.tickets.values()][0]!.outcome.dry_run).toBe(true);
+  });
+
+  it('asks to retry when the audit trail cannot be written', async () => {
+    const { audit, plan, options } = setup({ type: 'lifecycle.access_revoked.v1' });
+    audit.failNext = 1;
+    expect((await executePlan(plan, options)).status).toBe('retry');
+  });
+
+  it('summarises a completed execution as a valid result event', async () => {
+    const { plan, options } = setup({ type: 'lifecycle.access_revoked.v1', actions: ['downgrade'] });
+    const execution = await executePlan(plan, options);
+    if (execution.status !== 'completed') throw new Error('expected completion');
+    const result = buildResultEvent(plan, execution, {
+      source: 'consumer',
+      startedAt: clock.now(),
+      finishedAt: clock.now(),
+    });
+    expect(resultEventSchema.parse(result).data).toMatchObject({ status: 'refused', plan: ['downgrade'] });
+  });
+});

@@ -1,0 +1,275 @@
+// Runs a plan through the Zendesk and audit ports, one step at a time. Every terminal step outcome is audited
+// before the next step starts. Transient failures stop the plan (the event is delivered again later and the
+// idempotent steps make the replay harmless); a blast-radius hold stops it before acting.
+import { LifecycleError } from '../errors/lifecycle-error.js';
+import type { Plan, PlannedStep, Refusal } from '../planner/plan.js';
+import type { AuditPort, AuditedEvent, Outcome, StepOutcome } from '../ports/audit-port.js';
+import type { ActionReport, UserSnapshot, ZendeskPort } from '../ports/zendesk-port.js';
+import type { BlastRadiusLimiter } from '../rails/blast-radius.js';
+import { protectionOf, type ProtectedUsers } from '../rails/protected-users.js';
+import { systemClock, type Clock } from './clock.js';
+import { isSuccess, type Execution, type StepReport } from './step-report.js';
+
+export interface ExecuteOptions {
+  zendesk: ZendeskPort;
+  audit: AuditPort;
+  protectedUsers: ProtectedUsers;
+  limiter?: BlastRadiusLimiter;
+  clock?: Clock;
+  /** The last delivery attempt: a transient failure is then audited as failed instead of retried. */
+  finalAttempt?: boolean;
+}
+
+type Attempt =
+  | {
+      kind: 'outcome';
+      outcome: Outcome;
+      report?: ActionReport;
+      refusal?: Refusal;
+      error?: StepOutcome['error'];
+      detail?: string;
+    }
+  | { kind: 'retry'; error: LifecycleError }
+  | { kind: 'hold'; reason: string; retryAfterMs: number };
+
+function errorOf(error: unknown): { code: string; message: string; retryable: boolean } {
+  if (error instanceof LifecycleError)
+    return { code: error.code, message: error.message, retryable: error.retryable };
+  return {
+    code: 'unexpected_error',
+    message: error instanceof Error ? error.message : String(error),
+    retryable: false,
+  };
+}
+
+function auditedEvent(plan: Plan): AuditedEvent {
+  const { event } = plan;
+  return {
+    id: event.id,
+    type: event.type,
+    source: event.source,
+    time: event.time ?? null,
+    subject: event.subject ?? null,
+    reason: event.data.reason ?? null,
+    requested_by: event.data.requested_by ?? null,
+  };
+}
+
+class PlanRun {
+  private user: UserSnapshot | null | undefined;
+  private readonly clock: Clock;
+  readonly reports: StepReport[] = [];
+
+  constructor(
+    private readonly plan: Plan,
+    private readonly options: ExecuteOptions,
+  ) {
+    this.clock = options.clock ?? systemClock;
+  }
+
+  async run(): Promise<Execution> {
+    for (const step of this.plan.steps) {
+      const started = this.clock.now();
+      const recalled = await this.options.audit.recall?.(step.idempotency_key);
+      if (recalled) {
+        this.push(step, started, { outcome: recalled.outcome, ticket: recalled.ticket_id, recalled: true });
+        continue;
+      }
+      const attempt = await this.attempt(step);
+      if (attempt.kind === 'hold')
+        return {
+          status: 'hold',
+          steps: this.reports,
+          reason: attempt.reason,
+          retryAfterMs: attempt.retryAfterMs,
+        };
+      if (attempt.kind === 'retry') {
+        const retryAfterMs =
+          attempt.error.retryAfterSeconds === undefined ? undefined : attempt.error.retryAfterSeconds * 1000;
+        return {
+          status: 'retry',
+          steps: this.reports,
+          error: { code: attempt.error.code, message: attempt.error.message },
+          ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+        };
+      }
+      const outcome = this.outcomeOf(step, attempt, started);
+      try {
+        const receipt = await this.options.audit.record(outcome);
+        this.push(step, started, { ...attempt, ticket: receipt.ticket_id, recalled: false });
+      } catch (error) {
+        const failure = errorOf(error);
+        return {
+          status: 'retry',
+          steps: this.reports,
+          error: { code: failure.code, message: failure.message },
+        };
+      }
+    }
+    return { status: 'completed', steps: this.reports };
+  }
+
+  private push(
+    step: PlannedStep,
+    started: Date,
+    r: {
+      outcome: Outcome;
+      ticket: number | null;
+      recalled: boolean;
+      refusal?: Refusal;
+      error?: StepOutcome['error'];
+      detail?: string;
+    },
+  ): void {
+    const finished = this.clock.now();
+    this.reports.push({
+      index: step.index,
+      action: step.action,
+      idempotency_key: step.idempotency_key,
+      outcome: r.outcome,
+      audit_ticket_id: r.ticket,
+      recalled: r.recalled,
+      ...(r.detail ? { detail: r.detail } : {}),
+      ...(r.refusal ? { refusal: r.refusal } : {}),
+      ...(r.error ? { error: r.error } : {}),
+      started_at: started.toISOString(),
+      finished_at: finished.toISOString(),
+      duration_ms: finished.getTime() - started.getTime(),
+    });
+  }
+
+  private refuse(rule: string, reason: string): Attempt {
+    return { kind: 'outcome', outcome: 'refused', refusal: { rule, reason } };
+  }
+
+  private async resolveUser(): Promise<UserSnapshot | null> {
+    if (this.user === undefined) this.user = await this.options.zendesk.findUser(this.plan.user);
+    return this.user;
+  }
+
+  private async attempt(step: PlannedStep): Promise<Attempt> {
+    if (step.refusal) return { kind: 'outcome', outcome: 'refused', refusal: step.refusal };
+    const unmet = step.requires.filter(
+      (i) => !this.reports.some((r) => r.index === i && isSuccess(r.outcome)),
+    );
+    if (unmet.length > 0)
+      return this.refuse('precondition_failed', `step ${unmet.map((i) => i + 1).join(', ')} did not succeed`);
+    let user: UserSnapshot | null;
+    try {
+      user = await this.resolveUser();
+    } catch (error) {
+      return this.failure(error);
+    }
+    if (!user) {
+      if (step.action === 'deprovision')
+        return { kind: 'outcome', outcome: 'already_done', detail: 'the user no longer exists' };
+      return this.outcomeFailure({
+        code: 'user_not_found',
+        message: 'no Zendesk user matches the event',
+        retryable: false,
+      });
+    }
+    const protection = protectionOf(user, this.options.protectedUsers);
+    if (protection) return this.refuse('protected_user', protection);
+    const now = this.clock.now().getTime();
+    const admission = this.options.limiter?.admit(step.action, now) ?? { admitted: true };
+    if (!admission.admitted) {
+      return {
+        kind: 'hold',
+        reason: `blast radius: the limit of destructive actions per window is reached (${step.action})`,
+        retryAfterMs: admission.retryAfterMs,
+      };
+    }
+    if (this.plan.dry_run) {
+      this.options.limiter?.release(step.action);
+      return {
+        kind: 'outcome',
+        outcome: 'succeeded',
+        detail: `dry run: would ${step.action.replace('_', ' ')}`,
+      };
+    }
+    try {
+      const report = await this.act(step, user);
+      if (report.status === 'already_done') this.options.limiter?.release(step.action);
+      if (report.after) this.user = report.after;
+      return {
+        kind: 'outcome',
+        outcome: report.status,
+        report,
+        ...(report.detail ? { detail: report.detail } : {}),
+      };
+    } catch (error) {
+      this.options.limiter?.release(step.action);
+      return this.failure(error);
+    }
+  }
+
+  private failure(error: unknown): Attempt {
+    const e = errorOf(error);
+    if (e.retryable && !this.options.finalAttempt && error instanceof LifecycleError)
+      return { kind: 'retry', error };
+    return this.outcomeFailure(e);
+  }
+
+  private outcomeFailure(error: { code: string; message: string; retryable: boolean }): Attempt {
+    return { kind: 'outcome', outcome: 'failed', error };
+  }
+
+  private act(step: PlannedStep, user: UserSnapshot): Promise<ActionReport> {
+    const { zendesk } = this.options;
+    const options = { idempotency_key: step.idempotency_key };
+    switch (step.action) {
+      case 'downgrade':
+        return zendesk.downgrade(user, options);
+      case 'suspend':
+        return zendesk.suspend(user, options);
+      case 'unsuspend':
+        return zendesk.unsuspend(user, options);
+      case 'deprovision':
+        return zendesk.deprovision(user, { ...options, permanent: step.permanent ?? false });
+      case 'transfer_data':
+        return zendesk.transferData(user, this.plan.transfer_to ?? {}, options);
+    }
+  }
+
+  private outcomeOf(
+    step: PlannedStep,
+    attempt: Extract<Attempt, { kind: 'outcome' }>,
+    started: Date,
+  ): StepOutcome {
+    const report = attempt.report;
+    const user = this.user ?? null;
+    return {
+      event: auditedEvent(this.plan),
+      workflow: this.plan.workflow.workflow,
+      workflow_variant: this.plan.workflow.variant,
+      step: {
+        index: step.index,
+        count: this.plan.steps.length,
+        action: step.action,
+        idempotency_key: step.idempotency_key,
+      },
+      user: report?.after ?? report?.before ?? user,
+      user_ref: this.plan.user,
+      outcome: attempt.outcome,
+      dry_run: this.plan.dry_run,
+      before: report?.before ?? user,
+      after: report ? report.after : user,
+      ...(attempt.refusal ? { refusal: attempt.refusal } : {}),
+      ...(attempt.error ? { error: attempt.error } : {}),
+      request_ids: report?.request_ids ?? [],
+      ...(report?.transfer ? { transfer: report.transfer } : {}),
+      ...(report?.assigned_ticket_ids ? { assigned_ticket_ids: report.assigned_ticket_ids } : {}),
+      ...(attempt.detail || step.note
+        ? { detail: [step.note, attempt.detail].filter(Boolean).join('; ') }
+        : {}),
+      started_at: started.toISOString(),
+      finished_at: this.clock.now().toISOString(),
+    };
+  }
+}
+
+/** Executes the plan; see Execution for how it ends. */
+export function executePlan(plan: Plan, options: ExecuteOptions): Promise<Execution> {
+  return new PlanRun(plan, options).run();
+}

@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import { createLifecycleEvent, type NewEvent } from '../events/build-event.js';
+import { defaultPolicy, parsePolicy, parsePolicyText } from '../policy/policy.js';
+import { isAllowed } from '../workflows/matrix.js';
+import { planEvent, stepKey } from './plan.js';
+
+const event = (input: Partial<NewEvent> & Pick<NewEvent, 'type'>) =>
+  createLifecycleEvent({ source: 'test', user: { id: 10 }, id: 'e-1', ...input });
+const actions = (plan: ReturnType<typeof planEvent>) => plan.steps.map((s) => s.action);
+
+describe('the workflow x action matrix', () => {
+  it('refuses to downgrade in an access review', () => {
+    expect(isAllowed('downgrade', { workflow: 'access_review', variant: null })).toBe(false);
+  });
+  it('allows transfer data in licence management only in an inactivity workflow', () => {
+    expect(isAllowed('transfer_data', { workflow: 'license_management', variant: null })).toBe(false);
+    expect(isAllowed('transfer_data', { workflow: 'license_management', variant: 'inactivity' })).toBe(true);
+  });
+  it('lets every workflow suspend and deprovision', () => {
+    for (const workflow of ['offboarding', 'access_review', 'license_management'] as const) {
+      expect(isAllowed('suspend', { workflow, variant: null })).toBe(true);
+      expect(isAllowed('deprovision', { workflow, variant: null })).toBe(true);
+    }
+  });
+});
+
+describe('planning from the policy', () => {
+  it('plans transfer then deprovision for an offboarding with a destination when irreversible actions are on', () => {
+    const plan = planEvent(
+      event({ type: 'lifecycle.offboarding.v1', transfer_to: { id: 2 } }),
+      defaultPolicy(),
+      {
+        allowIrreversible: true,
+      },
+    );
+    expect(actions(plan)).toEqual(['transfer_data', 'deprovision']);
+    expect(plan.steps[1]).toMatchObject({ requires: [0], permanent: true });
+  });
+
+  it('suspends instead of deprovisioning when irreversible actions are off', () => {
+    const plan = planEvent(event({ type: 'lifecycle.offboarding.v1' }), defaultPolicy());
+    expect(actions(plan)).toEqual(['suspend']);
+    expect(plan.steps[0]!.note).toMatch(/irreversible actions are off/);
+  });
+
+  it('leaves out the transfer when no destination is given', () => {
+    expect(actions(planEvent(event({ type: 'lifecycle.inactivity.v1' }), defaultPolicy()))).toEqual([
+      'downgrade',
+    ]);
+  });
+
+  it('uses the default plan of each type', () => {
+    expect(actions(planEvent(event({ type: 'lifecycle.access_revoked.v1' }), defaultPolicy()))).toEqual([
+      'suspend',
+    ]);
+    expect(actions(planEvent(event({ type: 'lifecycle.license_reclaim.v1' }), defaultPolicy()))).toEqual([
+      'downgrade',
+    ]);
+    expect(actions(planEvent(event({ type: 'lifecycle.rehire.v1' }), defaultPolicy()))).toEqual([
+      'unsuspend',
+    ]);
+  });
+
+  it('follows a plan from the policy file', () => {
+    const policy = parsePolicyText(
+      JSON.stringify({
+        plans: { 'lifecycle.access_revoked.v1': ['suspend', 'deprovision'] },
+        allow_irreversible: true,
+      }),
+    );
+    expect(actions(planEvent(event({ type: 'lifecycle.access_revoked.v1' }), policy))).toEqual([
+      'suspend',
+      'deprovision',
+    ]);
+  });
+});
+
+describe('planning explicit actions', () => {
+  it('refuses an action outside the workflow, with the reason', () => {
+    const plan = planEvent(
+      event({ type: 'lifecycle.access_revoked.v1', actions: ['downgrade'] }),
+      defaultPolicy(),
+    );
+    expect(plan.steps[0]!.refusal).toEqual({
+      rule: 'workflow_matrix',
+      reason: 'the access_review workflow may not downgrade',
+    });
+  });
+  it('refuses a transfer without a destination', () => {
+    const plan = planEvent(
+      event({ type: 'lifecycle.offboarding.v1', actions: ['transfer_data'] }),
+      defaultPolicy(),
+    );
+    expect(plan.steps[0]!.refusal?.rule).toBe('missing_destination');
+  });
+  it('refuses deprovision while irreversible actions are off', () => {
+    const plan = planEvent(
+      event({ type: 'lifecycle.offboarding.v1', actions: ['deprovision'] }),
+      defaultPolicy(),
+    );
+    expect(plan.steps[0]!.refusal?.rule).toBe('irreversible_disabled');
+  });
+});
+
+describe('step keys', () => {
+  it('are stable for the same event and differ between steps and events', () => {
+    const a = stepKey({ source: 's', id: '1' }, 0, 'suspend');
+    expect(stepKey({ source: 's', id: '1' }, 0, 'suspend')).toBe(a);
+    expect(stepKey({ source: 's', id: '1' }, 1, 'suspend')).not.toBe(a);
+    expect(stepKey({ source: 's', id: '2' }, 0, 'suspend')).not.toBe(a);
+    expect(a).toMatch(/^zl-[0-9a-f]{16}-0-suspend$/);
+  });
+});
+
+describe('policy validation', () => {
+  it('names every wrong field', () => {
+    expect(() =>
+      parsePolicy({ plans: { 'lifecycle.offboarding.v1': ['fly'] }, blast_radius: { max_actions: 0 } }),
+    ).toThrow(/plans.lifecycle.offboarding.v1.0[\s\S]*blast_radius.max_actions/);
+  });
+  it('rejects a policy that is not JSON', () => {
+    expect(() => parsePolicyText('{')).toThrow(/not JSON/);
+  });
+});

@@ -1,0 +1,132 @@
+// From an event and the policy to an ordered plan: which actions, in which order, with which preconditions,
+// and a stable idempotency key per step so that a redelivered event names the same steps again.
+import type { EventType, WorkflowOf } from '../events/event-types.js';
+import { WORKFLOW_OF_TYPE } from '../events/event-types.js';
+import type { LifecycleEvent } from '../events/schemas.js';
+import { fnv1a64 } from '../hash/fnv.js';
+import { planOf, type Policy } from '../policy/policy.js';
+import type { ActionName, UserRef } from '../ports/zendesk-port.js';
+import { isAllowed, refusalReason } from '../workflows/matrix.js';
+
+export interface Refusal {
+  /** The rule that stopped the step: workflow_matrix, missing_destination, irreversible_disabled, ... */
+  rule: string;
+  reason: string;
+}
+
+export interface PlannedStep {
+  index: number;
+  action: ActionName;
+  idempotency_key: string;
+  /** Steps (by index) that must have succeeded before this one may run. */
+  requires: number[];
+  /** Set when the plan already knows the step may not run; it is audited as refused. */
+  refusal?: Refusal;
+  /** For deprovision: also delete permanently after the soft delete. */
+  permanent?: boolean;
+  /** Why the step differs from what was asked (e.g. suspend instead of deprovision). */
+  note?: string;
+}
+
+export interface Plan {
+  event: LifecycleEvent;
+  type: EventType;
+  workflow: WorkflowOf;
+  user: UserRef;
+  transfer_to: UserRef | null;
+  /** Where the actions came from: the event's own list, or the policy. */
+  origin: 'event' | 'policy';
+  dry_run: boolean;
+  steps: PlannedStep[];
+}
+
+export interface PlanOptions {
+  dryRun?: boolean;
+  /** Permanent deletion permitted (ALLOW_IRREVERSIBLE or the policy's allow_irreversible). */
+  allowIrreversible?: boolean;
+}
+
+/** The idempotency key of a step: the same event (source + id) and step always give the same key. */
+export function stepKey(
+  event: Pick<LifecycleEvent, 'source' | 'id'>,
+  index: number,
+  action: ActionName,
+): string {
+  return `zl-${fnv1a64(`${event.source}\n${event.id}`)}-${index}-${action}`;
+}
+
+/** Policy plans adapt to the event; an event's explicit list is taken as asked (and refused where needed). */
+function actionsFor(
+  event: LifecycleEvent,
+  policy: Policy,
+  irreversible: boolean,
+): Array<{ action: ActionName; note?: string }> {
+  if (event.data.actions) return event.data.actions.map((action) => ({ action }));
+  const out: Array<{ action: ActionName; note?: string }> = [];
+  for (const action of planOf(policy, event.type)) {
+    if (action === 'transfer_data' && !event.data.transfer_to) continue;
+    if (action === 'deprovision' && !irreversible) {
+      if (!out.some((s) => s.action === 'suspend')) {
+        out.push({
+          action: 'suspend',
+          note: 'suspended instead of deprovisioned: irreversible actions are off',
+        });
+      }
+      continue;
+    }
+    if (!out.some((s) => s.action === action)) out.push({ action });
+  }
+  return out;
+}
+
+function refusalOf(
+  action: ActionName,
+  plan: Pick<Plan, 'workflow' | 'transfer_to'>,
+  irreversible: boolean,
+): Refusal | undefined {
+  if (!isAllowed(action, plan.workflow))
+    return { rule: 'workflow_matrix', reason: refusalReason(action, plan.workflow) };
+  if (action === 'transfer_data' && !plan.transfer_to) {
+    return {
+      rule: 'missing_destination',
+      reason: 'transfer data needs a destination user in data.transfer_to',
+    };
+  }
+  if (action === 'deprovision' && !irreversible) {
+    return {
+      rule: 'irreversible_disabled',
+      reason: 'deprovision deletes data for good and irreversible actions are off',
+    };
+  }
+  return undefined;
+}
+
+export function planEvent(event: LifecycleEvent, policy: Policy, options: PlanOptions = {}): Plan {
+  const irreversible = options.allowIrreversible ?? policy.allow_irreversible;
+  const base = {
+    event,
+    type: event.type,
+    workflow: WORKFLOW_OF_TYPE[event.type],
+    user: event.data.user,
+    transfer_to: event.data.transfer_to ?? null,
+    origin: event.data.actions ? ('event' as const) : ('policy' as const),
+    dry_run: options.dryRun ?? policy.dry_run,
+  };
+  const steps = actionsFor(event, policy, irreversible).map(({ action, note }, index, all): PlannedStep => {
+    const destructive = action === 'deprovision' || action === 'downgrade';
+    const requires = destructive
+      ? all.flatMap((s, i) => (i < index && s.action === 'transfer_data' ? [i] : []))
+      : [];
+    const refusal = refusalOf(action, base, irreversible);
+    return {
+      index,
+      action,
+      idempotency_key: stepKey(event, index, action),
+      requires,
+      ...(refusal ? { refusal } : {}),
+      ...(action === 'deprovision' ? { permanent: irreversible } : {}),
+      ...(note ? { note } : {}),
+    };
+  });
+  return { ...base, steps };
+}

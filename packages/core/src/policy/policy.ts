@@ -1,0 +1,68 @@
+// The declarative policy: a plan per event type, protected users, the blast-radius limit, irreversible actions.
+import { z } from 'zod';
+import { parseConfig } from '../config/config-error.js';
+import { EVENT_TYPES, type EventType } from '../events/event-types.js';
+import { ACTIONS, type ActionName } from '../ports/zendesk-port.js';
+
+const DESTRUCTIVE_DEFAULT: ActionName[] = ['deprovision', 'downgrade'];
+
+export const policySchema = z
+  .object({
+    plans: z.partialRecord(z.enum(EVENT_TYPES), z.array(z.enum(ACTIONS)).min(1)).default({}),
+    protected_users: z
+      .object({
+        ids: z.array(z.number().int().positive()).default([]),
+        emails: z.array(z.email()).default([]),
+        external_ids: z.array(z.string().min(1)).default([]),
+      })
+      .strict()
+      .default({ ids: [], emails: [], external_ids: [] }),
+    blast_radius: z
+      .object({
+        max_actions: z.number().int().positive().default(25),
+        window_seconds: z.number().int().positive().default(3600),
+        actions: z.array(z.enum(ACTIONS)).default(DESTRUCTIVE_DEFAULT),
+      })
+      .strict()
+      .default({ max_actions: 25, window_seconds: 3600, actions: DESTRUCTIVE_DEFAULT }),
+    allow_irreversible: z.boolean().default(false),
+    dry_run: z.boolean().default(false),
+  })
+  .strict();
+
+export type Policy = z.output<typeof policySchema>;
+export type PolicyInput = z.input<typeof policySchema>;
+
+/** The default plan of each event type (interfaces.md). transfer_data runs only when a destination is given. */
+export const DEFAULT_PLANS: Record<EventType, ActionName[]> = {
+  'lifecycle.offboarding.v1': ['transfer_data', 'deprovision'],
+  'lifecycle.access_revoked.v1': ['suspend'],
+  'lifecycle.license_reclaim.v1': ['downgrade'],
+  'lifecycle.inactivity.v1': ['transfer_data', 'downgrade'],
+  'lifecycle.rehire.v1': ['unsuspend'],
+};
+
+/** The built-in safe policy: default plans, no irreversible actions, 25 destructive actions per hour. */
+export function defaultPolicy(overrides: PolicyInput = {}): Policy {
+  return parsePolicy(overrides);
+}
+
+/** Validates a policy object; throws ConfigError with one line per wrong field. */
+export function parsePolicy(input: unknown): Policy {
+  return parseConfig(policySchema, input);
+}
+
+/** Parses the JSON text of a POLICY_FILE. */
+export function parsePolicyText(text: string): Policy {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    return parseConfig(z.never({ message: `the policy is not JSON: ${String(error)}` }), undefined);
+  }
+  return parsePolicy(json);
+}
+
+export function planOf(policy: Policy, type: EventType): ActionName[] {
+  return policy.plans[type] ?? DEFAULT_PLANS[type];
+}

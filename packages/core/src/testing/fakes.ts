@@ -1,0 +1,115 @@
+// Test doubles of core's own ports (not of HTTP or Kafka): an in-memory Zendesk and audit trail for unit tests.
+import { LifecycleError } from '../errors/lifecycle-error.js';
+import type { AuditPort, AuditReceipt, RecalledOutcome, StepOutcome } from '../ports/audit-port.js';
+import type { ActionReport, UserRef, UserSnapshot, ZendeskPort } from '../ports/zendesk-port.js';
+
+export function user(partial: Partial<UserSnapshot> & { id: number }): UserSnapshot {
+  return {
+    name: `User ${partial.id}`,
+    email: `user${partial.id}@acme.test`,
+    external_id: null,
+    role: 'agent',
+    role_type: 0,
+    custom_role_id: null,
+    suspended: false,
+    active: true,
+    last_login_at: null,
+    ...partial,
+  };
+}
+
+export class MemoryZendesk implements ZendeskPort {
+  readonly users = new Map<number, UserSnapshot>();
+  readonly calls: string[] = [];
+  /** Errors to throw from the next calls, by method name. */
+  readonly failures = new Map<string, LifecycleError[]>();
+
+  constructor(users: UserSnapshot[] = []) {
+    for (const u of users) this.users.set(u.id, u);
+  }
+
+  private maybeFail(method: string): void {
+    const next = this.failures.get(method)?.shift();
+    if (next) throw next;
+  }
+
+  async findUser(ref: UserRef): Promise<UserSnapshot | null> {
+    this.maybeFail('findUser');
+    for (const u of this.users.values()) {
+      if (ref.id !== undefined && u.id === ref.id) return u;
+      if (ref.email !== undefined && u.email === ref.email.toLowerCase()) return u;
+      if (ref.external_id !== undefined && u.external_id === ref.external_id) return u;
+    }
+    return null;
+  }
+
+  private change(before: UserSnapshot, patch: Partial<UserSnapshot>, done: boolean): ActionReport {
+    if (done) return { status: 'already_done', before, after: before, request_ids: [] };
+    const after = { ...before, ...patch };
+    this.users.set(after.id, after);
+    return { status: 'succeeded', before, after, request_ids: [`req-${this.calls.length}`] };
+  }
+
+  async downgrade(u: UserSnapshot): Promise<ActionReport> {
+    this.calls.push(`downgrade:${u.id}`);
+    this.maybeFail('downgrade');
+    return this.change(u, { role: 'end-user', role_type: null }, u.role === 'end-user');
+  }
+  async suspend(u: UserSnapshot): Promise<ActionReport> {
+    this.calls.push(`suspend:${u.id}`);
+    this.maybeFail('suspend');
+    return this.change(u, { suspended: true }, u.suspended);
+  }
+  async unsuspend(u: UserSnapshot): Promise<ActionReport> {
+    this.calls.push(`unsuspend:${u.id}`);
+    this.maybeFail('unsuspend');
+    return this.change(u, { suspended: false }, !u.suspended);
+  }
+  async deprovision(u: UserSnapshot, options: { permanent: boolean }): Promise<ActionReport> {
+    this.calls.push(`deprovision:${u.id}:${options.permanent}`);
+    this.maybeFail('deprovision');
+    if (options.permanent) this.users.delete(u.id);
+    else this.users.set(u.id, { ...u, active: false });
+    return {
+      status: 'succeeded',
+      before: u,
+      after: options.permanent ? null : { ...u, active: false },
+      request_ids: [],
+    };
+  }
+  async transferData(u: UserSnapshot, destination: UserRef): Promise<ActionReport> {
+    this.calls.push(`transfer_data:${u.id}->${destination.id ?? destination.email}`);
+    this.maybeFail('transferData');
+    const target = await this.findUser(destination);
+    if (!target) throw new LifecycleError('destination_not_found', 'no such destination');
+    return {
+      status: 'succeeded',
+      before: u,
+      after: u,
+      request_ids: [],
+      transfer: { destination_id: target.id, moved: [1, 2], skipped: [], failed: [] },
+    };
+  }
+}
+
+export class MemoryAudit implements AuditPort {
+  readonly tickets = new Map<string, { id: number; outcome: StepOutcome }>();
+  failNext = 0;
+
+  async record(outcome: StepOutcome): Promise<AuditReceipt> {
+    if (this.failNext > 0) {
+      this.failNext--;
+      throw new LifecycleError('audit_unavailable', 'audit target down', { retryable: true });
+    }
+    const existing = this.tickets.get(outcome.step.idempotency_key);
+    if (existing) return { ticket_id: existing.id, created: false };
+    const id = 1000 + this.tickets.size;
+    this.tickets.set(outcome.step.idempotency_key, { id, outcome });
+    return { ticket_id: id, created: true };
+  }
+
+  async recall(key: string): Promise<RecalledOutcome | null> {
+    const t = this.tickets.get(key);
+    return t ? { ticket_id: t.id, outcome: t.outcome.outcome } : null;
+  }
+}
