@@ -1,0 +1,118 @@
+// One Kafka record through the product: validate -> plan -> act -> audit -> result. It decides a verdict;
+// the delivery loop turns the verdict into Kafka writes. Bad input is a dead letter, never an exception.
+import {
+  buildResultEvent,
+  describeParseError,
+  executePlan,
+  parseKafkaRecord,
+  planEvent,
+  systemClock,
+  type AuditPort,
+  type BlastRadiusLimiter,
+  type Clock,
+  type Policy,
+  type ProtectedUsers,
+  type ZendeskPort,
+} from '@zendesk-lifecycle/core';
+import type { RecordContext, RecordProcessor } from '../delivery/delivery-loop.js';
+import type { Verdict } from '../delivery/verdict.js';
+import type { Logger } from '../logger.js';
+import type { ConsumerMetrics } from '../ops/metrics.js';
+
+export interface PipelineOptions {
+  zendesk: ZendeskPort;
+  audit: AuditPort;
+  policy: Policy;
+  /** Protected users on top of the policy's (e.g. the service identity that requests audit tickets). */
+  protectedUsers: ProtectedUsers;
+  limiter: BlastRadiusLimiter;
+  dryRun: boolean;
+  allowIrreversible: boolean;
+  maxAttempts: number;
+  eventMaxBytes: number;
+  /** CloudEvents `source` of the result events this consumer writes. */
+  resultSource: string;
+  logger: Logger;
+  metrics?: ConsumerMetrics;
+  clock?: Clock;
+}
+
+export function createRecordProcessor(options: PipelineOptions): RecordProcessor {
+  const clock = options.clock ?? systemClock;
+  return async (record: RecordContext): Promise<Verdict> => {
+    const parsed = parseKafkaRecord(
+      { value: record.message.value, headers: record.message.headers ?? {} },
+      { maxBytes: options.eventMaxBytes },
+    );
+    if (!parsed.ok) {
+      options.metrics?.events.inc({ type: 'unparsed', outcome: 'dead_letter' });
+      return { kind: 'dead_letter', reason: parsed.error.code, error: describeParseError(parsed.error) };
+    }
+    const event = parsed.event;
+    const log = options.logger.child({
+      eventId: event.id,
+      type: event.type,
+      user: event.subject ?? event.data.user,
+    });
+    const plan = planEvent(event, options.policy, {
+      dryRun: options.dryRun,
+      allowIrreversible: options.allowIrreversible,
+    });
+    const startedAt = clock.now();
+    const execution = await executePlan(plan, {
+      zendesk: options.zendesk,
+      audit: options.audit,
+      protectedUsers: options.protectedUsers,
+      limiter: options.limiter,
+      clock,
+      finalAttempt: record.attempt >= options.maxAttempts,
+    });
+    for (const step of execution.steps) {
+      if (!step.recalled) options.metrics?.actions.inc({ action: step.action, outcome: step.outcome });
+      log.info(
+        {
+          step: step.index + 1,
+          action: step.action,
+          outcome: step.outcome,
+          ticket: step.audit_ticket_id,
+          detail: step.detail ?? step.refusal?.reason ?? step.error?.message,
+        },
+        'step',
+      );
+    }
+    if (execution.status === 'hold') {
+      options.metrics?.events.inc({ type: event.type, outcome: 'held' });
+      log.error(
+        { reason: execution.reason, retryAfterMs: execution.retryAfterMs },
+        'ALERT: blast-radius limit reached; holding events',
+      );
+      return { kind: 'hold', reason: execution.reason, delayMs: execution.retryAfterMs };
+    }
+    if (execution.status === 'retry') {
+      options.metrics?.events.inc({ type: event.type, outcome: 'retry' });
+      log.warn({ attempt: record.attempt, error: execution.error }, 'transient failure');
+      return {
+        kind: 'retry',
+        reason: execution.error.code,
+        error: execution.error.message,
+        ...(execution.retryAfterMs === undefined ? {} : { delayMs: execution.retryAfterMs }),
+      };
+    }
+    const result = buildResultEvent(plan, execution, {
+      source: options.resultSource,
+      startedAt,
+      finishedAt: clock.now(),
+    });
+    options.metrics?.events.inc({ type: event.type, outcome: result.data.status });
+    log.info({ status: result.data.status }, 'event done');
+    return {
+      kind: 'done',
+      summary: result.data.status,
+      result: {
+        key: result.subject,
+        value: JSON.stringify(result),
+        headers: { 'content-type': 'application/cloudevents+json' },
+      },
+    };
+  };
+}
