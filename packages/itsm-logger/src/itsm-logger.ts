@@ -1,6 +1,7 @@
 // The ITSM logger: one audit ticket in Zendesk per step outcome, exactly once. It implements core's AuditPort,
 // so the executor can use it as is, and it is usable alone: createItsmLogger({ zendesk, requester }).log(outcome).
-import type { AuditPort, AuditReceipt, StepOutcome } from '@zendesk-lifecycle/core';
+import type { AuditPort, AuditReceipt, RecalledOutcome, StepOutcome } from '@zendesk-lifecycle/core';
+import { recallOutcome } from './delivery/recall.js';
 import { DEFAULT_SETTLE_POLICY, writeOnce, type SettlePolicy } from './delivery/write-once.js';
 import type { AuditTicketGateway } from './delivery/ticket-gateway.js';
 import {
@@ -23,6 +24,8 @@ export interface ItsmLogger extends AuditPort {
   log(outcome: StepOutcome): Promise<ItsmLogReceipt>;
   /** The AuditPort method: the same as `log`. */
   record(outcome: StepOutcome): Promise<AuditReceipt>;
+  /** The outcome audited for the step with this idempotency key, or null when there is no audit ticket yet. */
+  recall(idempotencyKey: string): Promise<RecalledOutcome | null>;
   /** The ticket `log` would write for `outcome`, without writing anything. */
   preview(outcome: StepOutcome): AuditTicket;
 }
@@ -62,6 +65,7 @@ export function assembleItsmLogger(parts: ItsmLoggerParts): ItsmLogger {
   return {
     log,
     preview,
+    recall: (idempotencyKey) => recallOutcome(parts.gateway, idempotencyKey),
     record: async (outcome) => {
       const { ticket_id, created } = await log(outcome);
       return { ticket_id, created };

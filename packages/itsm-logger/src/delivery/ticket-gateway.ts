@@ -16,9 +16,15 @@ export interface CreatedTicket {
   replayed: boolean;
 }
 
+/** A ticket found by its external id: enough to name it and to read the outcome it records. */
+export interface FoundTicket {
+  id: number;
+  tags: string[];
+}
+
 export interface AuditTicketGateway {
-  /** The ids of the tickets carrying `externalId`, in any order. */
-  findTicketIds(externalId: string): Promise<number[]>;
+  /** The tickets carrying `externalId`, in any order. */
+  findTickets(externalId: string): Promise<FoundTicket[]>;
   create(body: AuditTicketBody, idempotencyKey: string): Promise<CreatedTicket>;
   classifyCreateFailure(error: unknown): CreateFailure;
 }

@@ -1,55 +1,7 @@
-import { LifecycleError } from '@zendesk-lifecycle/core';
 import { describe, expect, it } from 'vitest';
 import type { AuditTicket, AuditTicketBody } from '../ticket/audit-ticket.js';
-import type { AuditTicketGateway, CreateFailure, CreatedTicket } from './ticket-gateway.js';
+import { FakeTickets } from '../testing/fake-tickets.js';
 import { writeOnce } from './write-once.js';
-
-// An in-memory Zendesk with Zendesk's idempotency rules, and switches for the failures the write must survive.
-class FakeTickets implements AuditTicketGateway {
-  tickets = new Map<number, AuditTicketBody>();
-  keys = new Map<string, { body: string; id: number }>();
-  nextId = 1;
-  failLookups = 0;
-  loseNextAnswer = false;
-  failCreatesWith: CreateFailure | null = null;
-  /** A ticket written by another delivery only becomes visible after this many look-ups. */
-  hiddenLookups = 0;
-
-  async findTicketIds(externalId: string): Promise<number[]> {
-    if (this.failLookups > 0) {
-      this.failLookups -= 1;
-      throw new LifecycleError('zendesk_server_error', 'Zendesk answered 503', { retryable: true });
-    }
-    if (this.hiddenLookups > 0) {
-      this.hiddenLookups -= 1;
-      return [];
-    }
-    return [...this.tickets].filter(([, body]) => body.external_id === externalId).map(([id]) => id);
-  }
-
-  async create(body: AuditTicketBody, key: string): Promise<CreatedTicket> {
-    if (this.failCreatesWith !== null) throw new LifecycleError(this.failCreatesWith, 'refused');
-    const earlier = this.keys.get(key);
-    if (earlier !== undefined && earlier.body !== JSON.stringify(body)) {
-      throw new LifecycleError('key_reused', 'Request parameters do not match the given idempotency key');
-    }
-    if (earlier !== undefined) return { id: earlier.id, replayed: true };
-    const id = this.nextId++;
-    this.tickets.set(id, body);
-    this.keys.set(key, { body: JSON.stringify(body), id });
-    if (this.loseNextAnswer) {
-      this.loseNextAnswer = false;
-      throw new LifecycleError('zendesk_network_error', 'socket hang up', { retryable: true });
-    }
-    return { id, replayed: false };
-  }
-
-  classifyCreateFailure(error: unknown): CreateFailure {
-    const code = error instanceof LifecycleError ? error.code : '';
-    if (code === 'key_reused' || code === 'rejected') return code;
-    return 'unavailable';
-  }
-}
 
 function aTicket(note = 'first'): AuditTicket {
   const body: AuditTicketBody = {

@@ -8,7 +8,7 @@
 import type { AuditReceipt } from '@zendesk-lifecycle/core';
 import type { AuditTicket } from '../ticket/audit-ticket.js';
 import { auditPending, auditRejected, auditUnavailable } from './audit-errors.js';
-import type { AuditTicketGateway } from './ticket-gateway.js';
+import type { AuditTicketGateway, FoundTicket } from './ticket-gateway.js';
 
 /** How long to wait for a ticket written by another delivery to become visible. */
 export interface SettlePolicy {
@@ -23,14 +23,25 @@ export const DEFAULT_SETTLE_POLICY: SettlePolicy = { attempts: 4, delayMs: 500 }
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** The oldest ticket with this external id, or null. Throws a retryable error when Zendesk cannot be read. */
-async function findExisting(gateway: AuditTicketGateway, externalId: string): Promise<number | null> {
-  let ids: number[];
+export async function findAuditTicket(
+  gateway: AuditTicketGateway,
+  externalId: string,
+): Promise<FoundTicket | null> {
+  let found: FoundTicket[];
   try {
-    ids = await gateway.findTicketIds(externalId);
+    found = await gateway.findTickets(externalId);
   } catch (error) {
     throw auditUnavailable(error);
   }
-  return ids.length === 0 ? null : Math.min(...ids);
+  // Several tickets can only come from outside this logger (or from before it); the first one written counts.
+  return found.reduce<FoundTicket | null>(
+    (oldest, t) => (oldest === null || t.id < oldest.id ? t : oldest),
+    null,
+  );
+}
+
+async function findExisting(gateway: AuditTicketGateway, externalId: string): Promise<number | null> {
+  return (await findAuditTicket(gateway, externalId))?.id ?? null;
 }
 
 /** Like findExisting, but a failed look-up counts as "not found yet": the caller has a better error to report. */
