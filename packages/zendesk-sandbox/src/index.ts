@@ -1,2 +1,8 @@
-// A faithful local Zendesk Support API for tests and the demo.
-export {};
+// Public entry of @zendesk-lifecycle/zendesk-sandbox: a faithful local Zendesk Support API for tests and the demo.
+export { DEFAULT_CREDENTIALS, startSandbox, type RunningSandbox, type SandboxOptions } from './server.js';
+export { DEMO_PEOPLE } from './seed.js';
+export { FaultController, type FaultRule } from './faults.js';
+export { SandboxState } from './state.js';
+export type { Credentials } from './auth.js';
+export type { CustomRole, JobStatus, LoggedRequest, Ticket, User } from './model.js';
+export { CONTRIBUTOR_ROLE_ID, LIGHT_AGENT_ROLE_ID } from './model.js';

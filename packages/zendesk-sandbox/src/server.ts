@@ -1,0 +1,219 @@
+// startSandbox: the HTTP server that ties state, auth, rate limits, faults and routes together.
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { adminRoutes } from './admin.js';
+import { authenticate, requireAdmin, type Credentials } from './auth.js';
+import { FaultController } from './faults.js';
+import { HttpError, Router, send, type Ctx } from './http.js';
+import { accountHeaders, tooManyRequests, WindowLimiter } from './limits.js';
+import { accountRoutes } from './routes/account.js';
+import { jobRoutes, Jobs } from './routes/jobs.js';
+import { permanentDeleteRoute } from './routes/permanent-delete.js';
+import { ticketRoutes } from './routes/tickets.js';
+import { userRoutes } from './routes/users.js';
+import { seedDemo, seedGenerated } from './seed.js';
+import { SandboxState } from './state.js';
+
+export interface SandboxOptions {
+  port?: number;
+  host?: string;
+  email?: string;
+  token?: string;
+  password?: string;
+  oauthToken?: string;
+  /** Account requests per minute (default 700, an Enterprise plan); 0 = unlimited. */
+  rpm?: number;
+  seed?: 'demo' | 'empty' | { users: number; tickets: number };
+  randomSeed?: number;
+  /** How long bulk jobs stay queued, then working. */
+  jobDelayMs?: number;
+  permanentDeleteLimit?: { max: number; windowMs: number };
+  /** Keep every request in the log (default true). */
+  logRequests?: boolean;
+}
+
+export interface RunningSandbox {
+  url: string;
+  baseUrl: string;
+  credentials: Credentials;
+  state: SandboxState;
+  faults: FaultController;
+  /** Re-seeds the account and clears faults, request log and rate-limit windows. */
+  reset(seed?: SandboxOptions['seed']): void;
+  stop(): Promise<void>;
+}
+
+export const DEFAULT_CREDENTIALS: Credentials = {
+  email: 'admin@acme.test',
+  token: 'sandbox-api-token',
+  password: 'sandbox-password',
+  oauthToken: 'sandbox-oauth-token',
+};
+
+function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function readBody(req: IncomingMessage, limit = 10 * 1024 * 1024): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit)
+        reject(new HttpError(413, { error: 'RequestTooLarge', description: 'Request body too large' }));
+      else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+export async function startSandbox(options: SandboxOptions = {}): Promise<RunningSandbox> {
+  const credentials: Credentials = {
+    email: options.email ?? DEFAULT_CREDENTIALS.email,
+    token: options.token ?? DEFAULT_CREDENTIALS.token,
+    password: options.password ?? DEFAULT_CREDENTIALS.password,
+    oauthToken: options.oauthToken ?? DEFAULT_CREDENTIALS.oauthToken,
+  };
+  let origin = '';
+  let state = new SandboxState(() => origin);
+  const faults = new FaultController(options.randomSeed ?? 42);
+  const rpm = options.rpm ?? 700;
+  let accountLimit = new WindowLimiter(rpm, 60_000);
+  const pd = options.permanentDeleteLimit ?? { max: 700, windowMs: 600_000 };
+  let permanentDeleteLimit = new WindowLimiter(pd.max, pd.windowMs);
+  let jobs = new Jobs(state, options.jobDelayMs ?? 20);
+  let router = new Router();
+
+  const build = (seed: SandboxOptions['seed']) => {
+    jobs.stop();
+    state = new SandboxState(() => origin);
+    jobs = new Jobs(state, options.jobDelayMs ?? 20);
+    accountLimit = new WindowLimiter(rpm, 60_000);
+    permanentDeleteLimit = new WindowLimiter(pd.max, pd.windowMs);
+    const chosen = seed ?? 'demo';
+    if (chosen === 'demo') seedDemo(state, credentials.email);
+    else if (chosen === 'empty') {
+      state.addUser({ id: 1, name: 'Account Owner', email: credentials.email, role: 'admin' });
+      state.ownerId = 1;
+    } else seedGenerated(state, credentials.email, chosen, seededRandom(options.randomSeed ?? 42));
+    router = new Router();
+    userRoutes(router, state, jobs);
+    permanentDeleteRoute(router, state, permanentDeleteLimit);
+    ticketRoutes(router, state, jobs);
+    jobRoutes(router, state);
+    accountRoutes(router, state);
+  };
+  build(options.seed);
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? '/', origin);
+    const rawPath = url.pathname;
+    const ctx: Ctx = {
+      req,
+      res,
+      method: req.method ?? 'GET',
+      path: rawPath.replace(/^\/api\/v2(?=\/)/, '').replace(/\.json$/, ''),
+      query: url.searchParams,
+      params: {},
+      body: null,
+      rawBody: '',
+      requestId: randomUUID(),
+      changed: false,
+      origin,
+      headers: {},
+    };
+    if (rawPath.startsWith('/__sandbox/'))
+      return adminRoutes(ctx, { state: () => state, faults, reset: (seed) => api.reset(seed) });
+    const isApi = rawPath.startsWith('/api/v2/') || rawPath.startsWith('/api/admin/private/');
+    const matched = isApi ? router.match(ctx.method, ctx.path) : undefined;
+    const routeSpec = matched ? `${ctx.method} /${matched.route.parts.join('/')}` : undefined;
+    try {
+      const fault = faults.decide(ctx.method, routeSpec);
+      if (fault.latencyMs > 0) await new Promise((r) => setTimeout(r, fault.latencyMs));
+      if (fault.reset === 'before') return void req.socket.destroy();
+      if (fault.storm) throw tooManyRequests(1, 'Rate limit storm (injected)');
+      if (fault.error !== undefined)
+        throw new HttpError(fault.error, { error: 'ServerError', description: `Injected ${fault.error}` });
+      const taken = accountLimit.take();
+      if (!taken.ok)
+        throw tooManyRequests(
+          taken.retryAfter,
+          `Rate limit of ${rpm} requests per minute exceeded`,
+          accountHeaders(accountLimit, 0),
+        );
+      ctx.headers = accountHeaders(accountLimit, taken.remaining);
+      ctx.user = authenticate(ctx, state, credentials);
+      if (!matched) throw new HttpError(404, { error: 'InvalidEndpoint', description: 'Not found' });
+      if (matched.route.adminOnly) requireAdmin(ctx.user);
+      ctx.params = matched.params;
+      if (ctx.method !== 'GET' && ctx.method !== 'DELETE') {
+        ctx.rawBody = await readBody(req);
+        try {
+          ctx.body = ctx.rawBody ? JSON.parse(ctx.rawBody) : null;
+        } catch {
+          throw new HttpError(400, {
+            error: 'InvalidJSON',
+            description: 'The request body is not valid JSON',
+          });
+        }
+      }
+      if (fault.reset === 'after') ctx.dropReply = true;
+      await matched.route.handler(ctx);
+    } catch (error) {
+      if (error instanceof HttpError) send(ctx, error.status, error.body, error.headers);
+      else send(ctx, 500, { error: 'InternalError', description: (error as Error).message });
+    } finally {
+      if (options.logRequests ?? true) {
+        state.requestLog.push({
+          method: ctx.method,
+          path: rawPath,
+          status: res.statusCode,
+          request_id: ctx.requestId,
+          idempotency_key: (req.headers['idempotency-key'] as string | undefined) ?? null,
+          mutating: ctx.method !== 'GET' && ctx.method !== 'HEAD',
+          changed: ctx.changed,
+          time: new Date().toISOString(),
+        });
+      }
+    }
+  };
+
+  const server = createServer((req, res) => void handle(req, res));
+  server.keepAliveTimeout = 30_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  origin = `http://${options.host ?? '127.0.0.1'}:${address.port}`;
+  const api: RunningSandbox = {
+    url: origin,
+    baseUrl: `${origin}/api/v2`,
+    credentials,
+    get state() {
+      return state;
+    },
+    faults,
+    reset(seed) {
+      faults.clear();
+      build(seed ?? options.seed);
+    },
+    stop: () =>
+      new Promise((resolve) => {
+        jobs.stop();
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+  return api;
+}
