@@ -1,2 +1,34 @@
-// A typed, resilient Zendesk client for agents and admins, over node-zendesk.
-export {};
+// Public entry of @zendesk-lifecycle/zendesk-client: a typed, resilient Zendesk client over node-zendesk.
+export {
+  createZendeskClient,
+  ZendeskClient,
+  type Account,
+  type Entitlements,
+  type Seat,
+  type TicketRecord,
+} from './client.js';
+export { ZendeskActions, type ProtectionOptions } from './actions/actions.js';
+export {
+  parseZendeskConfig,
+  zendeskConfigFromEnv,
+  type CallInfo,
+  type ClientLogger,
+  type RetryPolicy,
+  type ZendeskConfig,
+  type ZendeskConfigInput,
+} from './config.js';
+export {
+  Conflict,
+  Forbidden,
+  Invalid,
+  NetworkError,
+  NotFound,
+  RateLimited,
+  ServerError,
+  Timeout,
+  Unauthorized,
+  ZendeskError,
+  errorFromResponse,
+} from './errors.js';
+export { RateGovernor, type GovernorStats } from './transport/governor.js';
+export { statusOf, toSnapshot, type AccountStatus, type ZendeskUser } from './users/snapshot.js';

@@ -1,0 +1,60 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_PEOPLE, startSandbox, type RunningSandbox } from '@zendesk-lifecycle/zendesk-sandbox';
+import { createZendeskClient } from './index.js';
+
+let big: RunningSandbox;
+let demo: RunningSandbox;
+beforeAll(async () => {
+  big = await startSandbox({ seed: { users: 20_000, tickets: 0 }, rpm: 0 });
+  demo = await startSandbox({ seed: 'demo', rpm: 0, jobDelayMs: 2 });
+});
+afterAll(async () => {
+  await big.stop();
+  await demo.stop();
+});
+
+const clientOf = (s: RunningSandbox) =>
+  createZendeskClient({ baseUrl: s.url, email: s.credentials.email, apiToken: s.credentials.token });
+
+describe('at scale', () => {
+  it('streams every agent and admin of a 20,000-user account exactly once', async () => {
+    const expected = [...big.state.users.values()].filter((u) => u.role !== 'end-user').length;
+    const seen = new Set<number>();
+    for await (const account of clientOf(big).listAccounts()) seen.add(account.user.id);
+    expect(seen.size).toBe(expected);
+    expect(expected).toBeGreaterThan(15_000);
+  });
+
+  it('transfers 1,200 requested tickets, leaving the closed ones', async () => {
+    for (let i = 0; i < 1200; i++) {
+      demo.state.addTicket({
+        subject: `bulk ${i}`,
+        requester_id: DEMO_PEOPLE.agent.id,
+        status: i % 10 === 0 ? 'closed' : 'open',
+      });
+    }
+    const client = clientOf(demo);
+    const user = (await client.getUser(DEMO_PEOPLE.agent.id))!;
+    const report = await client
+      .asPort()
+      .transferData(user, { id: DEMO_PEOPLE.manager.id }, { idempotency_key: 'bulk' });
+    expect(report.transfer!.moved).toHaveLength(1080);
+    expect(report.transfer!.skipped).toHaveLength(120);
+    expect(report.transfer!.failed).toHaveLength(0);
+    const updates = demo.state.requestLog.filter((r) => r.path.includes('update_many'));
+    expect(updates).toHaveLength(11);
+  });
+
+  it('paces itself below the rate limit instead of collecting 429s', async () => {
+    const limited = await startSandbox({ seed: 'demo', rpm: 60 });
+    try {
+      const client = clientOf(limited);
+      const t0 = Date.now();
+      for (let i = 0; i < 55; i++) await client.getUser(DEMO_PEOPLE.agent.id);
+      expect(client.stats().rateLimited).toBe(0);
+      expect(Date.now() - t0).toBeGreaterThan(1000);
+    } finally {
+      await limited.stop();
+    }
+  }, 90_000);
+});

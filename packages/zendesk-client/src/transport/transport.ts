@@ -1,0 +1,152 @@
+// Our transport for node-zendesk: Node's fetch with timeouts and keep-alive, per-call headers, Retry-After-aware
+// retries with full jitter for safe requests, the rate governor, and typed errors. node-zendesk never sees a
+// 429 or a 5xx: the call context carries the typed error and the request ids back to our client.
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { CallInfo, ClientLogger, RetryPolicy } from '../config.js';
+import { errorFromResponse, NetworkError, Timeout, type ZendeskError } from '../errors.js';
+import type { RateGovernor } from './governor.js';
+
+export interface CallContext {
+  headers: Record<string, string>;
+  requestIds: string[];
+  error?: ZendeskError;
+  status?: number;
+  responseHeaders?: Headers;
+}
+
+export const callContext = new AsyncLocalStorage<CallContext>();
+
+interface AdaptedResponse {
+  json(): Promise<unknown>;
+  status: number;
+  statusText: string;
+  headers: { get(name: string): string | null };
+}
+
+/** "DELETE deleted_users" for http://x/api/v2/deleted_users/12.json: the key of endpoint-specific budgets. */
+function endpointKey(method: string, uri: string): string {
+  const path = new URL(uri).pathname.replace(/^\/api\/v2\//, '').replace(/\.json$/, '');
+  return `${method} ${path.split('/')[0] ?? ''}`;
+}
+
+function safeToRepeat(method: string, headers: Record<string, string>): boolean {
+  if (method === 'GET' || method === 'PUT' || method === 'DELETE' || method === 'HEAD') return true;
+  return Object.keys(headers).some((h) => h.toLowerCase() === 'idempotency-key');
+}
+
+export function createTransport(options: {
+  timeoutMs: number;
+  retry: RetryPolicy;
+  governor: RateGovernor;
+  logger?: ClientLogger;
+  onCall?: (info: CallInfo) => void;
+}) {
+  const { retry, governor } = options;
+
+  const transportFn = async (
+    uri: string,
+    request: { method: string; headers: Record<string, string>; body?: string },
+  ) => {
+    const ctx = callContext.getStore();
+    const headers = { ...request.headers, ...ctx?.headers };
+    const method = request.method.toUpperCase();
+    const key = endpointKey(method, uri);
+    const repeatable = safeToRepeat(method, headers);
+    for (let attempt = 1; ; attempt++) {
+      await governor.beforeCall(key);
+      const started = Date.now();
+      let error: ZendeskError | undefined;
+      let retryAfter: number | undefined;
+      try {
+        const res = await fetch(uri, {
+          method,
+          headers,
+          body: request.body,
+          signal: AbortSignal.timeout(options.timeoutMs),
+        });
+        const requestId = res.headers.get('x-request-id');
+        if (requestId && ctx) ctx.requestIds.push(requestId);
+        retryAfter = governor.afterCall(res.status, (n) => res.headers.get(n));
+        options.onCall?.({
+          method,
+          path: new URL(uri).pathname,
+          status: res.status,
+          durationMs: Date.now() - started,
+          attempt,
+        });
+        if (res.ok) {
+          if (ctx) {
+            ctx.status = res.status;
+            ctx.responseHeaders = res.headers;
+          }
+          return res;
+        }
+        const text = await res.text();
+        let body: unknown = text;
+        try {
+          body = text ? JSON.parse(text) : null;
+        } catch {
+          /* keep the text */
+        }
+        error = errorFromResponse(res.status, body, requestId, retryAfter);
+      } catch (cause) {
+        options.onCall?.({
+          method,
+          path: new URL(uri).pathname,
+          status: null,
+          durationMs: Date.now() - started,
+          attempt,
+        });
+        const timedOut =
+          cause instanceof Error && (cause.name === 'TimeoutError' || cause.name === 'AbortError');
+        const Kind = timedOut ? Timeout : NetworkError;
+        error = new Kind(
+          timedOut ? 'zendesk_timeout' : 'zendesk_network_error',
+          `${method} ${new URL(uri).pathname}: ${(cause as Error).message}`,
+          true,
+          {
+            status: null,
+            body: null,
+            requestId: null,
+            cause,
+          },
+        );
+      }
+      if (!error.retryable || !repeatable || attempt > retry.retries) {
+        if (ctx) ctx.error = error;
+        return failedResponse(error);
+      }
+      governor.stats.retries++;
+      const backoff = Math.random() * Math.min(retry.maxDelayMs, retry.initialDelayMs * 2 ** (attempt - 1));
+      const delay = retryAfter !== undefined ? retryAfter * 1000 : backoff;
+      options.logger?.debug(
+        { method, path: new URL(uri).pathname, attempt, delayMs: Math.round(delay), code: error.code },
+        'retrying Zendesk call',
+      );
+      await sleep(delay);
+    }
+  };
+
+  const responseAdapter = (res: Response | AdaptedResponse): AdaptedResponse => {
+    if (!(res instanceof Response)) return res;
+    return {
+      json: () => res.json(),
+      status: res.status,
+      statusText: res.statusText,
+      headers: { get: (name: string) => res.headers.get(name) },
+    };
+  };
+
+  return { transportFn, responseAdapter };
+}
+
+/** What node-zendesk gets for a failed call: a harmless 200 with an empty body; our client throws the real error. */
+function failedResponse(error: ZendeskError): AdaptedResponse {
+  return {
+    json: async () => ({}),
+    status: 200,
+    statusText: error.code,
+    headers: { get: () => 'application/json' },
+  };
+}
