@@ -95,6 +95,7 @@ export function zendeskConfigFromEnv(env: Env, prefix = 'ZENDESK_'): ZendeskConf
     email: value('EMAIL'),
     apiToken: value('API_TOKEN'),
     oauthToken: value('OAUTH_TOKEN'),
+    timeoutMs: value('TIMEOUT_MS') === undefined ? undefined : Number(value('TIMEOUT_MS')),
   };
   try {
     return parseZendeskConfig(Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)));
