@@ -4,6 +4,7 @@ import type { AuditPort, AuditReceipt, RecalledOutcome, StepOutcome } from '@zen
 import { recallOutcome } from './delivery/recall.js';
 import { DEFAULT_SETTLE_POLICY, writeOnce, type SettlePolicy } from './delivery/write-once.js';
 import type { AuditTicketGateway } from './delivery/ticket-gateway.js';
+import { zendeskTicketGateway, type AuditZendeskClient } from './delivery/zendesk-ticket-gateway.js';
 import {
   checkServiceRequester,
   refuseRequesterActedOn,
@@ -30,6 +31,29 @@ export interface ItsmLogger extends AuditPort {
   preview(outcome: StepOutcome): AuditTicket;
 }
 
+export interface ItsmLoggerOptions {
+  /** A zendesk-client client for the account that holds the audit tickets (the target one or an ITSM one). */
+  zendesk: AuditZendeskClient;
+  /** The service identity requesting the tickets; never the user acted on. */
+  requester: ServiceRequester;
+  /** The account where the users acted on live (for links), when the audit tickets go to another account. */
+  targetAccountUrl?: string;
+  /** Group, brand, form, assignee, custom fields, priorities and extra tags of the tickets. */
+  ticket?: AuditTicketSettings;
+  /** How long to wait for a ticket another delivery of the same step is writing. */
+  settle?: SettlePolicy;
+}
+
+/** An audit logger writing one ticket per step outcome through a zendesk-client client. */
+export function createItsmLogger(options: ItsmLoggerOptions): ItsmLogger {
+  const { zendesk, ...rest } = options;
+  return assembleItsmLogger({
+    ...rest,
+    gateway: zendeskTicketGateway(zendesk),
+    auditAccountUrl: zendesk.config.origin,
+  });
+}
+
 /** What the logger needs to know; `gateway` is how it reaches the Zendesk account holding the audit tickets. */
 export interface ItsmLoggerParts {
   gateway: AuditTicketGateway;
@@ -44,7 +68,7 @@ export interface ItsmLoggerParts {
 
 const sameOrigin = (a: ZendeskLinks, b: ZendeskLinks): boolean => a.accountUrl === b.accountUrl;
 
-/** Builds a logger from its parts; createItsmLogger is the usual entry with a zendesk-client client. */
+/** Builds a logger from its parts, for a gateway of your own; createItsmLogger is the usual entry. */
 export function assembleItsmLogger(parts: ItsmLoggerParts): ItsmLogger {
   checkServiceRequester(parts.requester);
   const auditLinks = zendeskLinks(parts.auditAccountUrl);
