@@ -157,6 +157,13 @@ describe('the private comment', () => {
     }
   });
 
+  it('names plain agents, light agents and custom roles', () => {
+    const custom = aUser({ role_type: 0, custom_role_id: 360007 });
+    const plain = aUser({ role_type: 0 });
+    const ticket = buildAuditTicket(anOutcome({ before: custom, after: plain }), context).body;
+    expect(ticket.comment.body).toMatch(/Role\s+agent \(custom role 360007\)\s+agent\n/);
+  });
+
   it('shows the Zendesk state before and after', () => {
     expect(body.comment.body).toMatch(/Role\s+agent \(light agent\)\s+end-user/);
     expect(body.comment.body).toMatch(/Suspended\s+no\s+no/);

@@ -4,8 +4,8 @@ import { text, type Block, type Fact, type Phrase } from './document.js';
 import { oneLine } from './untrusted-text.js';
 import type { ZendeskLinks } from './zendesk-links.js';
 
+// role_type 0 (custom agent) is left out: the custom role id, when there is one, says more.
 const ROLE_TYPE_NAMES: Record<number, string> = {
-  0: 'custom agent',
   1: 'light agent',
   2: 'chat agent',
   3: 'contributor',
