@@ -1,6 +1,6 @@
 // Atomic "write the outcome, then move the offset": each terminal outcome (result, dead letter, retry hand-off)
 // is produced in the same Kafka transaction as the consumer offset, so a crash never leaves one without the other.
-import type { Kafka, Message, Producer } from 'kafkajs';
+import { Partitioners, type Kafka, type Message, type Producer } from 'kafkajs';
 
 export interface OutcomeWrite {
   topic: string;
@@ -36,6 +36,7 @@ export class TransactionalWriters {
         maxInFlightRequests: 1,
         transactionTimeout: this.transactionTimeoutMs,
         allowAutoTopicCreation: false,
+        createPartitioner: Partitioners.DefaultPartitioner,
       });
       await producer.connect();
       this.all.push(producer);

@@ -22,6 +22,6 @@ export function createKafka(settings: KafkaSettings, logger: Logger, clientId = 
     ...(settings.sasl ? { sasl: settings.sasl as never } : {}),
     logLevel: logLevel.WARN,
     logCreator: pinoLogCreator(logger),
-    retry: { initialRetryTime: 300, retries: 8 },
+    retry: { initialRetryTime: 300 },
   });
 }

@@ -88,6 +88,11 @@ export function createRecordProcessor(options: PipelineOptions): RecordProcessor
       );
       return { kind: 'hold', reason: execution.reason, delayMs: execution.retryAfterMs };
     }
+    if (execution.status === 'retry' && !execution.error.retryable) {
+      options.metrics?.events.inc({ type: event.type, outcome: 'dead_letter' });
+      log.error({ error: execution.error }, 'the audit trail refused this event for good');
+      return { kind: 'dead_letter', reason: execution.error.code, error: execution.error.message };
+    }
     if (execution.status === 'retry') {
       options.metrics?.events.inc({ type: event.type, outcome: 'retry' });
       log.warn({ attempt: record.attempt, error: execution.error }, 'transient failure');

@@ -89,7 +89,7 @@ class PlanRun {
         return {
           status: 'retry',
           steps: this.reports,
-          error: { code: attempt.error.code, message: attempt.error.message },
+          error: { code: attempt.error.code, message: attempt.error.message, retryable: true },
           ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
         };
       }
@@ -98,11 +98,15 @@ class PlanRun {
         const receipt = await this.options.audit.record(outcome);
         this.push(step, started, { ...attempt, ticket: receipt.ticket_id, recalled: false });
       } catch (error) {
+        // The step happened but its audit record could not be written: deliver the event again (the replay
+        // finds the step done and audits it then), or give up on it when the audit trail refuses it for good.
         const failure = errorOf(error);
+        const retryAfter = error instanceof LifecycleError ? error.retryAfterSeconds : undefined;
         return {
           status: 'retry',
           steps: this.reports,
-          error: { code: failure.code, message: failure.message },
+          error: { code: failure.code, message: failure.message, retryable: failure.retryable },
+          ...(retryAfter === undefined ? {} : { retryAfterMs: retryAfter * 1000 }),
         };
       }
     }

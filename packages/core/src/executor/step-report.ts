@@ -22,7 +22,13 @@ export interface StepReport {
 /** How the plan ended. `retry` and `hold` are not terminal: the consumer delivers the event again later. */
 export type Execution =
   | { status: 'completed'; steps: StepReport[] }
-  | { status: 'retry'; steps: StepReport[]; error: { code: string; message: string }; retryAfterMs?: number }
+  | {
+      status: 'retry';
+      steps: StepReport[];
+      /** `retryable: false` when trying again cannot help (e.g. the audit trail refuses the record for good). */
+      error: { code: string; message: string; retryable: boolean };
+      retryAfterMs?: number;
+    }
   | { status: 'hold'; steps: StepReport[]; reason: string; retryAfterMs: number };
 
 export const isSuccess = (outcome: Outcome) => outcome === 'succeeded' || outcome === 'already_done';

@@ -1,0 +1,197 @@
+// End to end, as in production: the consumer as its own process, the real broker, the sandbox over HTTP.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { KafkaMessage } from 'kafkajs';
+import {
+  createLifecycleEvent,
+  eventKey,
+  resultEventSchema,
+  type LifecycleEvent,
+  type ResultEvent,
+} from '@zendesk-lifecycle/core';
+import { createTopics, testKafka, uniqueName } from '@zendesk-lifecycle/kafka';
+import { DEMO_PEOPLE, startSandbox, type RunningSandbox } from '@zendesk-lifecycle/zendesk-sandbox';
+
+const run = uniqueName('e2e');
+const topics = {
+  events: `${run}.events`,
+  results: `${run}.results`,
+  dlq: `${run}.dlq`,
+  retry: `${run}.retry`,
+  accounts: `${run}.accounts`,
+};
+const kafka = testKafka(run);
+let sandbox: RunningSandbox;
+let consumer: ChildProcess;
+let opsPort: number;
+
+const freePort = () =>
+  new Promise<number>((done) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => done(port));
+    });
+  });
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ seed: 'demo', rpm: 0, jobDelayMs: 5 });
+  const admin = kafka.admin();
+  await admin.connect();
+  await createTopics(
+    admin,
+    Object.values(topics).map((topic) => ({ topic, numPartitions: 3 })),
+  );
+  await admin.disconnect();
+  opsPort = await freePort();
+  const root = new URL('../../../', import.meta.url).pathname;
+  consumer = spawn(`${root}node_modules/.bin/tsx`, ['apps/consumer/src/main.ts'], {
+    cwd: root,
+    env: {
+      ...process.env,
+      TOPIC_EVENTS: topics.events,
+      TOPIC_RESULTS: topics.results,
+      TOPIC_DLQ: topics.dlq,
+      TOPIC_RETRY: topics.retry,
+      TOPIC_ACCOUNTS: topics.accounts,
+      KAFKA_GROUP_ID: `${run}-group`,
+      ZENDESK_BASE_URL: sandbox.url,
+      ZENDESK_EMAIL: sandbox.credentials.email,
+      ZENDESK_API_TOKEN: sandbox.credentials.token,
+      ITSM_REQUESTER_EMAIL: DEMO_PEOPLE.bot.email,
+      ALLOW_IRREVERSIBLE: 'true',
+      OPS_PORT: String(opsPort),
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const ready = await fetch(`http://127.0.0.1:${opsPort}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ready) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error('the consumer did not become ready');
+}, 90_000);
+
+afterAll(async () => {
+  consumer?.kill('SIGTERM');
+  await new Promise((r) => consumer?.once('exit', r));
+  await sandbox?.stop();
+});
+
+async function publish(records: Array<{ key: string; value: string }>) {
+  const producer = kafka.producer();
+  await producer.connect();
+  await producer.send({ topic: topics.events, messages: records });
+  await producer.disconnect();
+}
+
+async function collect(wanted: string[], deadLetters: number) {
+  const results = new Map<string, ResultEvent>();
+  const dead: KafkaMessage[] = [];
+  const reader = kafka.consumer({ groupId: uniqueName('reader'), maxWaitTimeInMs: 200 });
+  await reader.connect();
+  await reader.subscribe({ topics: [topics.results, topics.dlq], fromBeginning: true });
+  await reader.run({
+    eachMessage: async ({ topic, message }) => {
+      if (topic === topics.dlq) dead.push(message);
+      else {
+        const result = resultEventSchema.parse(JSON.parse(message.value!.toString()));
+        results.set(result.data.source_event.id, result);
+      }
+    },
+  });
+  const deadline = Date.now() + 60_000;
+  while ((wanted.some((id) => !results.has(id)) || dead.length < deadLetters) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  await reader.disconnect();
+  return { results, dead };
+}
+
+const event = (input: Omit<Parameters<typeof createLifecycleEvent>[0], 'source'>): LifecycleEvent =>
+  createLifecycleEvent({ source: 'e2e', requested_by: 'hr@acme.test', ...input });
+
+describe('the consumer, end to end', () => {
+  it('runs every workflow from event to Zendesk state, audit ticket and result; poison goes to the DLQ', async () => {
+    const events = [
+      event({
+        type: 'lifecycle.offboarding.v1',
+        user: { email: DEMO_PEOPLE.leaver.email },
+        transfer_to: { email: DEMO_PEOPLE.manager.email },
+      }),
+      event({ type: 'lifecycle.access_revoked.v1', user: { email: DEMO_PEOPLE.reviewed.email } }),
+      event({ type: 'lifecycle.inactivity.v1', user: { email: DEMO_PEOPLE.inactive.email } }),
+      event({ type: 'lifecycle.rehire.v1', user: { email: DEMO_PEOPLE.rehire.email } }),
+      event({
+        type: 'lifecycle.access_revoked.v1',
+        user: { email: DEMO_PEOPLE.agent.email },
+        actions: ['downgrade'],
+      }),
+      event({ type: 'lifecycle.access_revoked.v1', user: { id: DEMO_PEOPLE.owner.id } }),
+    ];
+    await publish([
+      ...events.map((e) => ({ key: eventKey(e), value: JSON.stringify(e) })),
+      { key: 'poison', value: '{ not json' },
+    ]);
+    const { results, dead } = await collect(
+      events.map((e) => e.id),
+      1,
+    );
+    const outcome = (e: LifecycleEvent) =>
+      results.get(e.id)!.data.steps.map((s) => `${s.action}:${s.outcome}`);
+    expect(outcome(events[0]!)).toEqual(['transfer_data:succeeded', 'deprovision:succeeded']);
+    expect(outcome(events[1]!)).toEqual(['suspend:succeeded']);
+    expect(outcome(events[2]!)).toEqual(['downgrade:succeeded']);
+    expect(outcome(events[3]!)).toEqual(['unsuspend:succeeded']);
+    expect(outcome(events[4]!)).toEqual(['downgrade:refused']);
+    expect(outcome(events[5]!)).toEqual(['suspend:refused']);
+
+    const state = sandbox.state;
+    expect(state.users.has(DEMO_PEOPLE.leaver.id) || state.deletedUsers.has(DEMO_PEOPLE.leaver.id)).toBe(
+      false,
+    );
+    expect(state.users.get(DEMO_PEOPLE.reviewed.id)!.suspended).toBe(true);
+    expect(state.users.get(DEMO_PEOPLE.inactive.id)!.role).toBe('end-user');
+    expect(state.users.get(DEMO_PEOPLE.rehire.id)!.suspended).toBe(false);
+    expect(state.users.get(DEMO_PEOPLE.agent.id)!.role).toBe('agent');
+
+    const audit = [...state.tickets.values()].filter((t) => t.tags.includes('itsm_audit'));
+    expect(audit).toHaveLength(7);
+    expect(audit.every((t) => t.requester_id === DEMO_PEOPLE.bot.id)).toBe(true);
+    const ids = [...results.values()].flatMap((r) => r.data.steps.map((s) => s.audit_ticket_id));
+    expect(new Set(ids).size).toBe(7);
+
+    expect(dead).toHaveLength(1);
+    expect(dead[0]!.headers!['dlq-reason']!.toString()).toBe('not_json');
+    expect(dead[0]!.headers!['dlq-source-topic']!.toString()).toBe(topics.events);
+
+    const metrics = await (await fetch(`http://127.0.0.1:${opsPort}/metrics`)).text();
+    expect(metrics).toMatch(/lifecycle_actions_total\{action="deprovision",outcome="succeeded"\} 1/);
+    expect(metrics).toMatch(/lifecycle_dead_letters_total\{reason="not_json"\} 1/);
+  });
+
+  it('replays a redelivered event without acting or auditing twice', async () => {
+    const again = event({
+      type: 'lifecycle.access_revoked.v1',
+      user: { email: DEMO_PEOPLE.lightAgent.email },
+    });
+    await publish([{ key: eventKey(again), value: JSON.stringify(again) }]);
+    await collect([again.id], 0);
+    const changesBefore = sandbox.state.requestLog.filter((r) => r.changed).length;
+    await publish([{ key: eventKey(again), value: JSON.stringify(again) }]);
+    await new Promise((r) => setTimeout(r, 3000));
+    const audit = [...sandbox.state.tickets.values()].filter(
+      (t) => t.tags.includes('itsm_audit') && t.external_id?.includes(''),
+    );
+    const forEvent = audit.filter((t) =>
+      sandbox.state.tickets.get(t.id)!.comments[0]!.body.includes(again.id),
+    );
+    expect(forEvent).toHaveLength(1);
+    expect(sandbox.state.requestLog.filter((r) => r.changed).length).toBe(changesBefore);
+  });
+});

@@ -1,0 +1,131 @@
+// `npm run consumer`: reads the configuration, wires the packages together and runs until SIGTERM/SIGINT.
+// `npm run consumer -- replay-dlq [--reason R] [--source P:O] [--dry-run]` sends dead letters back.
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import {
+  BlastRadiusLimiter,
+  ConfigError,
+  defaultPolicy,
+  parsePolicyText,
+  type Policy,
+} from '@zendesk-lifecycle/core';
+import { createZendeskClient, zendeskConfigFromEnv } from '@zendesk-lifecycle/zendesk-client';
+import { consumerSettingsFromEnv, type ConsumerSettings } from './config.js';
+import { replayDeadLetters } from './delivery/dead-letter-replay.js';
+import { createAuditTrail } from './wiring/audit.js';
+import { createKafka } from './kafka/client.js';
+import { createLogger, type Logger } from './logger.js';
+import { ConsumerMetrics } from './ops/metrics.js';
+import { createRecordProcessor } from './pipeline/process-record.js';
+import { startConsumerService } from './service.js';
+
+function loadPolicy(settings: ConsumerSettings): Policy {
+  if (!settings.policyFile) return defaultPolicy();
+  return parsePolicyText(readFileSync(settings.policyFile, 'utf8'));
+}
+
+async function run(settings: ConsumerSettings, logger: Logger): Promise<void> {
+  const metrics = new ConsumerMetrics();
+  const policy = loadPolicy(settings);
+  const zendeskConfig = zendeskConfigFromEnv(process.env);
+  const zendesk = createZendeskClient({
+    ...zendeskConfig,
+    logger: logger.child({ component: 'zendesk' }),
+    onCall: ({ method, status }) => {
+      metrics.zendeskCalls.inc({ method, status: status === null ? 'network_error' : String(status) });
+      if (status === 429) metrics.rateLimited.inc();
+    },
+  });
+  const audit = await createAuditTrail(process.env, zendesk, logger);
+  const processor = createRecordProcessor({
+    zendesk: zendesk.asPort({
+      protectedUserIds: policy.protected_users.ids,
+      protectedEmails: policy.protected_users.emails,
+    }),
+    audit: audit.port,
+    policy,
+    protectedUsers: {
+      ids: policy.protected_users.ids,
+      emails: [...policy.protected_users.emails, ...audit.serviceEmails],
+      external_ids: policy.protected_users.external_ids,
+    },
+    limiter: new BlastRadiusLimiter(policy.blast_radius),
+    dryRun: settings.dryRun || policy.dry_run,
+    allowIrreversible: settings.allowIrreversible || policy.allow_irreversible,
+    maxAttempts: settings.maxAttempts,
+    eventMaxBytes: settings.eventMaxBytes,
+    resultSource: `zendesk-lifecycle/consumer/${settings.instanceId}`,
+    logger,
+    metrics,
+  });
+  let reachable = false;
+  let checkedAt = 0;
+  const service = await startConsumerService({
+    settings,
+    logger,
+    metrics,
+    processor,
+    zendeskReachable: async () => {
+      if (Date.now() - checkedAt > 10_000) {
+        reachable = await zendesk.ping();
+        checkedAt = Date.now();
+      }
+      return reachable;
+    },
+  });
+  logger.info(
+    { dryRun: settings.dryRun, allowIrreversible: settings.allowIrreversible, zendesk: zendeskConfig.origin },
+    'zendesk-lifecycle consumer started',
+  );
+  await new Promise<void>((resolve) => {
+    process.once('SIGTERM', () => resolve());
+    process.once('SIGINT', () => resolve());
+  });
+  await service.stop();
+}
+
+async function replay(settings: ConsumerSettings, logger: Logger, args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      reason: { type: 'string' },
+      source: { type: 'string', multiple: true },
+      'dry-run': { type: 'boolean' },
+    },
+  });
+  const records = await replayDeadLetters(createKafka(settings.kafka, logger), settings.kafka, {
+    ...(values.reason ? { reason: values.reason } : {}),
+    ...(values.source ? { sources: values.source } : {}),
+    dryRun: values['dry-run'] ?? false,
+  });
+  for (const r of records) process.stdout.write(`${r.source}\t${r.reason}\t${r.error}\n`);
+  process.stdout.write(
+    `${records.length} dead letters ${values['dry-run'] ? 'would be' : 'were'} sent back to ${settings.kafka.topics.events}\n`,
+  );
+}
+
+async function main(): Promise<void> {
+  let settings: ConsumerSettings;
+  try {
+    settings = consumerSettingsFromEnv(process.env);
+    if (process.argv[2] !== 'replay-dlq') zendeskConfigFromEnv(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const logger = createLogger({ level: settings.logLevel });
+  process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
+  if (process.argv[2] === 'replay-dlq') await replay(settings, logger, process.argv.slice(3));
+  else await run(settings, logger);
+  process.exit(0);
+}
+
+void main().catch((error: unknown) => {
+  process.stderr.write(
+    `consumer failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exit(1);
+});
