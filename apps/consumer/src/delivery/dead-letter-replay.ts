@@ -86,6 +86,7 @@ export async function replayDeadLetters(
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
     });
     await producer.connect();
     await producer.send({
