@@ -1,2 +1,14 @@
-// Publishing API, HTTP ingestion, account sync and the inactivity scan.
-export {};
+// Public entry of @zendesk-lifecycle/producer: publishing API, HTTP ingestion, account sync, inactivity scan.
+export { createPublisher, publishLifecycleEvent, type Publisher } from './publisher.js';
+export { startIngestServer, type IngestOptions, type IngestServer } from './ingest/server.js';
+export { signBody } from './ingest/auth.js';
+export { openApiDocument } from './ingest/openapi.js';
+export {
+  syncAccounts,
+  collectAccounts,
+  summarize,
+  type AccountSnapshot,
+  type SyncSummary,
+} from './sync/sync.js';
+export { findInactive } from './sync/scan.js';
+export { formatReport } from './sync/report.js';

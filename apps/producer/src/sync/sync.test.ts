@@ -1,0 +1,124 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultPolicy, kafkaSettingsFromEnv } from '@zendesk-lifecycle/core';
+import { createTopics, testKafka, uniqueName } from '@zendesk-lifecycle/kafka';
+import { createZendeskClient } from '@zendesk-lifecycle/zendesk-client';
+import { DEMO_PEOPLE, startSandbox, type RunningSandbox } from '@zendesk-lifecycle/zendesk-sandbox';
+import { createKafka } from '../kafka/client.js';
+import { findInactive } from './scan.js';
+import { syncAccounts } from './sync.js';
+
+let big: RunningSandbox;
+let demo: RunningSandbox;
+beforeAll(async () => {
+  big = await startSandbox({ seed: { users: 10_000, tickets: 0 }, rpm: 0 });
+  demo = await startSandbox({ seed: 'demo', rpm: 0 });
+});
+afterAll(async () => {
+  await big.stop();
+  await demo.stop();
+});
+const clientOf = (s: RunningSandbox) =>
+  createZendeskClient({ baseUrl: s.url, email: s.credentials.email, apiToken: s.credentials.token });
+
+describe('sync', () => {
+  it('publishes one snapshot per agent and admin of 10,000 users, then reports suspended and removed users', async () => {
+    const id = uniqueName('sync');
+    const settings = kafkaSettingsFromEnv({
+      KAFKA_BROKERS: process.env.KAFKA_BROKERS,
+      TOPIC_ACCOUNTS: `${id}.accounts`,
+      TOPIC_RESULTS: `${id}.results`,
+    });
+    const kafka = createKafka(settings);
+    const admin = testKafka().admin();
+    await admin.connect();
+    await createTopics(admin, [
+      {
+        topic: settings.topics.accounts,
+        numPartitions: 3,
+        configEntries: [{ name: 'cleanup.policy', value: 'compact' }],
+      },
+      { topic: settings.topics.results, numPartitions: 1 },
+    ]);
+    await admin.disconnect();
+    const zendesk = clientOf(big);
+    const first = await syncAccounts({ zendesk, kafka, settings });
+    const staff = [...big.state.users.values()].filter((u) => u.role !== 'end-user');
+    expect(first.snapshots).toHaveLength(staff.length);
+    expect(first.byStatus.suspended).toBe(staff.filter((u) => u.suspended).length);
+    expect(Object.keys(first.bySeat).sort()).toEqual(['free', 'light_agent', 'paid']);
+
+    const [downgraded, deleted, suspended] = staff
+      .filter((u) => u.role === 'agent' && !u.suspended)
+      .slice(0, 3);
+    big.state.users.get(downgraded!.id)!.role = 'end-user';
+    big.state.softDelete(big.state.users.get(deleted!.id)!);
+    big.state.users.get(suspended!.id)!.suspended = true;
+    const second = await syncAccounts({ zendesk, kafka, settings });
+    const status = (id: number) => second.snapshots.find((s) => s.user_id === id)!.status;
+    expect(status(downgraded!.id)).toBe('deprovisioned');
+    expect(status(deleted!.id)).toBe('suspended');
+    expect(status(suspended!.id)).toBe('suspended');
+  }, 120_000);
+});
+
+describe('scan-inactive', () => {
+  it('finds exactly the agents without a sign-in for N days, skipping the owner and protected users', async () => {
+    const events = await findInactive({
+      zendesk: clientOf(demo),
+      days: 90,
+      policy: defaultPolicy({
+        protected_users: { ids: [DEMO_PEOPLE.lightAgent2.id], emails: [], external_ids: [] },
+      }),
+    });
+    const users = events.map((e) => e.data.user.id).sort();
+    expect(users).toEqual([DEMO_PEOPLE.inactive.id, DEMO_PEOPLE.agent.id].sort());
+    expect(events.every((e) => e.type === 'lifecycle.inactivity.v1')).toBe(true);
+  });
+
+  it('lists them from the CLI with --dry-run, publishing nothing', async () => {
+    const { stdout } = await promisify(execFile)(
+      'npx',
+      ['tsx', 'src/cli.ts', 'scan-inactive', '--days', '90', '--dry-run'],
+      {
+        cwd: new URL('../..', import.meta.url).pathname,
+        env: {
+          ...process.env,
+          ZENDESK_BASE_URL: demo.url,
+          ZENDESK_EMAIL: demo.credentials.email,
+          ZENDESK_API_TOKEN: demo.credentials.token,
+        },
+      },
+    );
+    expect(stdout).toContain(`"id":${DEMO_PEOPLE.inactive.id}`);
+    expect(stdout).toContain('3 agents would get an inactivity event');
+  });
+
+  it('publishes an event from the CLI, and validates it first', async () => {
+    const run = promisify(execFile);
+    const cwd = new URL('../..', import.meta.url).pathname;
+    const dry = await run(
+      'npx',
+      [
+        'tsx',
+        'src/cli.ts',
+        'publish',
+        '--type',
+        'lifecycle.access_revoked.v1',
+        '--user-email',
+        'rita@acme.test',
+        '--dry-run',
+      ],
+      { cwd },
+    );
+    expect(JSON.parse(dry.stdout).subject).toBe('email:rita@acme.test');
+    const bad = await run(
+      'npx',
+      ['tsx', 'src/cli.ts', 'publish', '--type', 'lifecycle.access_revoked.v1', '--user-email', 'nope'],
+      { cwd },
+    ).catch((e: { code: number; stderr: string }) => e);
+    expect((bad as { code: number }).code).toBe(2);
+    expect((bad as { stderr: string }).stderr).toMatch(/data.user.email/);
+  });
+});

@@ -1,0 +1,142 @@
+// sync: every agent and admin with status, seat, products and last login, as one snapshot per user on the
+// compacted accounts topic; users seen before but gone now are reported as the spec's status table says.
+import { Partitioners, type Kafka } from 'kafkajs';
+import { resultEventSchema, type KafkaSettings } from '@zendesk-lifecycle/core';
+import type { ZendeskClient } from '@zendesk-lifecycle/zendesk-client';
+import { readTopicToEnd } from './read-topic.js';
+
+export interface AccountSnapshot {
+  user_id: number;
+  email: string | null;
+  name: string;
+  role: string;
+  status: 'active' | 'suspended' | 'deprovisioned';
+  seat: string | null;
+  products: Record<string, string>;
+  last_login_at: string | null;
+  synced_at: string;
+}
+
+export interface SyncSummary {
+  snapshots: AccountSnapshot[];
+  byStatus: Record<string, number>;
+  bySeat: Record<string, number>;
+}
+
+/** Streams the accounts with their entitlements, 50 users at a time. */
+export async function* collectAccounts(
+  zendesk: ZendeskClient,
+  syncedAt: string,
+): AsyncGenerator<AccountSnapshot> {
+  let batch: Array<
+    Awaited<ReturnType<ZendeskClient['listAccounts']> extends AsyncGenerator<infer A> ? A : never>
+  > = [];
+  const flush = async function* () {
+    const entitlements = await zendesk.entitlementsMany(batch.map((a) => a.user));
+    for (const [i, account] of batch.entries()) {
+      const e = entitlements[i]!;
+      yield {
+        user_id: account.user.id,
+        email: account.user.email,
+        name: account.user.name,
+        role: account.user.role,
+        status: account.status,
+        seat: e.seat,
+        products: e.products,
+        last_login_at: account.user.last_login_at,
+        synced_at: syncedAt,
+      } satisfies AccountSnapshot;
+    }
+    batch = [];
+  };
+  for await (const account of zendesk.listAccounts()) {
+    batch.push(account);
+    if (batch.length === 50) yield* flush();
+  }
+  if (batch.length > 0) yield* flush();
+}
+
+/** User ids whose deprovision or downgrade our consumer completed (from the results topic). */
+async function removedByUs(kafka: Kafka, settings: KafkaSettings): Promise<Set<number>> {
+  const removed = new Set<number>();
+  await readTopicToEnd(kafka, settings.topics.results, (message) => {
+    const parsed = resultEventSchema.safeParse(JSON.parse(message.value?.toString() ?? 'null'));
+    if (!parsed.success || !parsed.data.subject.startsWith('id:')) return;
+    const done = parsed.data.data.steps.some(
+      (s) =>
+        (s.action === 'deprovision' || s.action === 'downgrade') &&
+        (s.outcome === 'succeeded' || s.outcome === 'already_done'),
+    );
+    if (done) removed.add(Number(parsed.data.subject.slice(3)));
+  });
+  return removed;
+}
+
+export async function syncAccounts(options: {
+  zendesk: ZendeskClient;
+  kafka: Kafka;
+  settings: KafkaSettings;
+  onProgress?: (count: number) => void;
+}): Promise<SyncSummary> {
+  const { zendesk, kafka, settings } = options;
+  const previous = new Map<number, AccountSnapshot>();
+  await readTopicToEnd(kafka, settings.topics.accounts, (m) => {
+    if (m.value) {
+      const snapshot = JSON.parse(m.value.toString()) as AccountSnapshot;
+      previous.set(snapshot.user_id, snapshot);
+    }
+  });
+  const producer = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
+  await producer.connect();
+  const syncedAt = new Date().toISOString();
+  const seen = new Set<number>();
+  const snapshots: AccountSnapshot[] = [];
+  let pending: AccountSnapshot[] = [];
+  const send = async () => {
+    if (pending.length === 0) return;
+    await producer.send({
+      topic: settings.topics.accounts,
+      messages: pending.map((s) => ({ key: `id:${s.user_id}`, value: JSON.stringify(s) })),
+    });
+    pending = [];
+  };
+  for await (const snapshot of collectAccounts(zendesk, syncedAt)) {
+    seen.add(snapshot.user_id);
+    snapshots.push(snapshot);
+    pending.push(snapshot);
+    if (pending.length >= 500) await send();
+    options.onProgress?.(snapshots.length);
+  }
+  const gone = [...previous.values()].filter((s) => !seen.has(s.user_id) && s.status !== 'deprovisioned');
+  const ours = gone.length > 0 ? await removedByUs(kafka, settings) : new Set<number>();
+  for (const before of gone) {
+    const now = await zendesk.getUser(before.user_id);
+    const downgraded = now !== null && now.active && now.role === 'end-user';
+    const status = downgraded || ours.has(before.user_id) ? 'deprovisioned' : 'suspended';
+    const snapshot: AccountSnapshot = {
+      ...before,
+      role: now?.role ?? before.role,
+      status,
+      synced_at: syncedAt,
+    };
+    snapshots.push(snapshot);
+    pending.push(snapshot);
+  }
+  await send();
+  await producer.disconnect();
+  return summarize(snapshots);
+}
+
+export function summarize(snapshots: AccountSnapshot[]): SyncSummary {
+  const byStatus: Record<string, number> = {};
+  const bySeat: Record<string, number> = {};
+  for (const s of snapshots) {
+    byStatus[s.status] = (byStatus[s.status] ?? 0) + 1;
+    if (s.status !== 'deprovisioned' && s.seat) bySeat[s.seat] = (bySeat[s.seat] ?? 0) + 1;
+  }
+  return { snapshots, byStatus, bySeat };
+}
