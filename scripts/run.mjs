@@ -10,7 +10,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const [command = 'start', ...args] = process.argv.slice(2);
 
 const commands = {
-  start: ['tsx', 'tools/kafka/src/cli.ts', 'run'],
+  start: ['tsx', 'tools/demo/src/main.ts'],
   test: ['tsx', 'tools/kafka/src/cli.ts', 'exec', '--', 'node', 'scripts/test.mjs'],
   'test:chaos': ['tsx', 'tools/kafka/src/cli.ts', 'exec', '--', 'node', 'scripts/test.mjs', '--chaos'],
   consumer: ['tsx', 'apps/consumer/src/main.ts'],

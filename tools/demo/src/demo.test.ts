@@ -1,0 +1,25 @@
+// The `npm start` scenario, headless: the same processes and events, and the summary table asserted.
+import { describe, expect, it } from 'vitest';
+import { uniqueName } from '@zendesk-lifecycle/kafka';
+import { renderTable } from './outcomes.js';
+import { runDemo } from './run-demo.js';
+
+describe('npm start on embedded defaults', () => {
+  it('plays the scenario and ends with the expected table', async () => {
+    const demo = await runDemo({ topicPrefix: uniqueName('demo') });
+    try {
+      const rows = demo.rows.map((r) => [r.type, r.steps, r.status]);
+      expect(rows).toEqual([
+        ['lifecycle.offboarding.v1', 'transfer_data: succeeded, deprovision: succeeded', 'completed'],
+        ['lifecycle.access_revoked.v1', 'suspend: succeeded', 'completed'],
+        ['lifecycle.inactivity.v1', 'downgrade: succeeded', 'completed'],
+        ['lifecycle.rehire.v1', 'unsuspend: succeeded', 'completed'],
+      ]);
+      expect(demo.rows.every((r) => /^#\d+( #\d+)*$/.test(r.tickets))).toBe(true);
+      expect(demo.deadLetters.map((d) => d.reason)).toEqual(['invalid_data']);
+      expect(renderTable(demo.rows.map((r) => ({ ...r })))).toContain('transfer_data: succeeded');
+    } finally {
+      await demo.stop();
+    }
+  });
+});

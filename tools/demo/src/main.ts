@@ -1,0 +1,94 @@
+// `npm start`. Without configuration: the whole system on embedded defaults, a scenario, a summary table, and
+// it keeps running until Ctrl-C. With configuration (environment or .env): the consumer and the ingestion
+// endpoint against the real Kafka cluster and Zendesk account, no scenario.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { renderTable } from './outcomes.js';
+import { runDemo } from './run-demo.js';
+import { repoRoot, startService, answers, type Service } from './services.js';
+
+const say = (line: string) => process.stderr.write(`[zendesk-lifecycle] ${line}\n`);
+
+function untilSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+}
+
+async function embedded(): Promise<void> {
+  say('no Zendesk configured: running the demo on embedded defaults (local Kafka + Zendesk sandbox)');
+  const demo = await runDemo({ say });
+  process.stdout.write(`\nWhat happened, per event:\n\n${renderTable(demo.rows.map((r) => ({ ...r })))}\n`);
+  process.stdout.write(`\nDead-letter topic (${demo.deadLetters.length}):\n`);
+  for (const d of demo.deadLetters) process.stdout.write(`  ${d.reason}: ${d.error}\n`);
+  process.stdout.write(`
+Audit tickets live in the sandbox: ${demo.sandbox.baseUrl}/tickets?external_id=... or GET ${demo.sandbox.url}/__sandbox/state
+Logs of the consumer and the ingestion endpoint: ${demo.logDir}
+
+Send more events (still running; Ctrl-C stops everything):
+  curl -X POST ${demo.ingestUrl} \\
+    -H 'authorization: Bearer ${demo.ingestToken}' -H 'content-type: application/cloudevents+json' \\
+    -d '{"specversion":"1.0","id":"my-1","source":"me","type":"lifecycle.access_revoked.v1","data":{"user":{"email":"alex@acme.test"}}}'
+  KAFKA_BROKERS=${demo.kafkaBrokers} ZENDESK_BASE_URL=${demo.sandbox.url} ZENDESK_EMAIL=${demo.sandbox.credentials.email} ZENDESK_API_TOKEN=${demo.sandbox.credentials.token} \\
+    npm run producer -- publish --type lifecycle.license_reclaim.v1 --user-email luis@acme.test
+`);
+  await untilSignal();
+  say('stopping...');
+  await demo.stop();
+  say('stopped');
+}
+
+async function configured(): Promise<void> {
+  const missing: string[] = [];
+  if (!process.env.KAFKA_BROKERS) missing.push('KAFKA_BROKERS (the Kafka cluster, host:port[,host:port])');
+  if (!process.env.ZENDESK_OAUTH_TOKEN && !(process.env.ZENDESK_EMAIL && process.env.ZENDESK_API_TOKEN)) {
+    missing.push('ZENDESK_EMAIL + ZENDESK_API_TOKEN, or ZENDESK_OAUTH_TOKEN');
+  }
+  if (!process.env.INGEST_TOKEN && !process.env.INGEST_HMAC_SECRET)
+    missing.push('INGEST_TOKEN or INGEST_HMAC_SECRET');
+  if (missing.length > 0) {
+    say(
+      `Zendesk is configured, so this is a real run, but some settings are missing:\n${missing.map((m) => `  - ${m}`).join('\n')}`,
+    );
+    process.exit(2);
+  }
+  if (process.env.ALLOW_IRREVERSIBLE !== 'true')
+    say('irreversible actions are off (ALLOW_IRREVERSIBLE=true enables permanent deletion)');
+  const logDir = join(repoRoot, '.cache', 'run');
+  const services: Service[] = [];
+  const opsPort = process.env.OPS_PORT ?? '9464';
+  const ingestPort = process.env.INGEST_PORT ?? '8080';
+  services.push(
+    await startService({
+      name: 'consumer',
+      entry: 'apps/consumer/src/main.ts',
+      env: {},
+      logDir,
+      ready: () => answers(`http://127.0.0.1:${opsPort}/healthz`),
+    }),
+  );
+  services.push(
+    await startService({
+      name: 'ingestion',
+      entry: 'apps/producer/src/cli.ts',
+      args: ['serve'],
+      env: {},
+      logDir,
+      ready: () => answers(`http://127.0.0.1:${ingestPort}/healthz`),
+    }),
+  );
+  say(`consumer and ingestion running (logs in ${logDir}); Ctrl-C stops them`);
+  await untilSignal();
+  for (const s of services.reverse()) await s.stop();
+}
+
+if (existsSync(join(repoRoot, '.env'))) process.loadEnvFile(join(repoRoot, '.env'));
+const real = Boolean(process.env.ZENDESK_SUBDOMAIN || process.env.ZENDESK_BASE_URL);
+(real ? configured() : embedded()).then(
+  () => process.exit(0),
+  (error: unknown) => {
+    say(error instanceof Error ? error.message : String(error));
+    process.exit(1);
+  },
+);

@@ -1,0 +1,172 @@
+// The whole system on embedded defaults: a local Kafka broker, the seeded sandbox, the consumer and the
+// ingestion endpoint as separate processes, and the scenario played through the ingestion endpoint.
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
+import { TOPIC_DEFAULTS } from '@zendesk-lifecycle/core';
+import { startCluster, type KafkaCluster } from '@zendesk-lifecycle/kafka';
+import { DEMO_PEOPLE, startSandbox, type RunningSandbox } from '@zendesk-lifecycle/zendesk-sandbox';
+import { collectOutcomes, summaryRows, type DeadLetter, type SummaryRow } from './outcomes.js';
+import { invalidEventJson, scenario } from './scenario.js';
+import { answers, startService, type Service } from './services.js';
+
+export interface DemoOptions {
+  /** Progress lines for a person; silent when left out. */
+  say?: (line: string) => void;
+  /** Topic name prefix; the documented names when left out. */
+  topicPrefix?: string;
+  sandboxPort?: number;
+  ingestPort?: number;
+  opsPort?: number;
+}
+
+export interface RunningDemo {
+  rows: SummaryRow[];
+  deadLetters: DeadLetter[];
+  kafkaBrokers: string;
+  sandbox: RunningSandbox;
+  ingestUrl: string;
+  ingestToken: string;
+  opsUrl: string;
+  logDir: string;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const port = (server.address() as { port: number }).port;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export async function runDemo(options: DemoOptions = {}): Promise<RunningDemo> {
+  const say = options.say ?? (() => undefined);
+  const stack: Array<() => Promise<void>> = [];
+  const stop = async () => {
+    for (const step of stack.reverse()) await step().catch(() => undefined);
+  };
+  try {
+    const logDir = mkdtempSync(join(tmpdir(), 'zendesk-lifecycle-demo-'));
+    let cluster: KafkaCluster | undefined;
+    let brokers = process.env.KAFKA_BROKERS;
+    if (!brokers) {
+      say('starting a local Apache Kafka broker...');
+      cluster = await startCluster({ log: say });
+      stack.push(() => cluster!.stop());
+      brokers = cluster.bootstrap;
+    }
+    say(`Kafka at ${brokers}`);
+    const sandbox = await startSandbox({ port: options.sandboxPort ?? 0, seed: 'demo', rpm: 0 });
+    stack.push(() => sandbox.stop());
+    say(`Zendesk sandbox at ${sandbox.baseUrl} (seeded with a small company)`);
+
+    const prefix = options.topicPrefix ? `${options.topicPrefix}.` : '';
+    const topics = {
+      TOPIC_EVENTS: `${prefix}${TOPIC_DEFAULTS.events}`,
+      TOPIC_RESULTS: `${prefix}${TOPIC_DEFAULTS.results}`,
+      TOPIC_DLQ: `${prefix}${TOPIC_DEFAULTS.dlq}`,
+      TOPIC_RETRY: `${prefix}${TOPIC_DEFAULTS.retry}`,
+      TOPIC_ACCOUNTS: `${prefix}${TOPIC_DEFAULTS.accounts}`,
+    };
+    const ingestToken = randomBytes(12).toString('hex');
+    const ingestPort = options.ingestPort ?? (await freePort());
+    const opsPort = options.opsPort ?? (await freePort());
+    const common = {
+      KAFKA_BROKERS: brokers,
+      ...topics,
+      ...(prefix ? { KAFKA_GROUP_ID: `${prefix}zendesk-lifecycle-consumer` } : {}),
+      ZENDESK_BASE_URL: sandbox.url,
+      ZENDESK_EMAIL: sandbox.credentials.email,
+      ZENDESK_API_TOKEN: sandbox.credentials.token,
+      LOG_LEVEL: 'info',
+    };
+    const consumer: Service = await startService({
+      name: 'consumer',
+      entry: 'apps/consumer/src/main.ts',
+      logDir,
+      env: {
+        ...common,
+        ITSM_REQUESTER_EMAIL: DEMO_PEOPLE.bot.email,
+        ALLOW_IRREVERSIBLE: 'true',
+        OPS_PORT: String(opsPort),
+        CONSUMER_RETRY_DELAY_MS: '3000',
+      },
+      ready: () => answers(`http://127.0.0.1:${opsPort}/readyz`),
+    });
+    stack.push(() => consumer.stop());
+    say(`consumer running (health and metrics: http://127.0.0.1:${opsPort}/metrics)`);
+    const ingest: Service = await startService({
+      name: 'ingestion',
+      entry: 'apps/producer/src/cli.ts',
+      args: ['serve'],
+      logDir,
+      env: {
+        ...common,
+        INGEST_PORT: String(ingestPort),
+        INGEST_HOST: '127.0.0.1',
+        INGEST_TOKEN: ingestToken,
+      },
+      ready: () => answers(`http://127.0.0.1:${ingestPort}/healthz`),
+    });
+    stack.push(() => ingest.stop());
+    const ingestUrl = `http://127.0.0.1:${ingestPort}/events`;
+    say(`ingestion endpoint at ${ingestUrl}`);
+
+    const story = scenario(DEMO_PEOPLE);
+    for (const { title, event } of story) {
+      const res = await fetch(ingestUrl, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${ingestToken}`, 'content-type': 'application/cloudevents+json' },
+        body: JSON.stringify(event),
+      });
+      if (res.status !== 202)
+        throw new Error(`ingestion refused "${title}": ${res.status} ${await res.text()}`);
+      say(`published: ${title}`);
+    }
+    const kafka = new Kafka({
+      clientId: 'demo-upstream',
+      brokers: brokers.split(','),
+      logLevel: logLevel.NOTHING,
+    });
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send({
+      topic: topics.TOPIC_EVENTS,
+      messages: [{ key: 'email:not-an-email', value: invalidEventJson() }],
+    });
+    await producer.disconnect();
+    say('published: one invalid event, straight to Kafka (as a misbehaving upstream would)');
+
+    say('waiting for the consumer to act, audit and report...');
+    const outcomes = await collectOutcomes({
+      brokers: brokers.split(','),
+      topics: { results: topics.TOPIC_RESULTS, dlq: topics.TOPIC_DLQ },
+      eventIds: story.map((s) => s.event.id),
+      deadLetterCount: 1,
+      timeoutMs: 90_000,
+    });
+    const rows = summaryRows(
+      story.map((s) => ({ title: s.title, id: s.event.id, type: s.event.type })),
+      outcomes,
+    );
+    return {
+      rows,
+      deadLetters: outcomes.deadLetters,
+      kafkaBrokers: brokers,
+      sandbox,
+      ingestUrl,
+      ingestToken,
+      opsUrl: `http://127.0.0.1:${opsPort}`,
+      logDir,
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
