@@ -26,7 +26,7 @@ function run(title, command, args) {
 }
 
 if (chaos) {
-  run('chaos suite (full)', bin('nx'), ['run', 'consumer:chaos', '--outputStyle=stream', '--skip-nx-cache']);
+  run('chaos suite (full)', bin('nx'), ['run', 'chaos:full', '--outputStyle=stream', '--skip-nx-cache']);
 } else {
   run('formatting (prettier --check)', bin('prettier'), ['--check', '--log-level=warn', '.']);
   run('typecheck, lint and test of every project', bin('nx'), [

@@ -1,0 +1,160 @@
+// The reliability suite. `npm test` runs each fault reduced (fewer events, one kill); `npm run test:chaos`
+// (CHAOS_FULL=true) runs them in full. Every run prints its figures; a failing invariant names the event ids.
+import { describe, expect, it } from 'vitest';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { startCluster, testKafka } from '@zendesk-lifecycle/kafka';
+import { runChaos } from './harness.js';
+
+const full = process.env.CHAOS_FULL === 'true';
+const brokers = () => process.env.KAFKA_BROKERS!;
+const scale = (reduced: number, complete: number) => (full ? complete : reduced);
+
+function expectClean(result: Awaited<ReturnType<typeof runChaos>>): void {
+  expect(result.problems).toEqual([]);
+  expect(result.figures.lost).toBe(0);
+  expect(result.figures.duplicatesFound).toBe(0);
+}
+
+describe('reliability under faults', () => {
+  it('survives consumers killed with SIGKILL at random points', async () => {
+    const result = await runChaos({
+      name: 'sigkill',
+      brokers: brokers(),
+      users: scale(150, 3000),
+      consumers: 2,
+      async faults({ fleet, random, progress, sleep }) {
+        const kills = scale(1, 6);
+        for (let k = 1; k <= kills; k++) {
+          await progress(k / (kills + 2));
+          const victim = fleet.pick(random);
+          if (victim) await fleet.kill(victim);
+          await sleep(200 + random() * 500);
+          await fleet.add();
+        }
+      },
+    });
+    expectClean(result);
+  });
+
+  it('loses nothing when consumers join and leave (rebalances)', async () => {
+    const result = await runChaos({
+      name: 'rebalance',
+      brokers: brokers(),
+      users: scale(150, 2000),
+      consumers: 2,
+      async faults({ fleet, progress }) {
+        await progress(0.2);
+        const third = await fleet.add();
+        await progress(0.5);
+        await fleet.stop(third);
+        await progress(0.7);
+        await fleet.stop(fleet.names()[0]!);
+      },
+    });
+    expectClean(result);
+  });
+
+  it('completes through Zendesk 429 storms, 5xx bursts, slow answers and connection resets', async () => {
+    const result = await runChaos({
+      name: 'zendesk-faults',
+      brokers: brokers(),
+      users: scale(120, 2000),
+      consumers: 2,
+      consumerEnv: { ZENDESK_TIMEOUT_MS: '2000' },
+      async faults({ sandbox, progress, sleep }) {
+        await progress(0.1);
+        sandbox.faults.set({ rateLimitStormMs: 2000 });
+        await sleep(2500);
+        sandbox.faults.set({ route: 'PUT /users/:id', errorRate: 0.3, status: 503 });
+        sandbox.faults.set({ route: 'GET /users/:id', latencyMs: 300 });
+        sandbox.faults.set({ route: 'DELETE /users/:id', resetRate: 0.2, resetAfterProcessing: true });
+        await progress(0.6);
+        sandbox.faults.clear();
+      },
+    });
+    expectClean(result);
+  });
+
+  it('holds events while the audit account is down and writes each audit ticket once afterwards', async () => {
+    const result = await runChaos({
+      name: 'itsm-down',
+      brokers: brokers(),
+      users: scale(90, 1500),
+      consumers: 2,
+      separateItsm: true,
+      async faults({ itsm, progress, sleep }) {
+        await progress(0.2);
+        itsm.faults.set({ errorRate: 1, status: 503 });
+        await sleep(scale(3000, 15_000));
+        itsm.faults.clear();
+      },
+    });
+    expectClean(result);
+  });
+
+  it('loses nothing when the broker is stopped and restarted mid-stream', async () => {
+    const cluster = await startCluster();
+    try {
+      const result = await runChaos({
+        name: 'broker-restart',
+        brokers: cluster.bootstrap,
+        users: scale(120, 2000),
+        consumers: 2,
+        async faults({ progress, sleep, injected }) {
+          await progress(0.3);
+          await cluster.nodes[0]!.kill();
+          injected.brokerKills = 1;
+          await sleep(3000);
+          await cluster.nodes[0]!.restart();
+        },
+      });
+      expectClean(result);
+    } finally {
+      await cluster.stop();
+    }
+  });
+
+  it('stops a mass-deprovision flood at the blast-radius limit, holding the rest instead of losing it', async () => {
+    const limit = 12;
+    await runChaos({
+      name: 'flood',
+      brokers: brokers(),
+      users: 60,
+      consumers: 1,
+      partitions: 1,
+      timeoutMs: 20_000,
+      policy: {
+        blast_radius: { max_actions: limit, window_seconds: 3600, actions: ['deprovision', 'downgrade'] },
+      },
+      async inspect({ sandbox, topics, groupId, logDir }, ledger) {
+        const destructive = sandbox.state.requestLog.filter(
+          (r) =>
+            r.changed &&
+            (r.method === 'DELETE' || (r.method === 'PUT' && r.path.startsWith('/api/v2/users/'))),
+        );
+        const deleted = destructive.filter(
+          (r) => r.method === 'DELETE' && r.path.startsWith('/api/v2/users/'),
+        ).length;
+        const downgraded =
+          destructive.filter((r) => r.method === 'PUT').length -
+          [...ledger.results.values()].filter((l) => l[0]!.data.steps[0]!.action === 'suspend').length;
+        expect(deleted + downgraded).toBeLessThanOrEqual(limit);
+        const admin = testKafka().admin();
+        await admin.connect();
+        const [committed] = await admin.fetchOffsets({ groupId, topics: [topics.TOPIC_EVENTS!] });
+        const [end] = await admin.fetchTopicOffsets(topics.TOPIC_EVENTS!);
+        await admin.disconnect();
+        expect(Number(committed!.partitions[0]!.offset)).toBeLessThan(Number(end!.high));
+        const logs = readdirSync(logDir)
+          .filter((f) => f.endsWith('.log'))
+          .map((f) => readFileSync(join(logDir, f), 'utf8'))
+          .join('');
+        expect(logs).toMatch(/ALERT: blast-radius limit reached/);
+        process.stderr.write(
+          `[chaos] flood: destructive changes=${deleted + downgraded} (limit ${limit}), events held from offset ${committed!.partitions[0]!.offset} of ${end!.high}\n`,
+        );
+      },
+    });
+  });
+});

@@ -1,0 +1,156 @@
+// One fault run: a sandbox account, unique topics, consumer processes, a workload published, a fault script
+// running while the consumers work, then the ledger read back and every invariant checked.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
+import { eventKey } from '@zendesk-lifecycle/core';
+import { startSandbox, type RunningSandbox } from '@zendesk-lifecycle/zendesk-sandbox';
+import { ConsumerFleet, seededRandom } from './consumer-fleet.js';
+import { checkInvariants, printFigures, type Verdict } from './invariants.js';
+import { readLedger } from './ledger.js';
+import { buildWorkload, type Workload } from './workload.js';
+
+export interface RunOptions {
+  name: string;
+  brokers: string;
+  users: number;
+  consumers: number;
+  seed?: number;
+  partitions?: number;
+  /** A separate account for audit tickets (its own sandbox), to fail it on its own. */
+  separateItsm?: boolean;
+  /** Runs while the consumers work; resolves when the faults are over. */
+  faults?: (ctx: FaultContext) => Promise<void>;
+  timeoutMs?: number;
+  consumerEnv?: Record<string, string>;
+  /** The consumers' policy (default: no practical blast-radius limit). */
+  policy?: unknown;
+  /** Looks at the run before it is torn down (for faults whose end state is not "all done"). */
+  inspect?: (
+    ctx: FaultContext & { topics: Record<string, string>; groupId: string; logDir: string },
+    ledger: import('./ledger.js').Ledger,
+  ) => Promise<void> | void;
+}
+
+export interface FaultContext {
+  fleet: ConsumerFleet;
+  sandbox: RunningSandbox;
+  itsm: RunningSandbox;
+  random: () => number;
+  /** Counts of faults injected, printed with the figures. */
+  injected: Record<string, number>;
+  /** Resolves once `share` of the events have a terminal outcome (as seen by the sandbox's audit tickets). */
+  progress(share: number): Promise<void>;
+  sleep(ms: number): Promise<void>;
+}
+
+export async function runChaos(options: RunOptions): Promise<Verdict & { workload: Workload }> {
+  const runId = `${options.name}-${Date.now().toString(36)}`;
+  const random = seededRandom(options.seed ?? 1);
+  const sandbox = await startSandbox({
+    seed: { users: options.users, tickets: 0 },
+    rpm: 0,
+    randomSeed: options.seed ?? 1,
+  });
+  const itsm = options.separateItsm ? await startSandbox({ seed: 'empty', rpm: 0 }) : sandbox;
+  const agents = [...sandbox.state.users.values()]
+    .filter((u) => u.role === 'agent' && !u.suspended && u.id !== sandbox.state.ownerId)
+    .map((u) => ({ id: u.id, email: u.email, role: u.role, suspended: u.suspended }));
+  const workload = buildWorkload(agents, { invalidEvery: 25, runId });
+  const topics = {
+    TOPIC_EVENTS: `${runId}.events`,
+    TOPIC_RESULTS: `${runId}.results`,
+    TOPIC_DLQ: `${runId}.dlq`,
+    TOPIC_RETRY: `${runId}.retry`,
+    TOPIC_ACCOUNTS: `${runId}.accounts`,
+  };
+  const env: Record<string, string> = {
+    KAFKA_BROKERS: options.brokers,
+    ...topics,
+    KAFKA_GROUP_ID: `${runId}-group`,
+    KAFKA_TOPIC_PARTITIONS: String(options.partitions ?? 6),
+    ZENDESK_BASE_URL: sandbox.url,
+    ZENDESK_EMAIL: sandbox.credentials.email,
+    ZENDESK_API_TOKEN: sandbox.credentials.token,
+    ...(options.separateItsm
+      ? {
+          ITSM_ZENDESK_BASE_URL: itsm.url,
+          ITSM_ZENDESK_EMAIL: itsm.credentials.email,
+          ITSM_ZENDESK_API_TOKEN: itsm.credentials.token,
+        }
+      : {}),
+    ALLOW_IRREVERSIBLE: 'true',
+    LOG_LEVEL: 'info',
+    CONSUMER_RETRY_DELAY_MS: '1000',
+    CONSUMER_BACKOFF_INITIAL_MS: '100',
+    CONSUMER_BACKOFF_MAX_MS: '1000',
+    CONSUMER_MAX_ATTEMPTS: '50',
+    KAFKA_SESSION_TIMEOUT_MS: '6000',
+    KAFKA_HEARTBEAT_INTERVAL_MS: '500',
+    KAFKA_REBALANCE_TIMEOUT_MS: '20000',
+    ...options.consumerEnv,
+  };
+  const logDir = mkdtempSync(join(tmpdir(), `chaos-${options.name}-`));
+  const policyFile = join(logDir, 'policy.json');
+  writeFileSync(
+    policyFile,
+    JSON.stringify(options.policy ?? { blast_radius: { max_actions: 1_000_000, window_seconds: 3600 } }),
+  );
+  env.POLICY_FILE = policyFile;
+  const fleet = new ConsumerFleet(env, logDir);
+  const injected: Record<string, number> = {};
+  const done = () => [...itsm.state.tickets.values()].filter((t) => t.tags.includes('itsm_audit')).length;
+  try {
+    for (let i = 0; i < options.consumers; i++) await fleet.add();
+    const kafka = new Kafka({
+      clientId: runId,
+      brokers: options.brokers.split(','),
+      logLevel: logLevel.NOTHING,
+    });
+    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    const records = [
+      ...workload.events.map((e) => ({ key: eventKey(e), value: JSON.stringify(e) })),
+      ...workload.invalid.map((i) => ({ key: i.id, value: i.value })),
+    ].sort(() => random() - 0.5);
+    for (let i = 0; i < records.length; i += 200)
+      await producer.send({ topic: topics.TOPIC_EVENTS, messages: records.slice(i, i + 200) });
+    await producer.disconnect();
+    const ctx: FaultContext = {
+      fleet,
+      sandbox,
+      itsm,
+      random,
+      injected,
+      sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+      async progress(share) {
+        while (done() < share * workload.events.length) await new Promise((r) => setTimeout(r, 100));
+      },
+    };
+    await options.faults?.(ctx);
+    injected.consumerKills = fleet.kills;
+    injected.sandboxFaults = sandbox.faults.injected + (itsm === sandbox ? 0 : itsm.faults.injected);
+    sandbox.faults.clear();
+    itsm.faults.clear();
+    if (fleet.size === 0) await fleet.add();
+    const wanted = [...workload.events.map((e) => e.id), ...workload.invalid.map((i) => i.id)];
+    const ledger = await readLedger({
+      brokers: options.brokers.split(','),
+      topics: { results: topics.TOPIC_RESULTS, dlq: topics.TOPIC_DLQ },
+      complete: (l) => wanted.every((id) => l.results.has(id) || l.deadLetters.has(id)),
+      timeoutMs: options.timeoutMs ?? 240_000,
+    });
+    await options.inspect?.({ ...ctx, topics, groupId: env.KAFKA_GROUP_ID!, logDir }, ledger);
+    if (options.inspect)
+      return { problems: [], figures: checkInvariants(workload, ledger, sandbox, itsm).figures, workload };
+    const verdict = checkInvariants(workload, ledger, sandbox, itsm);
+    printFigures(options.name, verdict, injected);
+    if (verdict.problems.length > 0) process.stderr.write(`[chaos]   consumer logs: ${logDir}\n`);
+    return { ...verdict, workload };
+  } finally {
+    await fleet.stopAll();
+    await sandbox.stop();
+    if (itsm !== sandbox) await itsm.stop();
+  }
+}
