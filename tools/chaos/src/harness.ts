@@ -8,7 +8,7 @@ import { eventKey } from '@zendesk-lifecycle/core';
 import { startSandbox, type RunningSandbox } from '@zendesk-lifecycle/zendesk-sandbox';
 import { ConsumerFleet, seededRandom } from './consumer-fleet.js';
 import { checkInvariants, printFigures, type Verdict } from './invariants.js';
-import { readLedger } from './ledger.js';
+import { readLedger, type Ledger } from './ledger.js';
 import { buildWorkload, type Workload } from './workload.js';
 
 export interface RunOptions {
@@ -29,7 +29,7 @@ export interface RunOptions {
   /** Looks at the run before it is torn down (for faults whose end state is not "all done"). */
   inspect?: (
     ctx: FaultContext & { topics: Record<string, string>; groupId: string; logDir: string },
-    ledger: import('./ledger.js').Ledger,
+    ledger: Ledger,
   ) => Promise<void> | void;
 }
 
