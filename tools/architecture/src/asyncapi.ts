@@ -1,0 +1,131 @@
+// The AsyncAPI 3.0 description of the topics and their messages, built from core's schemas so it cannot drift.
+import { EVENT_TYPES, RESULT_EVENT_TYPE, TOPIC_DEFAULTS, eventJsonSchemas } from '@zendesk-lifecycle/core';
+
+const messageName = (type: string) =>
+  type
+    .replace(/^lifecycle\./, '')
+    .replace(/\.v\d+$/, '')
+    .replace(/[^A-Za-z0-9]/g, '_');
+
+export function asyncApiDocument(): Record<string, unknown> {
+  const schemas = eventJsonSchemas();
+  const messages: Record<string, unknown> = {};
+  for (const type of [...EVENT_TYPES, RESULT_EVENT_TYPE]) {
+    const { $schema: _s, $id: _i, ...payload } = schemas[`${type}.schema.json`] as Record<string, unknown>;
+    messages[messageName(type)] = {
+      name: type,
+      title: type,
+      contentType: 'application/cloudevents+json',
+      payload,
+      bindings: {
+        kafka: {
+          key: { type: 'string', description: 'the user: id:<n>, external_id:<x> or email:<lower-cased>' },
+        },
+      },
+    };
+  }
+  const ref = (name: string) => ({ $ref: `#/components/messages/${name}` });
+  const lifecycle = Object.fromEntries(EVENT_TYPES.map((t) => [messageName(t), ref(messageName(t))]));
+  const raw = {
+    name: 'raw',
+    contentType: 'application/octet-stream',
+    payload: { description: 'the original record value, unchanged' },
+  };
+  return {
+    asyncapi: '3.0.0',
+    info: {
+      title: 'zendesk-lifecycle',
+      version: '1.0.0',
+      description:
+        'Lifecycle events in, Zendesk actions and audit tickets out. Topic names are the defaults; TOPIC_* variables rename them.',
+    },
+    defaultContentType: 'application/cloudevents+json',
+    channels: {
+      events: {
+        address: TOPIC_DEFAULTS.events,
+        description:
+          'Lifecycle events from HR systems and identity providers (structured or binary CloudEvents).',
+        messages: lifecycle,
+      },
+      results: {
+        address: TOPIC_DEFAULTS.results,
+        description: 'One result per event, written in the same transaction as the consumer offset.',
+        messages: { result: ref('result') },
+      },
+      retry: {
+        address: TOPIC_DEFAULTS.retry,
+        description:
+          'Events waiting for another try; headers retry-attempts, retry-due, retry-reason, retry-error and their origin.',
+        messages: lifecycle,
+      },
+      dlq: {
+        address: TOPIC_DEFAULTS.dlq,
+        description:
+          'Dead letters: the original value and headers plus dlq-reason, dlq-error, dlq-source-topic, dlq-source-partition, dlq-source-offset, dlq-attempts, dlq-time.',
+        messages: { raw: ref('raw') },
+      },
+      accounts: {
+        address: TOPIC_DEFAULTS.accounts,
+        description: 'Compacted account snapshots from sync, keyed id:<user id>.',
+        messages: { snapshot: ref('snapshot') },
+      },
+    },
+    operations: {
+      publishEvents: {
+        action: 'send',
+        channel: { $ref: '#/channels/events' },
+        summary: 'Upstream systems publish lifecycle events.',
+      },
+      consumeEvents: {
+        action: 'receive',
+        channel: { $ref: '#/channels/events' },
+        summary: 'The consumer acts on them.',
+      },
+      publishResults: {
+        action: 'send',
+        channel: { $ref: '#/channels/results' },
+        summary: 'The consumer reports each event.',
+      },
+      deadLetter: {
+        action: 'send',
+        channel: { $ref: '#/channels/dlq' },
+        summary: 'Events that cannot be processed.',
+      },
+      retryLater: {
+        action: 'send',
+        channel: { $ref: '#/channels/retry' },
+        summary: 'Events handed off after transient failures.',
+      },
+      publishAccounts: {
+        action: 'send',
+        channel: { $ref: '#/channels/accounts' },
+        summary: 'sync publishes account snapshots.',
+      },
+    },
+    components: {
+      messages: {
+        ...messages,
+        raw,
+        snapshot: {
+          name: 'account_snapshot',
+          contentType: 'application/json',
+          payload: {
+            type: 'object',
+            required: ['user_id', 'status', 'synced_at'],
+            properties: {
+              user_id: { type: 'integer' },
+              email: { type: ['string', 'null'] },
+              name: { type: 'string' },
+              role: { type: 'string' },
+              status: { enum: ['active', 'suspended', 'deprovisioned'] },
+              seat: { enum: ['paid', 'light_agent', 'free', null] },
+              products: { type: 'object', additionalProperties: { type: 'string' } },
+              last_login_at: { type: ['string', 'null'] },
+              synced_at: { type: 'string' },
+            },
+          },
+        },
+      },
+    },
+  };
+}
