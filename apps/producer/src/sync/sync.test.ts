@@ -95,6 +95,38 @@ describe('scan-inactive', () => {
     expect(stdout).toContain('3 agents would get an inactivity event');
   });
 
+  it('publishes exactly the expected inactivity events to Kafka from the CLI', async () => {
+    const topic = `${uniqueName('scan')}.events`;
+    const admin = testKafka().admin();
+    await admin.connect();
+    await createTopics(admin, [{ topic, numPartitions: 2 }]);
+    await admin.disconnect();
+    await promisify(execFile)('npx', ['tsx', 'src/cli.ts', 'scan-inactive', '--days', '90'], {
+      cwd: new URL('../..', import.meta.url).pathname,
+      env: {
+        ...process.env,
+        TOPIC_EVENTS: topic,
+        ZENDESK_BASE_URL: demo.url,
+        ZENDESK_EMAIL: demo.credentials.email,
+        ZENDESK_API_TOKEN: demo.credentials.token,
+      },
+    });
+    const keys: string[] = [];
+    const reader = testKafka().consumer({ groupId: uniqueName('scan-reader'), maxWaitTimeInMs: 200 });
+    await reader.connect();
+    await reader.subscribe({ topic, fromBeginning: true });
+    await reader.run({ eachMessage: async ({ message }) => void keys.push(message.key!.toString()) });
+    const deadline = Date.now() + 15_000;
+    while (keys.length < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 500));
+    await reader.disconnect();
+    expect(keys.sort()).toEqual(
+      [DEMO_PEOPLE.inactive.id, DEMO_PEOPLE.agent.id, DEMO_PEOPLE.lightAgent2.id]
+        .map((id) => `id:${id}`)
+        .sort(),
+    );
+  });
+
   it('publishes an event from the CLI, and validates it first', async () => {
     const run = promisify(execFile);
     const cwd = new URL('../..', import.meta.url).pathname;
