@@ -1,7 +1,7 @@
 // The consumer loop: one record at a time per partition, partitions in parallel. Every record ends in exactly
 // one terminal write (result, dead letter, or hand-off to the retry topic) committed atomically with its offset.
 // Transient failures pause the partition (heartbeats keep flowing) instead of sleeping in the handler.
-import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { KafkaSettings } from '@zendesk-lifecycle/core';
 import type { Logger } from '../logger.js';
 import {
@@ -66,6 +66,9 @@ export class DeliveryLoop {
   private readonly consumer: Consumer;
   private readonly writers: TransactionalWriters;
   private readonly inPlaceTries = new Map<string, number>();
+  /** Records whose terminal transaction failed with an unknown outcome: it may have committed after all. */
+  private readonly uncertain = new Set<string>();
+  private admin: Admin | undefined;
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly now: () => number;
   private connected = false;
@@ -102,6 +105,8 @@ export class DeliveryLoop {
   async start(): Promise<void> {
     const { settings } = this.options;
     await this.writers.connect();
+    this.admin = this.options.kafka.admin();
+    await this.admin.connect();
     await this.consumer.connect();
     this.consumer.on(this.consumer.events.GROUP_JOIN, () => (this.connected = true));
     this.consumer.on(this.consumer.events.CRASH, () => (this.connected = false));
@@ -124,6 +129,7 @@ export class DeliveryLoop {
     this.timers.clear();
     await this.consumer.disconnect();
     await this.writers.disconnect();
+    await this.admin?.disconnect();
     this.connected = false;
   }
 
@@ -172,6 +178,16 @@ export class DeliveryLoop {
       attempt: origin.attempts + inPlace,
       heartbeat: payload.heartbeat,
     };
+    if (
+      this.uncertain.has(key) &&
+      (await this.alreadyCommitted(batch.topic, batch.partition, message.offset))
+    ) {
+      // The earlier transaction did commit (its answer was lost): the record is done, do not write it twice.
+      this.uncertain.delete(key);
+      this.inPlaceTries.delete(key);
+      payload.resolveOffset(message.offset);
+      return true;
+    }
     const verdict = await this.process(record);
     o.events?.onVerdict?.(verdict, record);
     const next = {
@@ -196,10 +212,30 @@ export class DeliveryLoop {
       this.pauseFor(payload, delay);
       return false;
     }
-    await this.writeTerminal(verdict, record, next);
+    try {
+      await this.writeTerminal(verdict, record, next);
+    } catch (error) {
+      this.uncertain.add(key);
+      throw error;
+    }
+    this.uncertain.delete(key);
     this.inPlaceTries.delete(key);
     payload.resolveOffset(message.offset);
     return true;
+  }
+
+  /** Whether the group's committed offset is past `offset`, waiting a little for a commit still completing. */
+  private async alreadyCommitted(topic: string, partition: number, offset: string): Promise<boolean> {
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const [committed] = await this.admin!.fetchOffsets({
+        groupId: this.options.settings.groupId,
+        topics: [topic],
+      });
+      const current = committed?.partitions.find((p) => p.partition === partition)?.offset ?? '-1';
+      if (BigInt(current) > BigInt(offset)) return true;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    return false;
   }
 
   /** The one terminal write of a record, in the same transaction as its offset. */
