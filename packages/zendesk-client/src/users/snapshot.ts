@@ -1,18 +1,8 @@
 // Zendesk user JSON -> core's UserSnapshot, and the account status of the capability spec.
-import type { UserSnapshot, ZendeskRole } from '@zendesk-lifecycle/core';
+import type { UserSnapshot } from '@zendesk-lifecycle/core';
 
-export interface ZendeskUser {
-  id: number;
-  name: string;
-  email: string | null;
-  external_id: string | null;
-  role: ZendeskRole;
-  role_type: number | null;
-  custom_role_id: number | null;
-  suspended: boolean;
-  active: boolean;
-  last_login_at: string | null;
-}
+/** The user fields we read from Zendesk's JSON: the snapshot's fields, as Zendesk names them. */
+export type ZendeskUser = Omit<UserSnapshot, 'is_account_owner'>;
 
 export type AccountStatus = 'active' | 'suspended' | 'deprovisioned';
 
