@@ -8,7 +8,12 @@ if (mode === 'stream') {
   const client = createZendeskClient({ baseUrl, email, apiToken: token });
   for await (const _account of client.listAccounts()) count++;
 } else {
-  const client = zendesk.createClient({ username: email, token, endpointUri: `${baseUrl}/api/v2`, throwOriginalException: true } as never);
+  const client = zendesk.createClient({
+    username: email,
+    token,
+    endpointUri: `${baseUrl}/api/v2`,
+    throwOriginalException: true,
+  } as never);
   const users = (await client.users.getAll(['users', '?role[]=agent&role[]=admin'])) as unknown[];
   count = users.length;
 }
