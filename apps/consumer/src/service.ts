@@ -51,7 +51,7 @@ export async function startConsumerService(options: ConsumerServiceOptions): Pro
     maxAttempts: settings.maxAttempts,
     retryDelayMs: settings.retryDelayMs,
     backoff: settings.backoff,
-    transactionalIdPrefix: `${settings.kafka.clientId}-${settings.instanceId}`,
+    transactionalIdPrefix: settings.kafka.clientId,
     sessionTimeoutMs: settings.sessionTimeoutMs,
     heartbeatIntervalMs: settings.heartbeatIntervalMs,
     rebalanceTimeoutMs: settings.rebalanceTimeoutMs,

@@ -40,7 +40,7 @@ export interface DeliveryOptions {
   settings: KafkaSettings;
   logger: Logger;
   processor: RecordProcessor;
-  /** Partitions processed in parallel; also the number of transactional producers. */
+  /** Partitions processed in parallel. */
   concurrency: number;
   /** Tries in place (pausing the partition between them) before handing off to the retry topic. */
   inPlaceAttempts: number;
@@ -86,12 +86,7 @@ export class DeliveryLoop {
       // Short long-polls keep shutdown and pause/resume responsive; an idle fetch per second costs nothing.
       maxWaitTimeInMs: options.maxWaitTimeMs ?? 1000,
     });
-    this.writers = new TransactionalWriters(
-      kafka,
-      settings.groupId,
-      options.transactionalIdPrefix,
-      options.concurrency,
-    );
+    this.writers = new TransactionalWriters(kafka, settings.groupId, options.transactionalIdPrefix);
   }
 
   get kafkaConsumer(): Consumer {

@@ -1,5 +1,8 @@
 // Atomic "write the outcome, then move the offset": each terminal outcome (result, dead letter, retry hand-off)
 // is produced in the same Kafka transaction as the consumer offset, so a crash never leaves one without the other.
+// There is one transactional producer per input partition, named after the partition: when a partition moves
+// to another member (a rebalance, a crash, a broker failure), the new owner's producer fences the old owner's,
+// so a member that still believes it owns the partition cannot commit a second outcome for the same record.
 import { Partitioners, type Kafka, type Message, type Producer } from 'kafkajs';
 
 export interface OutcomeWrite {
@@ -14,43 +17,52 @@ export interface OffsetToCommit {
   offset: string;
 }
 
-/** A fixed set of transactional producers, one per partition processed concurrently. */
 export class TransactionalWriters {
-  private readonly idle: Producer[] = [];
-  private readonly waiting: Array<(p: Producer) => void> = [];
-  private readonly all: Producer[] = [];
+  private readonly producers = new Map<string, Promise<Producer>>();
 
   constructor(
     private readonly kafka: Kafka,
     private readonly groupId: string,
     private readonly transactionalIdPrefix: string,
-    private readonly size: number,
     private readonly transactionTimeoutMs = 30_000,
   ) {}
 
   async connect(): Promise<void> {
-    for (let slot = 0; slot < this.size; slot++) {
-      const producer = this.kafka.producer({
-        transactionalId: `${this.transactionalIdPrefix}-${slot}`,
-        idempotent: true,
-        maxInFlightRequests: 1,
-        transactionTimeout: this.transactionTimeoutMs,
-        allowAutoTopicCreation: false,
-        createPartitioner: Partitioners.DefaultPartitioner,
-      });
-      await producer.connect();
-      this.all.push(producer);
-      this.idle.push(producer);
-    }
+    // Producers are created per partition on first use.
   }
 
   async disconnect(): Promise<void> {
-    await Promise.allSettled(this.all.map((p) => p.disconnect()));
+    const all = [...this.producers.values()];
+    this.producers.clear();
+    await Promise.allSettled(all.map(async (p) => (await p).disconnect()));
+  }
+
+  private producerFor(topic: string, partition: number): Promise<Producer> {
+    const key = `${topic}-${partition}`;
+    let producer = this.producers.get(key);
+    if (!producer) {
+      producer = (async () => {
+        const p = this.kafka.producer({
+          transactionalId: `${this.transactionalIdPrefix}-${this.groupId}-${key}`,
+          idempotent: true,
+          maxInFlightRequests: 1,
+          transactionTimeout: this.transactionTimeoutMs,
+          allowAutoTopicCreation: false,
+          createPartitioner: Partitioners.DefaultPartitioner,
+        });
+        await p.connect();
+        return p;
+      })();
+      producer.catch(() => this.producers.delete(key));
+      this.producers.set(key, producer);
+    }
+    return producer;
   }
 
   /** Produces `writes` and commits `offset` for the group in one transaction. */
   async commit(writes: OutcomeWrite[], offset: OffsetToCommit): Promise<void> {
-    const producer = await this.acquire();
+    const key = `${offset.topic}-${offset.partition}`;
+    const producer = await this.producerFor(offset.topic, offset.partition);
     try {
       const transaction = await producer.transaction();
       try {
@@ -66,20 +78,11 @@ export class TransactionalWriters {
         await transaction.abort().catch(() => undefined);
         throw error;
       }
-    } finally {
-      this.release(producer);
+    } catch (error) {
+      // A fenced or broken producer is dropped; the next owner of this partition starts a fresh one.
+      this.producers.delete(key);
+      await producer.disconnect().catch(() => undefined);
+      throw error;
     }
-  }
-
-  private acquire(): Promise<Producer> {
-    const producer = this.idle.pop();
-    if (producer) return Promise.resolve(producer);
-    return new Promise((resolve) => this.waiting.push(resolve));
-  }
-
-  private release(producer: Producer): void {
-    const next = this.waiting.shift();
-    if (next) next(producer);
-    else this.idle.push(producer);
   }
 }
