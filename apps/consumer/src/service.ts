@@ -55,6 +55,13 @@ export async function startConsumerService(options: ConsumerServiceOptions): Pro
     sessionTimeoutMs: settings.sessionTimeoutMs,
     heartbeatIntervalMs: settings.heartbeatIntervalMs,
     rebalanceTimeoutMs: settings.rebalanceTimeoutMs,
+    onFatal: (error) => {
+      logger.fatal(
+        { err: error },
+        'the Kafka consumer crashed and will not restart; exiting so that the process is restarted',
+      );
+      process.exit(1);
+    },
     events: {
       onVerdict: (verdict) => countVerdict(metrics, verdict),
       onLag: (topic, partition, lag) => metrics.lag.set({ topic, partition: String(partition) }, lag),

@@ -55,6 +55,8 @@ export interface DeliveryOptions {
   rebalanceTimeoutMs: number;
   events?: DeliveryEvents;
   now?: () => number;
+  /** Called when the consumer crashed and kafkajs will not restart it (the process should exit and be restarted). */
+  onFatal?: (error: Error) => void;
   /** Longest a fetch waits for new records (kafkajs maxWaitTimeInMs). */
   maxWaitTimeMs?: number;
 }
@@ -104,7 +106,10 @@ export class DeliveryLoop {
     await this.admin.connect();
     await this.consumer.connect();
     this.consumer.on(this.consumer.events.GROUP_JOIN, () => (this.connected = true));
-    this.consumer.on(this.consumer.events.CRASH, () => (this.connected = false));
+    this.consumer.on(this.consumer.events.CRASH, (event) => {
+      this.connected = false;
+      if (!event.payload.restart) this.options.onFatal?.(event.payload.error);
+    });
     this.consumer.on(this.consumer.events.DISCONNECT, () => (this.connected = false));
     await this.consumer.subscribe({
       topics: [settings.topics.events, settings.topics.retry],
@@ -211,7 +216,11 @@ export class DeliveryLoop {
       await this.writeTerminal(verdict, record, next);
     } catch (error) {
       this.uncertain.add(key);
-      throw error;
+      // Rethrown as a plain error so that kafkajs retries the batch (it would give up on a "non-retriable" fenced
+      // producer); the next try checks whether this record's transaction committed after all.
+      throw new Error(`the outcome of ${key} could not be committed: ${(error as Error).message}`, {
+        cause: error,
+      });
     }
     this.uncertain.delete(key);
     this.inPlaceTries.delete(key);
@@ -219,18 +228,27 @@ export class DeliveryLoop {
     return true;
   }
 
-  /** Whether the group's committed offset is past `offset`, waiting a little for a commit still completing. */
+  /**
+   * Whether the record's earlier transaction committed after all. The partition's producer is settled first (that
+   * resolves a transaction left open), then the group's committed offset is read; broker trouble is waited out.
+   */
   private async alreadyCommitted(topic: string, partition: number, offset: string): Promise<boolean> {
-    for (let attempt = 0; attempt < 10; attempt++) {
-      const [committed] = await this.admin!.fetchOffsets({
-        groupId: this.options.settings.groupId,
-        topics: [topic],
-      });
-      const current = committed?.partitions.find((p) => p.partition === partition)?.offset ?? '-1';
-      if (BigInt(current) > BigInt(offset)) return true;
-      await new Promise((r) => setTimeout(r, 500));
+    let lastError: unknown;
+    for (let attempt = 0; attempt < 30; attempt++) {
+      try {
+        await this.writers.settle(topic, partition);
+        const [committed] = await this.admin!.fetchOffsets({
+          groupId: this.options.settings.groupId,
+          topics: [topic],
+        });
+        const current = committed?.partitions.find((p) => p.partition === partition)?.offset ?? '-1';
+        return BigInt(current) > BigInt(offset);
+      } catch (error) {
+        lastError = error;
+        await new Promise((r) => setTimeout(r, 1000));
+      }
     }
-    return false;
+    throw lastError;
   }
 
   /** The one terminal write of a record, in the same transaction as its offset. */

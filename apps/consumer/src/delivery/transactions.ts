@@ -59,6 +59,15 @@ export class TransactionalWriters {
     return producer;
   }
 
+  /**
+   * Makes sure this partition's producer is initialised. Initialising a transactional id first completes (or
+   * aborts) any transaction the previous producer of that id left open, so afterwards the committed offsets tell
+   * the truth about it.
+   */
+  async settle(topic: string, partition: number): Promise<void> {
+    await this.producerFor(topic, partition);
+  }
+
   /** Produces `writes` and commits `offset` for the group in one transaction. */
   async commit(writes: OutcomeWrite[], offset: OffsetToCommit): Promise<void> {
     const key = `${offset.topic}-${offset.partition}`;
