@@ -1,4 +1,5 @@
 // Fault injection, deterministic for a given seed: server errors, latency, connection resets, 429 storms.
+import { seededRandom } from './random.js';
 
 export interface FaultRule {
   /** "METHOD /path/pattern" as in the router (e.g. "PUT /users/:id"), "METHOD *", or "*" (default). */
@@ -24,11 +25,11 @@ export type FaultDecision = { error?: number; latencyMs: number; reset?: 'before
 
 export class FaultController {
   private rules: ActiveRule[] = [];
-  private seed: number;
+  private readonly random: () => number;
   injected = 0;
 
   constructor(seed = 42) {
-    this.seed = seed >>> 0 || 42;
+    this.random = seededRandom(seed >>> 0 || 42);
   }
 
   set(rule: FaultRule): void {
@@ -41,14 +42,6 @@ export class FaultController {
 
   list(): FaultRule[] {
     return this.rules.map(({ stormUntil: _s, ...rule }) => rule);
-  }
-
-  private random(): number {
-    this.seed = (this.seed + 0x6d2b79f5) >>> 0;
-    let t = this.seed;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   }
 
   /** What to do to a request matching `routeSpec` (e.g. "PUT /users/:id"). */

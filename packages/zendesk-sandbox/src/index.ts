@@ -6,3 +6,4 @@ export { SandboxState } from './state.js';
 export type { Credentials } from './auth.js';
 export type { CustomRole, JobStatus, LoggedRequest, Ticket, User } from './model.js';
 export { CONTRIBUTOR_ROLE_ID, LIGHT_AGENT_ROLE_ID } from './model.js';
+export { seededRandom } from './random.js';

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { adminRoutes } from './admin.js';
 import { authenticate, requireAdmin, type Credentials } from './auth.js';
 import { FaultController } from './faults.js';
+import { seededRandom } from './random.js';
 import { HttpError, Router, send, type Ctx } from './http.js';
 import { accountHeaders, tooManyRequests, WindowLimiter } from './limits.js';
 import { accountRoutes } from './routes/account.js';
@@ -50,17 +51,6 @@ export const DEFAULT_CREDENTIALS: Credentials = {
   password: 'sandbox-password',
   oauthToken: 'sandbox-oauth-token',
 };
-
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function readBody(req: IncomingMessage, limit = 10 * 1024 * 1024): Promise<string> {
   return new Promise((resolve, reject) => {
