@@ -101,7 +101,6 @@ export class DeliveryLoop {
 
   async start(): Promise<void> {
     const { settings } = this.options;
-    await this.writers.connect();
     this.admin = this.options.kafka.admin();
     await this.admin.connect();
     await this.consumer.connect();

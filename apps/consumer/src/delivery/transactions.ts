@@ -18,6 +18,7 @@ export interface OffsetToCommit {
 }
 
 export class TransactionalWriters {
+  /** Producers are created per partition on first use. */
   private readonly producers = new Map<string, Promise<Producer>>();
 
   constructor(
@@ -26,10 +27,6 @@ export class TransactionalWriters {
     private readonly transactionalIdPrefix: string,
     private readonly transactionTimeoutMs = 30_000,
   ) {}
-
-  async connect(): Promise<void> {
-    // Producers are created per partition on first use.
-  }
 
   async disconnect(): Promise<void> {
     const all = [...this.producers.values()];
