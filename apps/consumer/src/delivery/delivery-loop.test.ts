@@ -7,6 +7,7 @@ import { createLogger } from '../logger.js';
 import { DeliveryLoop, type RecordProcessor } from './delivery-loop.js';
 import { replayDeadLetters } from './dead-letter-replay.js';
 import { readHeaders } from './headers.js';
+import { TransactionalWriters } from './transactions.js';
 
 const logger = createLogger({ level: 'silent', pretty: false });
 const loops: DeliveryLoop[] = [];
@@ -167,6 +168,43 @@ describe('delivery loop', () => {
     expect(attempts.map((a) => a.attempt)).toEqual([1, 2, 3, 4]);
     expect(attempts.filter((a) => a.topic === settings.topics.retry)).toHaveLength(2);
     expect(Object.keys(headers).some((h) => h.startsWith('retry-'))).toBe(false);
+  });
+
+  it('fences a former owner of a partition, so that its late outcome for a record cannot be committed', async () => {
+    const { kafka, settings } = await setup();
+    const prefix = uniqueName('txn');
+    // A member that owned both partitions before this one and still holds initialised transactional producers.
+    const formerOwner = new TransactionalWriters(kafka, settings.groupId, prefix);
+    await formerOwner.fence(settings.topics.events, 0);
+    await formerOwner.fence(settings.topics.events, 1);
+    await publish(kafka, settings.topics.events, ['contested']);
+    let lateCommit: 'committed' | 'refused' | undefined;
+    await startLoop(
+      kafka,
+      settings,
+      async ({ message, partition }) => {
+        const next = (BigInt(message.offset) + 1n).toString();
+        lateCommit = await formerOwner
+          .commit(
+            [{ topic: settings.topics.results, messages: [{ value: 'result:from-the-former-owner' }] }],
+            {
+              topic: settings.topics.events,
+              partition,
+              offset: next,
+            },
+          )
+          .then(
+            () => 'committed' as const,
+            () => 'refused' as const,
+          );
+        return resultOf(message.value!.toString());
+      },
+      { transactionalIdPrefix: prefix },
+    );
+    const results = await collect(kafka, settings.topics.results, 2, 3000);
+    await formerOwner.disconnect();
+    expect(lateCommit).toBe('refused');
+    expect(results.map((m) => m.value!.toString())).toEqual(['result:contested']);
   });
 });
 

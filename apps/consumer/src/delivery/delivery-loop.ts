@@ -68,8 +68,13 @@ export class DeliveryLoop {
   private readonly consumer: Consumer;
   private readonly writers: TransactionalWriters;
   private readonly inPlaceTries = new Map<string, number>();
-  /** Records whose terminal transaction failed with an unknown outcome: it may have committed after all. */
-  private readonly uncertain = new Set<string>();
+  /** Bumped on every group join: partitions may have moved, so each must be fenced again before use. */
+  private generation = 0;
+  /**
+   * Per partition ("topic/partition"), the generation in which this member fenced it and the group's committed
+   * offset it read then. A partition without an entry for the current generation is not yet safe to write.
+   */
+  private readonly fenced = new Map<string, { generation: number; committed: bigint }>();
   private admin: Admin | undefined;
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly now: () => number;
@@ -104,7 +109,10 @@ export class DeliveryLoop {
     this.admin = this.options.kafka.admin();
     await this.admin.connect();
     await this.consumer.connect();
-    this.consumer.on(this.consumer.events.GROUP_JOIN, () => (this.connected = true));
+    this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
+      this.generation++;
+      this.connected = true;
+    });
     this.consumer.on(this.consumer.events.CRASH, (event) => {
       this.connected = false;
       if (!event.payload.restart) this.options.onFatal?.(event.payload.error);
@@ -135,8 +143,16 @@ export class DeliveryLoop {
   private async onBatch(payload: EachBatchPayload): Promise<void> {
     const { batch, isRunning, isStale, heartbeat } = payload;
     this.options.events?.onLag?.(batch.topic, batch.partition, Number(batch.offsetLagLow()));
+    if (batch.messages.length === 0 || !isRunning() || isStale()) return;
+    const committed = await this.fencedOffset(batch.topic, batch.partition);
     for (const message of batch.messages) {
       if (!isRunning() || isStale()) return;
+      if (BigInt(message.offset) < committed) {
+        // Its outcome is already committed (by a former owner of the partition, or by a transaction of ours
+        // whose answer was lost): the record is done and must not be written twice.
+        payload.resolveOffset(message.offset);
+        continue;
+      }
       if (batch.topic === this.options.settings.topics.retry && this.waitIfNotDue(payload, message)) return;
       const handled = await this.handle(payload, message);
       if (!handled) return;
@@ -177,16 +193,6 @@ export class DeliveryLoop {
       attempt: origin.attempts + inPlace,
       heartbeat: payload.heartbeat,
     };
-    if (
-      this.uncertain.has(key) &&
-      (await this.alreadyCommitted(batch.topic, batch.partition, message.offset))
-    ) {
-      // The earlier transaction did commit (its answer was lost): the record is done, do not write it twice.
-      this.uncertain.delete(key);
-      this.inPlaceTries.delete(key);
-      payload.resolveOffset(message.offset);
-      return true;
-    }
     const verdict = await this.process(record);
     o.events?.onVerdict?.(verdict, record);
     const next = {
@@ -214,40 +220,50 @@ export class DeliveryLoop {
     try {
       await this.writeTerminal(verdict, record, next);
     } catch (error) {
-      this.uncertain.add(key);
+      // The transaction may have committed although its answer was lost, or another member may own the partition
+      // now: fence it again before the next try, which then skips the record if its outcome is committed.
+      this.fenced.delete(`${batch.topic}/${batch.partition}`);
       // Rethrown as a plain error so that kafkajs retries the batch (it would give up on a "non-retriable" fenced
-      // producer); the next try checks whether this record's transaction committed after all.
+      // producer).
       throw new Error(`the outcome of ${key} could not be committed: ${(error as Error).message}`, {
         cause: error,
       });
     }
-    this.uncertain.delete(key);
     this.inPlaceTries.delete(key);
     payload.resolveOffset(message.offset);
     return true;
   }
 
   /**
-   * Whether the record's earlier transaction committed after all. The partition's producer is settled first (that
-   * resolves a transaction left open), then the group's committed offset is read; broker trouble is waited out.
+   * The group's committed offset for a partition, read after fencing the partition's transactional id, once per
+   * partition and group generation. Without the fence, a former owner of the partition (a member that lost it in a
+   * rebalance, or one cut off by a broker failure) could still commit the outcome of a record this member is about
+   * to process again, and the record would have two outcomes. Broker trouble is waited out.
    */
-  private async alreadyCommitted(topic: string, partition: number, offset: string): Promise<boolean> {
+  private async fencedOffset(topic: string, partition: number): Promise<bigint> {
+    const tp = `${topic}/${partition}`;
+    const generation = this.generation;
+    const known = this.fenced.get(tp);
+    if (known?.generation === generation) return known.committed;
     let lastError: unknown;
     for (let attempt = 0; attempt < 30; attempt++) {
       try {
-        await this.writers.settle(topic, partition);
-        const [committed] = await this.admin!.fetchOffsets({
+        await this.writers.fence(topic, partition);
+        const [offsets] = await this.admin!.fetchOffsets({
           groupId: this.options.settings.groupId,
           topics: [topic],
         });
-        const current = committed?.partitions.find((p) => p.partition === partition)?.offset ?? '-1';
-        return BigInt(current) > BigInt(offset);
+        const committed = BigInt(offsets?.partitions.find((p) => p.partition === partition)?.offset ?? '-1');
+        this.fenced.set(tp, { generation, committed });
+        return committed;
       } catch (error) {
         lastError = error;
         await new Promise((r) => setTimeout(r, 1000));
       }
     }
-    throw lastError;
+    throw new Error(`partition ${tp} could not be fenced: ${(lastError as Error).message}`, {
+      cause: lastError,
+    });
   }
 
   /** The one terminal write of a record, in the same transaction as its offset. */

@@ -48,6 +48,10 @@ export class TransactionalWriters {
           createPartitioner: Partitioners.DefaultPartitioner,
         });
         await p.connect();
+        // kafkajs initialises the transactional id only at the first transaction(), not at connect(). An empty
+        // transaction makes it happen now: that is the moment older producers of the id are fenced.
+        const empty = await p.transaction();
+        await empty.abort();
         return p;
       })();
       producer.catch(() => this.producers.delete(key));
@@ -57,11 +61,16 @@ export class TransactionalWriters {
   }
 
   /**
-   * Makes sure this partition's producer is initialised. Initialising a transactional id first completes (or
-   * aborts) any transaction the previous producer of that id left open, so afterwards the committed offsets tell
-   * the truth about it.
+   * Starts a fresh producer for this partition's transactional id, dropping the one this process had. Initialising
+   * the id fences every older producer of it (in this process or a former owner of the partition) and first
+   * completes or aborts any transaction such a producer left open, so afterwards the group's committed offset for
+   * the partition is final: no outcome can be committed for it except through the new producer.
    */
-  async settle(topic: string, partition: number): Promise<void> {
+  async fence(topic: string, partition: number): Promise<void> {
+    const key = `${topic}-${partition}`;
+    const previous = this.producers.get(key);
+    this.producers.delete(key);
+    if (previous) await (await previous.catch(() => undefined))?.disconnect().catch(() => undefined);
     await this.producerFor(topic, partition);
   }
 
