@@ -93,8 +93,7 @@ describe('reliability under faults', () => {
     expectClean(result);
   });
 
-  // Full suite only for now, like the three-broker test: a broker failure can still yield a duplicate result.
-  it.runIf(full)('loses nothing when the broker is stopped and restarted mid-stream', async () => {
+  it('loses nothing when the broker is stopped and restarted mid-stream', async () => {
     const cluster = await startCluster();
     try {
       const result = await runChaos({
@@ -116,30 +115,26 @@ describe('reliability under faults', () => {
     }
   });
 
-  // Full suite only for now: it still finds duplicate results now and then (an open defect, see the README).
-  it.runIf(full)(
-    'keeps going when one broker of a three-broker cluster dies (replication 3, min in-sync 2)',
-    async () => {
-      const cluster = await startCluster({ nodes: 3 });
-      try {
-        const result = await runChaos({
-          name: 'three-brokers',
-          brokers: cluster.bootstrap,
-          users: scale(120, 2000),
-          consumers: 2,
-          consumerEnv: { KAFKA_REPLICATION_FACTOR: '3' },
-          async faults({ progress, injected }) {
-            await progress(0.3);
-            await cluster.nodes[1]!.kill();
-            injected.brokerKills = 1;
-          },
-        });
-        expectClean(result);
-      } finally {
-        await cluster.stop();
-      }
-    },
-  );
+  it('keeps going when one broker of a three-broker cluster dies (replication 3, min in-sync 2)', async () => {
+    const cluster = await startCluster({ nodes: 3 });
+    try {
+      const result = await runChaos({
+        name: 'three-brokers',
+        brokers: cluster.bootstrap,
+        users: scale(120, 2000),
+        consumers: 2,
+        consumerEnv: { KAFKA_REPLICATION_FACTOR: '3' },
+        async faults({ progress, injected }) {
+          await progress(0.3);
+          await cluster.nodes[1]!.kill();
+          injected.brokerKills = 1;
+        },
+      });
+      expectClean(result);
+    } finally {
+      await cluster.stop();
+    }
+  });
 
   it('stops a mass-deprovision flood at the blast-radius limit, holding the rest instead of losing it', async () => {
     const limit = 12;
