@@ -57,4 +57,26 @@ describe('at scale', () => {
       await limited.stop();
     }
   }, 90_000);
+
+  it('keeps permanent deletions within the endpoint budget the account reports', async () => {
+    const limited = await startSandbox({
+      seed: 'demo',
+      rpm: 0,
+      permanentDeleteLimit: { max: 2, windowMs: 2000 },
+    });
+    try {
+      const client = clientOf(limited);
+      const port = client.asPort();
+      const people = [DEMO_PEOPLE.agent, DEMO_PEOPLE.inactive, DEMO_PEOPLE.reviewed, DEMO_PEOPLE.leaver];
+      for (const person of people) {
+        const user = (await client.getUser(person.id))!;
+        await port.deprovision(user, { idempotency_key: `pd-${person.id}`, permanent: true });
+      }
+      const deletes = limited.state.requestLog.filter((r) => r.path.startsWith('/api/v2/deleted_users/'));
+      expect(deletes.filter((r) => r.status === 200)).toHaveLength(4);
+      expect(deletes.filter((r) => r.status === 429)).toHaveLength(0);
+    } finally {
+      await limited.stop();
+    }
+  }, 30_000);
 });

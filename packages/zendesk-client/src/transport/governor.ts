@@ -1,7 +1,9 @@
 // A rate governor shared by every call of one client. It reads Zendesk's rate-limit headers and spaces the
 // remaining budget over the rest of the window, so that several replicas sharing an account slow down together
 // before Zendesk starts answering 429; after a 429 every call waits for Retry-After. Endpoints with their own
-// limits (permanent delete) get their own sliding-window budget.
+// limits (permanent delete) get their own budget: a local sliding window until Zendesk's endpoint header
+// (`zendesk-ratelimit-<endpoint>: total=N; remaining=M; resets=S`) tells the account-wide truth, and a 429 from
+// such an endpoint holds back that endpoint only.
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface GovernorStats {
@@ -29,12 +31,61 @@ class SlidingWindow {
   }
 }
 
+/** `total=700; remaining=699; resets=41` → numbers (undefined when a part is missing). */
+function parseEndpointBudget(
+  value: string,
+): { total: number; remaining: number; resets: number } | undefined {
+  const parts = new Map(
+    value.split(';').map((part) => {
+      const [k, v] = part.split('=');
+      return [k?.trim().toLowerCase(), Number(v?.trim())] as const;
+    }),
+  );
+  const total = parts.get('total');
+  const remaining = parts.get('remaining');
+  const resets = parts.get('resets') ?? parts.get('resetin');
+  if (![total, remaining, resets].every((n) => n !== undefined && Number.isFinite(n))) return undefined;
+  return { total: total!, remaining: remaining!, resets: resets! };
+}
+
+class EndpointBudget {
+  /** From Zendesk's endpoint header, once seen: the account-wide budget shared with every other client. */
+  private remaining: number | null = null;
+  private resetAt = 0;
+  private blockedUntil = 0;
+
+  constructor(private readonly window: SlidingWindow) {}
+
+  /** Milliseconds to wait before one more call may go (0 = now, and the slot is taken). */
+  take(now: number): number {
+    if (this.blockedUntil > now) return this.blockedUntil - now;
+    if (this.remaining === null) return this.window.take(now);
+    if (this.remaining > 0) {
+      this.remaining--;
+      return 0;
+    }
+    if (this.resetAt > now) return this.resetAt - now;
+    // A slot has freed up: one call goes, and its answer tells the new budget (a second after, if it does not).
+    this.resetAt = now + 1000;
+    return 0;
+  }
+
+  learn(budget: { remaining: number; resets: number }, now: number): void {
+    this.remaining = budget.remaining;
+    this.resetAt = now + budget.resets * 1000;
+  }
+
+  block(untilMs: number): void {
+    this.blockedUntil = Math.max(this.blockedUntil, untilMs);
+  }
+}
+
 export class RateGovernor {
   private blockedUntil = 0;
   private limit: number | null = null;
   private remaining: number | null = null;
   private resetAt = 0;
-  private readonly endpoints = new Map<string, SlidingWindow>();
+  private readonly endpoints = new Map<string, EndpointBudget>();
   readonly stats: GovernorStats = { calls: 0, rateLimited: 0, retries: 0, waitedMs: 0 };
 
   constructor(
@@ -44,7 +95,7 @@ export class RateGovernor {
     private readonly reserveShare = 0.2,
   ) {
     for (const [key, l] of Object.entries(endpointLimits))
-      this.endpoints.set(key, new SlidingWindow(l.max, l.windowMs));
+      this.endpoints.set(key, new EndpointBudget(new SlidingWindow(l.max, l.windowMs)));
   }
 
   /** Waits until a call to `endpointKey` (e.g. "DELETE deleted_users") may go out. */
@@ -57,8 +108,8 @@ export class RateGovernor {
         if (this.remaining <= reserve) wait = Math.ceil((this.resetAt - now) / Math.max(1, this.remaining));
         if (this.remaining > 0) this.remaining--;
       }
-      const window = wait === 0 ? this.endpoints.get(endpointKey) : undefined;
-      if (window) wait = window.take(now);
+      const endpoint = wait === 0 ? this.endpoints.get(endpointKey) : undefined;
+      if (endpoint) wait = endpoint.take(now);
       if (wait === 0) break;
       this.stats.waitedMs += wait;
       await sleep(Math.min(wait, 60_000));
@@ -66,21 +117,40 @@ export class RateGovernor {
     this.stats.calls++;
   }
 
-  /** Learns from an answer's headers. */
-  afterCall(status: number, header: (name: string) => string | null): number | undefined {
+  /**
+   * Learns from an answer's headers. `endpointBudget` is the value of a `zendesk-ratelimit-*` header, if the answer
+   * had one. Returns the seconds to wait before a retry when the answer was a 429.
+   */
+  afterCall(
+    status: number,
+    header: (name: string) => string | null,
+    endpointKey?: string,
+    endpointBudget?: string | null,
+  ): number | undefined {
+    const now = Date.now();
     const limit = Number(header('x-rate-limit') ?? header('ratelimit-limit'));
     const remaining = Number(header('x-rate-limit-remaining') ?? header('ratelimit-remaining'));
     const reset = Number(header('ratelimit-reset') ?? 60);
     if (Number.isFinite(limit) && limit > 0 && Number.isFinite(remaining)) {
       this.limit = limit;
       this.remaining = remaining;
-      this.resetAt = Date.now() + (Number.isFinite(reset) && reset > 0 ? reset : 60) * 1000;
+      this.resetAt = now + (Number.isFinite(reset) && reset > 0 ? reset : 60) * 1000;
     }
+    const budget = endpointBudget ? parseEndpointBudget(endpointBudget) : undefined;
+    let endpoint = endpointKey ? this.endpoints.get(endpointKey) : undefined;
+    if (budget && endpointKey && !endpoint) {
+      // An endpoint limit we did not know about: follow what Zendesk says from now on.
+      endpoint = new EndpointBudget(new SlidingWindow(budget.total, Math.max(1, budget.resets) * 1000));
+      this.endpoints.set(endpointKey, endpoint);
+    }
+    if (budget) endpoint?.learn(budget, now);
     if (status !== 429) return undefined;
     this.stats.rateLimited++;
     const retryAfter = Number(header('retry-after'));
     const seconds = Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : 1;
-    this.blockedUntil = Math.max(this.blockedUntil, Date.now() + seconds * 1000);
+    // An endpoint's own limit holds back that endpoint only; the account limit holds back every call.
+    if (budget && endpoint) endpoint.block(now + seconds * 1000);
+    else this.blockedUntil = Math.max(this.blockedUntil, now + seconds * 1000);
     return seconds;
   }
 }

@@ -67,7 +67,11 @@ export function createTransport(options: {
         });
         const requestId = res.headers.get('x-request-id');
         if (requestId && ctx) ctx.requestIds.push(requestId);
-        retryAfter = governor.afterCall(res.status, (n) => res.headers.get(n));
+        let endpointBudget: string | null = null;
+        res.headers.forEach((value, name) => {
+          if (name.toLowerCase().startsWith('zendesk-ratelimit-')) endpointBudget = value;
+        });
+        retryAfter = governor.afterCall(res.status, (n) => res.headers.get(n), key, endpointBudget);
         options.onCall?.({
           method,
           path: new URL(uri).pathname,

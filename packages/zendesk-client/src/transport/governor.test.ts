@@ -1,0 +1,69 @@
+// The rate governor's bookkeeping: account budget, endpoint budgets learned from Zendesk's headers, 429 scope.
+import { describe, expect, it } from 'vitest';
+import { RateGovernor } from './governor.js';
+
+const headers =
+  (values: Record<string, string>) =>
+  (name: string): string | null =>
+    values[name.toLowerCase()] ?? null;
+
+/** Whether `beforeCall` lets the call go within `ms` (false: the governor holds it back). */
+async function goesWithin(governor: RateGovernor, key: string, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const held = new Promise<false>((r) => (timer = setTimeout(() => r(false), ms)));
+  const went = await Promise.race([governor.beforeCall(key).then(() => true as const), held]);
+  clearTimeout(timer);
+  return went;
+}
+
+describe('rate governor', () => {
+  it('holds every call after an account-wide 429 until Retry-After', async () => {
+    const governor = new RateGovernor();
+    governor.afterCall(429, headers({ 'retry-after': '30' }), 'GET users');
+    expect(await goesWithin(governor, 'GET users', 50)).toBe(false);
+    expect(await goesWithin(governor, 'POST tickets', 50)).toBe(false);
+    expect(governor.stats.rateLimited).toBe(1);
+  });
+
+  it('holds back only the endpoint whose own limit answered 429', async () => {
+    const governor = new RateGovernor();
+    governor.afterCall(
+      429,
+      headers({ 'retry-after': '30' }),
+      'DELETE deleted_users',
+      'total=700; remaining=0; resets=30',
+    );
+    expect(await goesWithin(governor, 'DELETE deleted_users', 50)).toBe(false);
+    expect(await goesWithin(governor, 'GET users', 50)).toBe(true);
+  });
+
+  it('follows the endpoint budget Zendesk reports, shared with other clients, instead of its own count', async () => {
+    const governor = new RateGovernor({ 'DELETE deleted_users': { max: 700, windowMs: 600_000 } });
+    // Other clients have used the budget: one call is left, and the next slot frees in 30 s.
+    governor.afterCall(200, headers({}), 'DELETE deleted_users', 'total=700; remaining=1; resets=30');
+    expect(await goesWithin(governor, 'DELETE deleted_users', 50)).toBe(true);
+    expect(await goesWithin(governor, 'DELETE deleted_users', 50)).toBe(false);
+  });
+
+  it('lets one call through when the reported slot frees, and learns the budget again from its answer', async () => {
+    const governor = new RateGovernor();
+    governor.afterCall(200, headers({}), 'DELETE deleted_users', 'total=2; remaining=0; resets=1');
+    expect(await goesWithin(governor, 'DELETE deleted_users', 1500)).toBe(true);
+    expect(await goesWithin(governor, 'DELETE deleted_users', 300)).toBe(false);
+    governor.afterCall(200, headers({}), 'DELETE deleted_users', 'total=2; remaining=1; resets=1');
+    expect(await goesWithin(governor, 'DELETE deleted_users', 50)).toBe(true);
+  });
+
+  it('starts a budget for an endpoint limit it did not know about', async () => {
+    const governor = new RateGovernor({});
+    governor.afterCall(200, headers({}), 'GET tickets', 'total=100; remaining=0; resets=40');
+    expect(await goesWithin(governor, 'GET tickets', 50)).toBe(false);
+    expect(await goesWithin(governor, 'GET users', 50)).toBe(true);
+  });
+
+  it('ignores an endpoint header it cannot read', async () => {
+    const governor = new RateGovernor();
+    governor.afterCall(200, headers({}), 'DELETE deleted_users', 'garbage');
+    expect(await goesWithin(governor, 'DELETE deleted_users', 50)).toBe(true);
+  });
+});
