@@ -29,6 +29,7 @@ export interface SandboxOptions {
   randomSeed?: number;
   /** How long bulk jobs stay queued, then working. */
   jobDelayMs?: number;
+  /** Zendesk's permanent-delete limit (default 700 per 10 minutes); `max: 0` = unlimited. */
   permanentDeleteLimit?: { max: number; windowMs: number };
   /** Keep every request in the log (default true). */
   logRequests?: boolean;

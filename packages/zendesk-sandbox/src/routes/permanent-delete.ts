@@ -8,9 +8,13 @@ export function permanentDeleteRoute(router: Router, state: SandboxState, limite
     'DELETE /deleted_users/:id',
     (ctx) => {
       const taken = limiter.take();
-      const header = (remaining: number) => ({
-        'zendesk-ratelimit-permanent-delete': `total=${limiter.max}; remaining=${remaining}; resets=${limiter.resetSeconds()}`,
-      });
+      const limited = limiter.max > 0 && Number.isFinite(limiter.max);
+      const header = (remaining: number): Record<string, string> =>
+        limited
+          ? {
+              'zendesk-ratelimit-permanent-delete': `total=${limiter.max}; remaining=${remaining}; resets=${limiter.resetSeconds()}`,
+            }
+          : {};
       if (!taken.ok) {
         throw tooManyRequests(taken.retryAfter, 'Permanent deletion rate limit exceeded', header(0));
       }
