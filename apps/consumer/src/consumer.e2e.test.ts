@@ -45,7 +45,8 @@ beforeAll(async () => {
   await admin.disconnect();
   opsPort = await freePort();
   const root = new URL('../../../', import.meta.url).pathname;
-  consumer = spawn(`${root}node_modules/.bin/tsx`, ['apps/consumer/src/main.ts'], {
+  // Node with tsx's loader (not the tsx launcher, whose second process would outlive a kill).
+  consumer = spawn(process.execPath, ['--import', 'tsx', 'apps/consumer/src/main.ts'], {
     cwd: root,
     env: {
       ...process.env,

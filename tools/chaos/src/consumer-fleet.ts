@@ -49,24 +49,30 @@ export class ConsumerFleet {
     const name = `consumer-${++this.counter}`;
     const opsPort = await freePort();
     const log = createWriteStream(join(this.logDir, `${name}.log`), { flags: 'a' });
-    const child = spawn(
-      join(repoRoot, 'node_modules', '.bin', 'tsx'),
-      [join(repoRoot, 'apps/consumer/src/main.ts')],
-      {
-        cwd: repoRoot,
-        env: {
-          ...process.env,
-          ...this.env,
-          ...extraEnv,
-          OPS_PORT: String(opsPort),
-          CONSUMER_INSTANCE_ID: name,
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
+    // Node itself with tsx's loader, not the `tsx` launcher: the launcher runs the program in a second process,
+    // and a SIGKILL to the launcher would leave the consumer running, an orphan, instead of killing it.
+    const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'apps/consumer/src/main.ts')], {
+      cwd: repoRoot,
+      env: {
+        ...process.env,
+        ...this.env,
+        ...extraEnv,
+        OPS_PORT: String(opsPort),
+        CONSUMER_INSTANCE_ID: name,
       },
-    );
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     child.stdout?.pipe(log);
     child.stderr?.pipe(log);
-    const exited = new Promise<void>((done) => child.once('exit', () => done()));
+    // If this process ends without stopping the fleet (a failed test run), the consumers must not outlive it.
+    const orphanGuard = () => child.kill('SIGKILL');
+    process.once('exit', orphanGuard);
+    const exited = new Promise<void>((done) =>
+      child.once('exit', () => {
+        process.off('exit', orphanGuard);
+        done();
+      }),
+    );
     this.members.set(name, { name, child, exited, opsPort });
     const deadline = Date.now() + 60_000;
     for (;;) {
@@ -107,6 +113,21 @@ export class ConsumerFleet {
 
   async stopAll(): Promise<void> {
     await Promise.all(this.names().map((n) => this.stop(n)));
+  }
+
+  /**
+   * CPU seconds the consumer processes have used so far (user + system, summed over the fleet), from their
+   * Prometheus endpoint: the process that does the work, not the launcher in front of it.
+   */
+  async cpuSeconds(): Promise<number> {
+    let total = 0;
+    for (const member of this.members.values()) {
+      const text = await fetch(`http://127.0.0.1:${member.opsPort}/metrics`).then((r) => r.text());
+      const line = text.split('\n').find((l) => l.startsWith('process_cpu_seconds_total '));
+      if (!line) throw new Error(`${member.name} does not report process_cpu_seconds_total`);
+      total += Number(line.split(' ')[1]);
+    }
+    return total;
   }
 
   pick(random: () => number): string | undefined {

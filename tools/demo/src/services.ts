@@ -50,7 +50,7 @@ export async function startService(options: {
   while (!(await options.ready().catch(() => false))) {
     if (exited) throw new Error(`${options.name} exited during start-up; see ${logFile}`);
     if (Date.now() > deadline) {
-      child.kill('SIGKILL');
+      if (child.pid) process.kill(-child.pid, 'SIGKILL'); // the whole group: tsx runs the program in a child
       throw new Error(`${options.name} was not ready in time; see ${logFile}`);
     }
     await new Promise((r) => setTimeout(r, 200));
