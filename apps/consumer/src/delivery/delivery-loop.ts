@@ -218,7 +218,9 @@ export class DeliveryLoop {
       return false;
     }
     try {
+      log.debug({ verdict: verdict.kind }, 'committing the outcome');
       await this.writeTerminal(verdict, record, next);
+      log.debug('outcome committed');
     } catch (error) {
       // The transaction may have committed although its answer was lost, or another member may own the partition
       // now: fence it again before the next try, which then skips the record if its outcome is committed.
@@ -246,8 +248,10 @@ export class DeliveryLoop {
     const known = this.fenced.get(tp);
     if (known?.generation === generation) return known.committed;
     let lastError: unknown;
+    const started = this.now();
     for (let attempt = 0; attempt < 30; attempt++) {
       try {
+        this.options.logger.debug({ topic, partition, generation, attempt }, 'fencing the partition');
         await this.writers.fence(topic, partition);
         const [offsets] = await this.admin!.fetchOffsets({
           groupId: this.options.settings.groupId,
@@ -255,9 +259,17 @@ export class DeliveryLoop {
         });
         const committed = BigInt(offsets?.partitions.find((p) => p.partition === partition)?.offset ?? '-1');
         this.fenced.set(tp, { generation, committed });
+        this.options.logger.info(
+          { topic, partition, generation, committed: committed.toString(), ms: this.now() - started },
+          'partition fenced; committed offset read',
+        );
         return committed;
       } catch (error) {
         lastError = error;
+        this.options.logger.warn(
+          { topic, partition, attempt, err: error },
+          'could not fence the partition yet',
+        );
         await new Promise((r) => setTimeout(r, 1000));
       }
     }

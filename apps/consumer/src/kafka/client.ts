@@ -11,6 +11,7 @@ function pinoLogCreator(logger: Logger): logCreator {
       if (level === logLevel.ERROR) child.error(extra, message);
       else if (level === logLevel.WARN) child.warn(extra, message);
       else if (level === logLevel.INFO) child.debug(extra, message);
+      else child.trace(extra, message);
     };
 }
 
@@ -20,7 +21,12 @@ export function createKafka(settings: KafkaSettings, logger: Logger, clientId = 
     brokers: settings.brokers,
     ssl: settings.ssl,
     ...(settings.sasl ? { sasl: settings.sasl as never } : {}),
-    logLevel: logLevel.WARN,
+    // kafkajs's own chatter only when asked for: its info at LOG_LEVEL=debug, every request at LOG_LEVEL=trace.
+    logLevel: logger.isLevelEnabled('trace')
+      ? logLevel.DEBUG
+      : logger.isLevelEnabled('debug')
+        ? logLevel.INFO
+        : logLevel.WARN,
     logCreator: pinoLogCreator(logger),
     retry: { initialRetryTime: 300 },
   });
