@@ -65,7 +65,13 @@ if (!spec) {
 ensureDependencies();
 
 const [bin, ...binArgs] = spec;
-const child = spawn(join(root, 'node_modules', '.bin', bin), [...binArgs, ...args], {
+// TypeScript entry points run in this Node with tsx's loader rather than through the tsx launcher, which would
+// put one more process between a signal and the program.
+const [file, argv] =
+  bin === 'tsx'
+    ? [process.execPath, ['--import', 'tsx', ...binArgs, ...args]]
+    : [join(root, 'node_modules', '.bin', bin), [...binArgs, ...args]];
+const child = spawn(file, argv, {
   cwd: root,
   stdio: 'inherit',
   env: { NX_NO_CLOUD: 'true', NX_TUI: 'false', ...process.env, ...localBrokerEnv() },
