@@ -78,4 +78,12 @@ const child = spawn(file, argv, {
 });
 // The terminal delivers Ctrl-C to the child too; the parent only waits for it to finish cleaning up.
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
+// `npm start` stopped with SIGTERM (a process manager, `timeout`) ends npm without passing the signal on; when
+// our parent goes away, stop the program as if it had been sent SIGTERM instead of leaving it running.
+const parent = process.ppid;
+const orphaned = setInterval(() => {
+  if (process.ppid === parent) return;
+  clearInterval(orphaned);
+  child.kill('SIGTERM');
+}, 1000).unref();
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
