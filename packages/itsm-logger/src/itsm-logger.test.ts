@@ -202,6 +202,36 @@ describe('recalling a step', () => {
     const { ticket_id } = await logger.log(step);
     expect(await logger.recall(step.step.idempotency_key)).toEqual({ ticket_id, outcome: 'already_done' });
   });
+
+  it('spares the write its own look-up right after a recall that found no ticket', async () => {
+    const logger = loggerFor(sandbox);
+    const step = ritaSuspended();
+    const lookups = () =>
+      sandbox.state.requestLog.filter((r) => r.method === 'GET' && r.path.startsWith('/api/v2/tickets'))
+        .length;
+    expect(await logger.recall(step.step.idempotency_key)).toBeNull();
+    expect(lookups()).toBe(1);
+    await logger.log(step);
+    expect(lookups()).toBe(1);
+    // Without a recall just before, the write looks the ticket up itself.
+    const other = ritaSuspended({
+      step: { ...step.step, index: 1, idempotency_key: `${step.step.idempotency_key}-b` },
+    });
+    await logger.log(other);
+    expect(lookups()).toBe(2);
+  });
+
+  it('still writes one ticket when a racing delivery audits the step between the recall and the write', async () => {
+    const logger = loggerFor(sandbox);
+    const racer = loggerFor(sandbox);
+    const step = ritaSuspended();
+    expect(await logger.recall(step.step.idempotency_key)).toBeNull();
+    const theirs = await racer.log(redelivered(step, 1));
+    const ours = await logger.log(step);
+    expect(ours.ticket_id).toBe(theirs.ticket_id);
+    expect(ours.created).toBe(false);
+    expect(auditTickets(sandbox)).toHaveLength(1);
+  });
 });
 
 describe('Zendesk unavailable', () => {

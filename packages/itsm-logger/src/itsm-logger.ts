@@ -66,6 +66,9 @@ export interface ItsmLoggerParts {
   settle?: SettlePolicy;
 }
 
+/** How long a recall that found no ticket spares the write its own look-up. */
+const RECALL_FRESH_MS = 60_000;
+
 const sameOrigin = (a: ZendeskLinks, b: ZendeskLinks): boolean => a.accountUrl === b.accountUrl;
 
 /** Builds a logger from its parts, for a gateway of your own; createItsmLogger is the usual entry. */
@@ -79,17 +82,33 @@ export function assembleItsmLogger(parts: ItsmLoggerParts): ItsmLogger {
 
   const preview = (outcome: StepOutcome) => buildAuditTicket(outcome, context);
 
+  // A recall that found no ticket for a step, remembered briefly: the executor recalls each step right before
+  // acting and auditing it, so the write can skip its own look-up (one Zendesk call per step). Racing deliveries
+  // stay covered by the Idempotency-Key and the look-up after a reused key.
+  const noTicketSince = new Map<string, number>();
+  const rememberNoTicket = (externalId: string) => {
+    if (noTicketSince.size >= 10_000) noTicketSince.clear();
+    noTicketSince.set(externalId, Date.now());
+  };
+  const lookedUpJustNow = (externalId: string): boolean => {
+    const since = noTicketSince.get(externalId);
+    noTicketSince.delete(externalId);
+    return since !== undefined && Date.now() - since < RECALL_FRESH_MS;
+  };
+
   const log = async (outcome: StepOutcome): Promise<ItsmLogReceipt> => {
     refuseRequesterActedOn(parts.requester, outcome, sameAccount);
     const ticket = preview(outcome);
-    const receipt = await writeOnce(parts.gateway, ticket, settle);
+    const receipt = await writeOnce(parts.gateway, ticket, settle, {
+      lookedUpJustNow: lookedUpJustNow(ticket.externalId),
+    });
     return { ...receipt, external_id: ticket.externalId, ticket_url: auditLinks.ticket(receipt.ticket_id) };
   };
 
   return {
     log,
     preview,
-    recall: (idempotencyKey) => recallOutcome(parts.gateway, idempotencyKey),
+    recall: (idempotencyKey) => recallOutcome(parts.gateway, idempotencyKey, rememberNoTicket),
     record: async (outcome) => {
       const { ticket_id, created } = await log(outcome);
       return { ticket_id, created };

@@ -1,6 +1,7 @@
 // Writes one audit ticket per step, however often the step is delivered. Three layers, each covering the gaps
 // of the one before:
-// 1. look the ticket up by external id first: a redelivery hours or days later finds it;
+// 1. look the ticket up by external id first: a redelivery hours or days later finds it (skipped when the caller
+//    has just looked and found none: the executor recalls every step before acting);
 // 2. create with an Idempotency-Key: two deliveries racing, or a retry after a lost answer, get one ticket;
 // 3. when the key was already used with another body (a redelivery that re-ran the step has new request ids),
 //    or the answer to the create was lost, look the ticket up again instead of creating a second one.
@@ -77,9 +78,12 @@ export async function writeOnce(
   gateway: AuditTicketGateway,
   ticket: AuditTicket,
   settle: SettlePolicy = DEFAULT_SETTLE_POLICY,
+  options: { lookedUpJustNow?: boolean } = {},
 ): Promise<AuditReceipt> {
-  const existing = await findExisting(gateway, ticket.externalId);
-  if (existing !== null) return { ticket_id: existing, created: false };
+  if (!options.lookedUpJustNow) {
+    const existing = await findExisting(gateway, ticket.externalId);
+    if (existing !== null) return { ticket_id: existing, created: false };
+  }
   try {
     const created = await gateway.create(ticket.body, ticket.idempotencyKey);
     return { ticket_id: created.id, created: !created.replayed };
