@@ -61,6 +61,28 @@ describe('rate governor', () => {
     expect(await goesWithin(governor, 'GET users', 50)).toBe(true);
   });
 
+  it('spaces the last share of the account budget evenly, without spending it on waiting', async () => {
+    const governor = new RateGovernor({}, 0.2);
+    // 100 per window, 3 left (inside the 20 % reserve), the window resets in 1.5 s: the first call goes at once,
+    // the other two are spread over what is left of the window.
+    governor.afterCall(
+      200,
+      headers({ 'x-rate-limit': '100', 'x-rate-limit-remaining': '3', 'ratelimit-reset': '1.5' }),
+      'GET users',
+    );
+    const start = Date.now();
+    const went = await Promise.all(
+      [0, 1, 2].map(async () => {
+        await governor.beforeCall('GET users');
+        return Date.now() - start;
+      }),
+    );
+    went.sort((a, b) => a - b);
+    expect(went[0]).toBeLessThan(150);
+    expect(went[1]! - went[0]!).toBeGreaterThanOrEqual(400);
+    expect(went[2]).toBeLessThan(1700);
+  });
+
   it('ignores an endpoint header it cannot read', async () => {
     const governor = new RateGovernor();
     governor.afterCall(200, headers({}), 'DELETE deleted_users', 'garbage');

@@ -85,6 +85,7 @@ export class RateGovernor {
   private limit: number | null = null;
   private remaining: number | null = null;
   private resetAt = 0;
+  private lastPacedAt = 0;
   private readonly endpoints = new Map<string, EndpointBudget>();
   readonly stats: GovernorStats = { calls: 0, rateLimited: 0, retries: 0, waitedMs: 0 };
 
@@ -103,14 +104,23 @@ export class RateGovernor {
     for (;;) {
       const now = Date.now();
       let wait = Math.max(0, this.blockedUntil - now);
-      if (wait === 0 && this.limit !== null && this.remaining !== null && this.resetAt > now) {
-        const reserve = Math.ceil(this.limit * this.reserveShare);
-        if (this.remaining <= reserve) wait = Math.ceil((this.resetAt - now) / Math.max(1, this.remaining));
-        if (this.remaining > 0) this.remaining--;
+      const pacing = this.limit !== null && this.remaining !== null && this.resetAt > now;
+      if (wait === 0 && pacing) {
+        // In the last share of the budget, calls go one at a time, evenly spaced until the window resets.
+        const reserve = Math.ceil(this.limit! * this.reserveShare);
+        if (this.remaining! <= reserve) {
+          const gap = (this.resetAt - now) / Math.max(1, this.remaining!);
+          wait = Math.max(0, Math.ceil(this.lastPacedAt + gap - now));
+        }
       }
       const endpoint = wait === 0 ? this.endpoints.get(endpointKey) : undefined;
       if (endpoint) wait = endpoint.take(now);
-      if (wait === 0) break;
+      if (wait === 0) {
+        // Only a call that goes uses the budget (a waiting one must not, or waiting would drain it).
+        if (pacing && this.remaining! > 0) this.remaining!--;
+        this.lastPacedAt = now;
+        break;
+      }
       this.stats.waitedMs += wait;
       await sleep(Math.min(wait, 60_000));
     }
