@@ -53,25 +53,33 @@ class EndpointBudget {
   private remaining: number | null = null;
   private resetAt = 0;
   private blockedUntil = 0;
+  /** Calls that went and have no answer yet: Zendesk may not have counted them in the last figures. */
+  inFlight = 0;
 
   constructor(private readonly window: SlidingWindow) {}
 
   /** Milliseconds to wait before one more call may go (0 = now, and the slot is taken). */
   take(now: number): number {
     if (this.blockedUntil > now) return this.blockedUntil - now;
-    if (this.remaining === null) return this.window.take(now);
+    if (this.remaining === null) {
+      const wait = this.window.take(now);
+      if (wait === 0) this.inFlight++;
+      return wait;
+    }
     if (this.remaining > 0) {
       this.remaining--;
+      this.inFlight++;
       return 0;
     }
     if (this.resetAt > now) return this.resetAt - now;
     // A slot has freed up: one call goes, and its answer tells the new budget (a second after, if it does not).
     this.resetAt = now + 1000;
+    this.inFlight++;
     return 0;
   }
 
   learn(budget: { remaining: number; resets: number }, now: number): void {
-    this.remaining = budget.remaining;
+    this.remaining = Math.max(0, budget.remaining - this.inFlight);
     this.resetAt = now + budget.resets * 1000;
   }
 
@@ -86,6 +94,16 @@ export class RateGovernor {
   private remaining: number | null = null;
   private resetAt = 0;
   private lastPacedAt = 0;
+  /** Calls that went and have no answer yet (see EndpointBudget.inFlight). */
+  private inFlight = 0;
+  /** A call is finding out the budget after a reset. */
+  private probing = false;
+  /**
+   * Stretches the spacing in the reserve: doubled by each account 429 (other replicas spend the same reserve),
+   * halved back at each reset without one.
+   */
+  private backoff = 1;
+  private limitedSinceReset = false;
   private readonly endpoints = new Map<string, EndpointBudget>();
   readonly stats: GovernorStats = { calls: 0, rateLimited: 0, retries: 0, waitedMs: 0 };
 
@@ -104,12 +122,23 @@ export class RateGovernor {
     for (;;) {
       const now = Date.now();
       let wait = Math.max(0, this.blockedUntil - now);
-      const pacing = this.limit !== null && this.remaining !== null && this.resetAt > now;
+      const known = this.limit !== null && this.remaining !== null;
+      const pacing = known && this.resetAt > now;
+      if (wait === 0 && known && !pacing) {
+        // The reported reset has passed: a fixed window starts afresh, but a sliding one may have freed a single
+        // slot. One call goes and its answer tells which; the others wait for that answer.
+        if (this.probing) wait = 20;
+        else {
+          this.probing = true;
+          if (!this.limitedSinceReset) this.backoff = Math.max(1, this.backoff / 2);
+          this.limitedSinceReset = false;
+        }
+      }
       if (wait === 0 && pacing) {
         // In the last share of the budget, calls go one at a time, evenly spaced until the window resets.
         const reserve = Math.ceil(this.limit! * this.reserveShare);
         if (this.remaining! <= reserve) {
-          const gap = (this.resetAt - now) / Math.max(1, this.remaining!);
+          const gap = (this.backoff * (this.resetAt - now)) / Math.max(1, this.remaining!);
           wait = Math.max(0, Math.ceil(this.lastPacedAt + gap - now));
         }
       }
@@ -119,12 +148,21 @@ export class RateGovernor {
         // Only a call that goes uses the budget (a waiting one must not, or waiting would drain it).
         if (pacing && this.remaining! > 0) this.remaining!--;
         this.lastPacedAt = now;
+        this.inFlight++;
         break;
       }
       this.stats.waitedMs += wait;
       await sleep(Math.min(wait, 60_000));
     }
     this.stats.calls++;
+  }
+
+  /** A call that went got no answer at all (a network error or a timeout). */
+  callEnded(endpointKey?: string): void {
+    this.inFlight = Math.max(0, this.inFlight - 1);
+    this.probing = false;
+    const endpoint = endpointKey ? this.endpoints.get(endpointKey) : undefined;
+    if (endpoint) endpoint.inFlight = Math.max(0, endpoint.inFlight - 1);
   }
 
   /**
@@ -138,12 +176,14 @@ export class RateGovernor {
     endpointBudget?: string | null,
   ): number | undefined {
     const now = Date.now();
+    this.callEnded(endpointKey);
     const limit = Number(header('x-rate-limit') ?? header('ratelimit-limit'));
     const remaining = Number(header('x-rate-limit-remaining') ?? header('ratelimit-remaining'));
     const reset = Number(header('ratelimit-reset') ?? 60);
     if (Number.isFinite(limit) && limit > 0 && Number.isFinite(remaining)) {
       this.limit = limit;
-      this.remaining = remaining;
+      // Calls still in flight went after this answer was counted, or were not counted yet: assume the latter.
+      this.remaining = Math.max(0, remaining - this.inFlight);
       this.resetAt = now + (Number.isFinite(reset) && reset > 0 ? reset : 60) * 1000;
     }
     const budget = endpointBudget ? parseEndpointBudget(endpointBudget) : undefined;
@@ -160,7 +200,11 @@ export class RateGovernor {
     const seconds = Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : 1;
     // An endpoint's own limit holds back that endpoint only; the account limit holds back every call.
     if (budget && endpoint) endpoint.block(now + seconds * 1000);
-    else this.blockedUntil = Math.max(this.blockedUntil, now + seconds * 1000);
+    else {
+      this.blockedUntil = Math.max(this.blockedUntil, now + seconds * 1000);
+      this.backoff = Math.min(8, this.backoff * 2);
+      this.limitedSinceReset = true;
+    }
     return seconds;
   }
 }

@@ -58,6 +58,7 @@ export function createTransport(options: {
       const started = Date.now();
       let error: ZendeskError | undefined;
       let retryAfter: number | undefined;
+      let answered = false;
       try {
         const res = await fetch(uri, {
           method,
@@ -67,6 +68,7 @@ export function createTransport(options: {
         });
         const requestId = res.headers.get('x-request-id');
         if (requestId && ctx) ctx.requestIds.push(requestId);
+        answered = true;
         let endpointBudget: string | null = null;
         res.headers.forEach((value, name) => {
           if (name.toLowerCase().startsWith('zendesk-ratelimit-')) endpointBudget = value;
@@ -95,6 +97,7 @@ export function createTransport(options: {
         }
         error = errorFromResponse(res.status, body, requestId, retryAfter);
       } catch (cause) {
+        if (!answered) governor.callEnded(key);
         options.onCall?.({
           method,
           path: new URL(uri).pathname,
