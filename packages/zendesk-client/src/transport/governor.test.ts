@@ -83,6 +83,26 @@ describe('rate governor', () => {
     expect(went[2]).toBeLessThan(1700);
   });
 
+  it('after a reset, does not let a call held back by an endpoint limit stall every other call', async () => {
+    const governor = new RateGovernor();
+    // The account window has reset (0 s); the permanent-delete budget is spent until its slot frees in 1 s.
+    governor.afterCall(
+      200,
+      headers({ 'x-rate-limit': '100', 'x-rate-limit-remaining': '50', 'ratelimit-reset': '0.001' }),
+      'DELETE deleted_users',
+      'total=2; remaining=0; resets=1',
+    );
+    await new Promise((r) => setTimeout(r, 10));
+    const held = governor.beforeCall('DELETE deleted_users');
+    expect(await goesWithin(governor, 'GET users', 300)).toBe(true);
+    governor.afterCall(200, headers({ 'x-rate-limit': '100', 'x-rate-limit-remaining': '49' }), 'GET users');
+    const deleted = await Promise.race([
+      held.then(() => true),
+      new Promise<false>((r) => setTimeout(() => r(false), 2500)),
+    ]);
+    expect(deleted).toBe(true);
+  });
+
   it('ignores an endpoint header it cannot read', async () => {
     const governor = new RateGovernor();
     governor.afterCall(200, headers({}), 'DELETE deleted_users', 'garbage');

@@ -124,16 +124,10 @@ export class RateGovernor {
       let wait = Math.max(0, this.blockedUntil - now);
       const known = this.limit !== null && this.remaining !== null;
       const pacing = known && this.resetAt > now;
-      if (wait === 0 && known && !pacing) {
-        // The reported reset has passed: a fixed window starts afresh, but a sliding one may have freed a single
-        // slot. One call goes and its answer tells which; the others wait for that answer.
-        if (this.probing) wait = 20;
-        else {
-          this.probing = true;
-          if (!this.limitedSinceReset) this.backoff = Math.max(1, this.backoff / 2);
-          this.limitedSinceReset = false;
-        }
-      }
+      // The reported reset has passed: a fixed window starts afresh, but a sliding one may have freed a single
+      // slot. One call goes (the probe) and its answer tells which; the others wait for that answer.
+      const probe = known && !pacing;
+      if (wait === 0 && probe && this.probing) wait = 20;
       if (wait === 0 && pacing) {
         // In the last share of the budget, calls go one at a time, evenly spaced until the window resets.
         const reserve = Math.ceil(this.limit! * this.reserveShare);
@@ -147,6 +141,12 @@ export class RateGovernor {
       if (wait === 0) {
         // Only a call that goes uses the budget (a waiting one must not, or waiting would drain it).
         if (pacing && this.remaining! > 0) this.remaining!--;
+        if (probe) {
+          // Only a call that goes is the probe: one held back by an endpoint limit must not block the others.
+          this.probing = true;
+          if (!this.limitedSinceReset) this.backoff = Math.max(1, this.backoff / 2);
+          this.limitedSinceReset = false;
+        }
         this.lastPacedAt = now;
         this.inFlight++;
         break;
