@@ -10,13 +10,18 @@ export class WindowLimiter {
     readonly windowMs: number,
   ) {}
 
+  /** No limit at all (max 0, or not a finite number): every request goes and no rate headers are sent. */
+  get unlimited(): boolean {
+    return this.max <= 0 || !Number.isFinite(this.max);
+  }
+
   private trim(now: number): void {
     while (this.hits.length > 0 && this.hits[0]! <= now - this.windowMs) this.hits.shift();
   }
 
   /** Counts one request, or returns the seconds until one is allowed. */
   take(now = Date.now()): { ok: true; remaining: number } | { ok: false; retryAfter: number } {
-    if (this.max <= 0 || !Number.isFinite(this.max)) return { ok: true, remaining: Number.MAX_SAFE_INTEGER };
+    if (this.unlimited) return { ok: true, remaining: Number.MAX_SAFE_INTEGER };
     this.trim(now);
     if (this.hits.length >= this.max) {
       return { ok: false, retryAfter: Math.max(1, Math.ceil((this.hits[0]! + this.windowMs - now) / 1000)) };
@@ -32,7 +37,7 @@ export class WindowLimiter {
 }
 
 export function accountHeaders(limiter: WindowLimiter, remaining: number): Record<string, string> {
-  if (limiter.max <= 0 || !Number.isFinite(limiter.max)) return {};
+  if (limiter.unlimited) return {};
   const reset = String(limiter.resetSeconds());
   return {
     'x-rate-limit': String(limiter.max),

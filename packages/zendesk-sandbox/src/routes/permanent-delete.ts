@@ -8,9 +8,8 @@ export function permanentDeleteRoute(router: Router, state: SandboxState, limite
     'DELETE /deleted_users/:id',
     (ctx) => {
       const taken = limiter.take();
-      const limited = limiter.max > 0 && Number.isFinite(limiter.max);
       const header = (remaining: number): Record<string, string> =>
-        limited
+        !limiter.unlimited
           ? {
               'zendesk-ratelimit-permanent-delete': `total=${limiter.max}; remaining=${remaining}; resets=${limiter.resetSeconds()}`,
             }
