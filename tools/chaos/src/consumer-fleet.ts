@@ -117,7 +117,7 @@ export class ConsumerFleet {
 
   /**
    * CPU seconds the consumer processes have used so far (user + system, summed over the fleet), from their
-   * Prometheus endpoint: the process that does the work, not the launcher in front of it.
+   * Prometheus endpoint.
    */
   async cpuSeconds(): Promise<number> {
     let total = 0;
