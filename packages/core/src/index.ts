@@ -1,12 +1,16 @@
 // Public entry of @zendesk-lifecycle/core: event schemas, workflows, policy, planner and executor. Pure, no I/O.
 export { LifecycleError, isRetryable, type LifecycleErrorOptions } from './errors/lifecycle-error.js';
+export { ActionRefused, type RefusedPartial } from './errors/action-refused.js';
 export {
   ACTIONS,
   type ActionName,
   type ActionOptions,
   type ActionReport,
   type ActionStatus,
+  type AssigneeTarget,
   type DeprovisionOptions,
+  type ReassignOptions,
+  type ReassignReport,
   type TransferReport,
   type UserRef,
   type UserSnapshot,
@@ -72,6 +76,7 @@ export {
   parsePolicyText,
   planOf,
   policySchema,
+  reassignTargetOf,
   type Policy,
   type PolicyInput,
 } from './policy/policy.js';

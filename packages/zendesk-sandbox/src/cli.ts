@@ -1,4 +1,5 @@
-// `npm run sandbox -- --port 4010 --seed demo --email E --token T --rpm N [--users N --tickets M]`
+// `npm run sandbox -- --port 4010 --seed demo --email E --token T --rpm N [--users N --tickets M]
+//   [--token-lifetime SECONDS] [--retire-api-tokens]`
 import { parseArgs } from 'node:util';
 import { DEFAULT_CREDENTIALS, startSandbox } from './server.js';
 
@@ -11,7 +12,8 @@ const { values } = parseArgs({
     tickets: { type: 'string' },
     email: { type: 'string', default: DEFAULT_CREDENTIALS.email },
     token: { type: 'string', default: DEFAULT_CREDENTIALS.token },
-    password: { type: 'string', default: DEFAULT_CREDENTIALS.password },
+    'token-lifetime': { type: 'string', default: '1800' },
+    'retire-api-tokens': { type: 'boolean', default: false },
     'oauth-token': { type: 'string', default: DEFAULT_CREDENTIALS.oauthToken },
     rpm: { type: 'string', default: '700' },
   },
@@ -30,21 +32,24 @@ const sandbox = await startSandbox({
   seed,
   email: values.email,
   token: values.token,
-  password: values.password,
+  tokenLifetimeSeconds: Number(values['token-lifetime']),
+  retireApiTokens: values['retire-api-tokens'],
   oauthToken: values['oauth-token'],
   rpm: Number(values.rpm),
 });
 process.stdout.write(`Zendesk sandbox listening
   base URL:   ${sandbox.baseUrl}
+  OAuth client id:     ${sandbox.credentials.oauthClientId}
+  OAuth client secret: ${sandbox.credentials.oauthClientSecret}
+  access tokens live:  ${values['token-lifetime']} s (POST ${sandbox.url}/__sandbox/oauth/lifetime to change)
   email:      ${sandbox.credentials.email}
-  API token:  ${sandbox.credentials.token}
-  password:   ${sandbox.credentials.password}
-  OAuth:      ${sandbox.credentials.oauthToken}
+  API token:  ${values['retire-api-tokens'] ? 'retired (refused)' : `${sandbox.credentials.token} (legacy)`}
+  static OAuth token: ${sandbox.credentials.oauthToken} (legacy, never expires)
   rate limit: ${values.rpm === '0' ? 'none' : `${values.rpm} requests per minute`}
   seed:       ${typeof seed === 'string' ? seed : `${seed.users} users, ${seed.tickets} tickets`}
-  admin API:  ${sandbox.url}/__sandbox/state | /__sandbox/requests | /__sandbox/faults | POST /__sandbox/reset
+  admin API:  ${sandbox.url}/__sandbox/state | /__sandbox/requests | /__sandbox/faults | /__sandbox/oauth | POST /__sandbox/reset
 
-  ZENDESK_BASE_URL=${sandbox.url} ZENDESK_EMAIL=${sandbox.credentials.email} ZENDESK_API_TOKEN=${sandbox.credentials.token}
+  ZENDESK_BASE_URL=${sandbox.url} ZENDESK_OAUTH_CLIENT_ID=${sandbox.credentials.oauthClientId} ZENDESK_OAUTH_CLIENT_SECRET=${sandbox.credentials.oauthClientSecret}
 Ctrl-C stops it.
 `);
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

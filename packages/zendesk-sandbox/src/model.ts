@@ -94,6 +94,8 @@ export interface JobStatus {
 export interface LoggedRequest {
   method: string;
   path: string;
+  /** The query string as sent, without the leading "?" ("" when none). */
+  query: string;
   status: number;
   request_id: string;
   idempotency_key: string | null;

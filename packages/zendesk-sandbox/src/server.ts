@@ -3,13 +3,22 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { adminRoutes } from './admin.js';
-import { authenticate, requireAdmin, type Credentials } from './auth.js';
+import {
+  ANONYMOUS_USER,
+  authenticate,
+  requireAdmin,
+  requireScope,
+  unauthorized,
+  type Credentials,
+} from './auth.js';
 import { FaultController } from './faults.js';
+import { DEFAULT_OAUTH_CLIENT, OAuthState, type OAuthClient } from './oauth-state.js';
 import { seededRandom } from './random.js';
 import { HttpError, Router, send, type Ctx } from './http.js';
 import { accountHeaders, tooManyRequests, WindowLimiter } from './limits.js';
 import { accountRoutes } from './routes/account.js';
 import { jobRoutes, Jobs } from './routes/jobs.js';
+import { tokenEndpoint } from './routes/oauth.js';
 import { permanentDeleteRoute } from './routes/permanent-delete.js';
 import { ticketRoutes } from './routes/tickets.js';
 import { userRoutes } from './routes/users.js';
@@ -21,8 +30,14 @@ export interface SandboxOptions {
   host?: string;
   email?: string;
   token?: string;
-  password?: string;
+  /** A static OAuth token that never expires (legacy); OAuth clients get expiring tokens at /oauth/tokens. */
   oauthToken?: string;
+  /** Registered OAuth clients (default: one, DEFAULT_OAUTH_CLIENT, allowed "read write"). */
+  oauthClients?: OAuthClient[];
+  /** Lifetime of access tokens from /oauth/tokens, in seconds (default 1800, Zendesk's default). */
+  tokenLifetimeSeconds?: number;
+  /** Refuse every API token, as Zendesk does from 2027-04-30 (and for tokens idle 30 days). */
+  retireApiTokens?: boolean;
   /** Account requests per minute (default 700, an Enterprise plan); 0 = unlimited. */
   rpm?: number;
   seed?: 'demo' | 'empty' | { users: number; tickets: number };
@@ -41,6 +56,10 @@ export interface RunningSandbox {
   credentials: Credentials;
   state: SandboxState;
   faults: FaultController;
+  /** OAuth clients and tokens (kept across reset()): lifetime, revocation, grant counters. */
+  oauth: OAuthState;
+  /** Whether API tokens are refused (settable while running). */
+  apiTokensRetired: boolean;
   /** Re-seeds the account and clears faults, request log and rate-limit windows. */
   reset(seed?: SandboxOptions['seed']): void;
   stop(): Promise<void>;
@@ -49,8 +68,9 @@ export interface RunningSandbox {
 export const DEFAULT_CREDENTIALS: Credentials = {
   email: 'admin@acme.test',
   token: 'sandbox-api-token',
-  password: 'sandbox-password',
   oauthToken: 'sandbox-oauth-token',
+  oauthClientId: DEFAULT_OAUTH_CLIENT.identifier,
+  oauthClientSecret: DEFAULT_OAUTH_CLIENT.secret,
 };
 
 function readBody(req: IncomingMessage, limit = 10 * 1024 * 1024): Promise<string> {
@@ -72,9 +92,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   const credentials: Credentials = {
     email: options.email ?? DEFAULT_CREDENTIALS.email,
     token: options.token ?? DEFAULT_CREDENTIALS.token,
-    password: options.password ?? DEFAULT_CREDENTIALS.password,
     oauthToken: options.oauthToken ?? DEFAULT_CREDENTIALS.oauthToken,
+    oauthClientId: options.oauthClients?.[0]?.identifier ?? DEFAULT_CREDENTIALS.oauthClientId,
+    oauthClientSecret: options.oauthClients?.[0]?.secret ?? DEFAULT_CREDENTIALS.oauthClientSecret,
   };
+  const oauth = new OAuthState(
+    options.oauthClients ?? [DEFAULT_OAUTH_CLIENT],
+    options.tokenLifetimeSeconds ?? 1800,
+  );
+  oauth.addStaticToken(credentials.oauthToken);
   let origin = '';
   let state = new SandboxState(() => origin);
   const faults = new FaultController(options.randomSeed ?? 42);
@@ -124,7 +150,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       headers: {},
     };
     if (rawPath.startsWith('/__sandbox/'))
-      return adminRoutes(ctx, { state: () => state, faults, reset: (seed) => api.reset(seed) });
+      return adminRoutes(ctx, {
+        state: () => state,
+        faults,
+        oauth,
+        retireApiTokens: (on) => void (api.apiTokensRetired = on),
+        reset: (seed) => api.reset(seed),
+      });
     const isApi = rawPath.startsWith('/api/v2/') || rawPath.startsWith('/api/admin/private/');
     const matched = isApi ? router.match(ctx.method, ctx.path) : undefined;
     const routeSpec = matched ? `${ctx.method} /${matched.route.parts.join('/')}` : undefined;
@@ -135,6 +167,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       if (fault.storm) throw tooManyRequests(1, 'Rate limit storm (injected)');
       if (fault.error !== undefined)
         throw new HttpError(fault.error, { error: 'ServerError', description: `Injected ${fault.error}` });
+      // The token endpoint lives outside /api/v2 and is not counted against the account's API budget.
+      if (rawPath === '/oauth/tokens') {
+        ctx.rawBody = await readBody(req);
+        return tokenEndpoint(ctx, oauth);
+      }
       const taken = accountLimit.take();
       if (!taken.ok)
         throw tooManyRequests(
@@ -143,7 +180,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
           accountHeaders(accountLimit, 0),
         );
       ctx.headers = accountHeaders(accountLimit, taken.remaining);
-      ctx.user = authenticate(ctx, state, credentials);
+      const caller = authenticate(ctx, state, credentials, oauth, api.apiTokensRetired);
+      if (!caller.user) {
+        if (ctx.method === 'GET' && ctx.path === '/users/me') return send(ctx, 200, { user: ANONYMOUS_USER });
+        throw unauthorized();
+      }
+      ctx.user = caller.user;
+      requireScope(ctx, caller.scopes);
       if (!matched) throw new HttpError(404, { error: 'InvalidEndpoint', description: 'Not found' });
       if (matched.route.adminOnly) requireAdmin(ctx.user);
       ctx.params = matched.params;
@@ -195,6 +238,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       return state;
     },
     faults,
+    oauth,
+    apiTokensRetired: options.retireApiTokens ?? false,
     reset(seed) {
       faults.clear();
       build(seed ?? options.seed);

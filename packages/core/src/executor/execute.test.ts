@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ActionRefused } from '../errors/action-refused.js';
 import { LifecycleError } from '../errors/lifecycle-error.js';
 import { createLifecycleEvent, type NewEvent } from '../events/build-event.js';
 import { planEvent } from '../planner/plan.js';
@@ -11,7 +12,11 @@ import { executePlan, type ExecuteOptions } from './execute.js';
 const noProtection = { ids: [], emails: [], external_ids: [] };
 const clock = { now: () => new Date('2026-11-24T12:00:00Z') };
 
-function setup(input: Partial<NewEvent> & Pick<NewEvent, 'type'>, irreversible = true) {
+function setup(
+  input: Partial<NewEvent> & Pick<NewEvent, 'type'>,
+  irreversible = true,
+  policy = defaultPolicy(),
+) {
   const zendesk = new MemoryZendesk([
     user({ id: 10 }),
     user({ id: 2, name: 'Manager' }),
@@ -19,13 +24,13 @@ function setup(input: Partial<NewEvent> & Pick<NewEvent, 'type'>, irreversible =
   ]);
   const audit = new MemoryAudit();
   const event = createLifecycleEvent({ source: 'test', user: { id: 10 }, id: 'e-1', ...input });
-  const plan = planEvent(event, defaultPolicy(), { allowIrreversible: irreversible });
+  const plan = planEvent(event, policy, { allowIrreversible: irreversible });
   const options: ExecuteOptions = { zendesk, audit, protectedUsers: noProtection, clock };
   return { zendesk, audit, plan, options };
 }
 
 describe('executing a plan', () => {
-  it('transfers then deprovisions, auditing each step before the next', async () => {
+  it('transfers, downgrades, suspends, then deprovisions, auditing each step before the next', async () => {
     const { zendesk, audit, plan, options } = setup({
       type: 'lifecycle.offboarding.v1',
       transfer_to: { id: 2 },
@@ -34,21 +39,89 @@ describe('executing a plan', () => {
     expect(execution.status).toBe('completed');
     expect(execution.steps.map((s) => [s.action, s.outcome])).toEqual([
       ['transfer_data', 'succeeded'],
+      ['downgrade', 'succeeded'],
+      ['suspend', 'succeeded'],
       ['deprovision', 'succeeded'],
     ]);
-    expect(zendesk.calls).toEqual(['transfer_data:10->2', 'deprovision:10:true']);
+    expect(zendesk.calls).toEqual([
+      'transfer_data:10->2',
+      'downgrade:10',
+      'suspend:10',
+      'deprovision:10:true',
+    ]);
     expect([...audit.tickets.values()].map((t) => t.outcome.step.action)).toEqual([
       'transfer_data',
+      'downgrade',
+      'suspend',
       'deprovision',
     ]);
     expect(execution.steps.every((s) => s.audit_ticket_id !== null)).toBe(true);
   });
 
+  it('reassigns the open assigned tickets to the transfer destination before the downgrade', async () => {
+    const { zendesk, audit, plan, options } = setup(
+      { type: 'lifecycle.offboarding.v1', transfer_to: { id: 2 } },
+      false,
+    );
+    zendesk.assigned.set(10, [501, 502]);
+    const execution = await executePlan(plan, options);
+    expect(execution.steps.map((s) => [s.action, s.outcome])).toEqual([
+      ['transfer_data', 'succeeded'],
+      ['downgrade', 'succeeded'],
+      ['suspend', 'succeeded'],
+    ]);
+    const downgrade = [...audit.tickets.values()][1]!.outcome;
+    expect(downgrade.reassignment).toEqual({ to: { assignee_id: 2 }, moved: [501, 502], failed: [] });
+  });
+
+  it('reassigns to the policy target when the event names no destination', async () => {
+    const policy = defaultPolicy({ reassign_assigned_tickets_to: { group_id: 77 } });
+    const { zendesk, audit, plan, options } = setup({ type: 'lifecycle.license_reclaim.v1' }, false, policy);
+    zendesk.assigned.set(10, [501]);
+    expect((await executePlan(plan, options)).steps[0]!.outcome).toBe('succeeded');
+    expect([...audit.tickets.values()][0]!.outcome.reassignment?.to).toEqual({ group_id: 77 });
+  });
+
+  it('audits a refusal from Zendesk as refused, with the reason, and carries on', async () => {
+    const { zendesk, audit, plan, options } = setup({ type: 'lifecycle.offboarding.v1' });
+    zendesk.failures.set('deprovision', [
+      new ActionRefused(
+        'zendesk_refused_delete',
+        'requester on 3 tickets that are not closed; transfer them',
+        {
+          request_ids: ['req-9'],
+        },
+      ),
+    ]);
+    const execution = await executePlan(plan, options);
+    expect(execution.status).toBe('completed');
+    expect(execution.steps.at(-1)).toMatchObject({
+      action: 'deprovision',
+      outcome: 'refused',
+      refusal: { rule: 'zendesk_refused_delete', reason: expect.stringMatching(/transfer them/) },
+    });
+    const audited = [...audit.tickets.values()].at(-1)!.outcome;
+    expect(audited).toMatchObject({ outcome: 'refused', request_ids: ['req-9'] });
+  });
+
+  it('refuses a downgrade that has nowhere to put the assigned tickets, on the first attempt', async () => {
+    const { zendesk, plan, options } = setup({ type: 'lifecycle.license_reclaim.v1' });
+    zendesk.assigned.set(10, [501]);
+    const execution = await executePlan(plan, options);
+    expect(execution).toMatchObject({ status: 'completed' });
+    expect(execution.steps[0]).toMatchObject({
+      outcome: 'refused',
+      refusal: { rule: 'no_reassignment_target' },
+    });
+    expect(zendesk.users.get(10)!.role).toBe('agent');
+  });
+
   it('refuses to deprovision when the required transfer failed', async () => {
     const { zendesk, plan, options } = setup({ type: 'lifecycle.offboarding.v1', transfer_to: { id: 999 } });
     const execution = await executePlan(plan, options);
-    expect(execution.steps.map((s) => s.outcome)).toEqual(['failed', 'refused']);
+    expect(execution.steps.map((s) => s.outcome)).toEqual(['failed', 'refused', 'succeeded', 'refused']);
     expect(execution.steps[1]!.refusal?.rule).toBe('precondition_failed');
+    expect(execution.steps[3]!.refusal?.rule).toBe('precondition_failed');
     expect(zendesk.calls.some((c) => c.startsWith('deprovision'))).toBe(false);
   });
 

@@ -1,6 +1,7 @@
 // Runs a plan through the Zendesk and audit ports, one step at a time. Every terminal step outcome is audited
 // before the next step starts. Transient failures stop the plan (the event is delivered again later and the
 // idempotent steps make the replay harmless); a blast-radius hold stops it before acting.
+import { ActionRefused, type RefusedPartial } from '../errors/action-refused.js';
 import { LifecycleError } from '../errors/lifecycle-error.js';
 import type { Plan, PlannedStep, Refusal } from '../planner/plan.js';
 import type { AuditPort, AuditedEvent, Outcome, StepOutcome } from '../ports/audit-port.js';
@@ -25,6 +26,8 @@ type Attempt =
       kind: 'outcome';
       outcome: Outcome;
       report?: ActionReport;
+      /** What a refused action had done before it was refused. */
+      partial?: RefusedPartial;
       refusal?: Refusal;
       error?: StepOutcome['error'];
       detail?: string;
@@ -209,6 +212,14 @@ class PlanRun {
   }
 
   private failure(error: unknown): Attempt {
+    if (error instanceof ActionRefused) {
+      return {
+        kind: 'outcome',
+        outcome: 'refused',
+        refusal: { rule: error.rule, reason: error.message },
+        partial: error.partial,
+      };
+    }
     const e = errorOf(error);
     if (e.retryable && !this.options.finalAttempt && error instanceof LifecycleError)
       return { kind: 'retry', error };
@@ -222,15 +233,16 @@ class PlanRun {
   private act(step: PlannedStep, user: UserSnapshot): Promise<ActionReport> {
     const { zendesk } = this.options;
     const options = { idempotency_key: step.idempotency_key };
+    const reassign = { ...options, reassign_to: step.reassign_to ?? [] };
     switch (step.action) {
       case 'downgrade':
-        return zendesk.downgrade(user, options);
+        return zendesk.downgrade(user, reassign);
       case 'suspend':
         return zendesk.suspend(user, options);
       case 'unsuspend':
         return zendesk.unsuspend(user, options);
       case 'deprovision':
-        return zendesk.deprovision(user, { ...options, permanent: step.permanent ?? false });
+        return zendesk.deprovision(user, { ...reassign, permanent: step.permanent ?? false });
       case 'transfer_data':
         return zendesk.transferData(user, this.plan.transfer_to ?? {}, options);
     }
@@ -243,6 +255,7 @@ class PlanRun {
   ): StepOutcome {
     const report = attempt.report;
     const user = this.user ?? null;
+    const reassignment = report?.reassignment ?? attempt.partial?.reassignment;
     return {
       event: auditedEvent(this.plan),
       workflow: this.plan.workflow.workflow,
@@ -257,12 +270,13 @@ class PlanRun {
       user_ref: this.plan.user,
       outcome: attempt.outcome,
       dry_run: this.plan.dry_run,
-      before: report?.before ?? user,
+      before: report?.before ?? attempt.partial?.before ?? user,
       after: report ? report.after : user,
       ...(attempt.refusal ? { refusal: attempt.refusal } : {}),
       ...(attempt.error ? { error: attempt.error } : {}),
-      request_ids: report?.request_ids ?? [],
+      request_ids: report?.request_ids ?? attempt.partial?.request_ids ?? [],
       ...(report?.transfer ? { transfer: report.transfer } : {}),
+      ...(reassignment ? { reassignment } : {}),
       ...(report?.assigned_ticket_ids ? { assigned_ticket_ids: report.assigned_ticket_ids } : {}),
       ...(attempt.detail || step.note
         ? { detail: [step.note, attempt.detail].filter(Boolean).join('; ') }

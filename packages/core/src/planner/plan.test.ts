@@ -25,22 +25,56 @@ describe('the workflow x action matrix', () => {
 });
 
 describe('planning from the policy', () => {
-  it('plans transfer then deprovision for an offboarding with a destination when irreversible actions are on', () => {
+  // Seat rules (facts.md §2, §3; capabilities.md): a suspended agent still holds a seat, only a downgrade frees it,
+  // and the open assigned tickets are reassigned on purpose before it.
+  it('reclaims the seat of a leaver with irreversible actions off: transfer, downgrade, suspend', () => {
     const plan = planEvent(
       event({ type: 'lifecycle.offboarding.v1', transfer_to: { id: 2 } }),
       defaultPolicy(),
-      {
-        allowIrreversible: true,
-      },
     );
-    expect(actions(plan)).toEqual(['transfer_data', 'deprovision']);
-    expect(plan.steps[1]).toMatchObject({ requires: [0], permanent: true });
+    expect(actions(plan)).toEqual(['transfer_data', 'downgrade', 'suspend']);
+    expect(plan.steps[1]).toMatchObject({ requires: [0], reassign_to: [{ agent: { id: 2 } }] });
+    expect(plan.steps[2]).toMatchObject({ requires: [] });
+    expect(plan.steps.some((s) => s.note)).toBe(false);
   });
 
-  it('suspends instead of deprovisioning when irreversible actions are off', () => {
+  it('deprovisions last when irreversible actions are on', () => {
+    const plan = planEvent(
+      event({ type: 'lifecycle.offboarding.v1', transfer_to: { id: 2 } }),
+      defaultPolicy(),
+      { allowIrreversible: true },
+    );
+    expect(actions(plan)).toEqual(['transfer_data', 'downgrade', 'suspend', 'deprovision']);
+    expect(plan.steps[3]).toMatchObject({ requires: [0], permanent: true });
+  });
+
+  it('downgrades and suspends a leaver without a destination', () => {
     const plan = planEvent(event({ type: 'lifecycle.offboarding.v1' }), defaultPolicy());
+    expect(actions(plan)).toEqual(['downgrade', 'suspend']);
+    expect(plan.steps[0]!.reassign_to).toEqual([]);
+  });
+
+  it('suspends instead of deprovisioning in a policy plan when irreversible actions are off', () => {
+    const policy = defaultPolicy({ plans: { 'lifecycle.access_revoked.v1': ['deprovision'] } });
+    const plan = planEvent(event({ type: 'lifecycle.access_revoked.v1' }), policy);
     expect(actions(plan)).toEqual(['suspend']);
     expect(plan.steps[0]!.note).toMatch(/irreversible actions are off/);
+  });
+
+  it('hands assigned tickets to the transfer destination first, then to the policy target', () => {
+    const policy = defaultPolicy({ reassign_assigned_tickets_to: { group_id: 360001 } });
+    const withDestination = planEvent(
+      event({ type: 'lifecycle.inactivity.v1', transfer_to: { email: 'maya@acme.test' } }),
+      policy,
+    );
+    expect(withDestination.steps.find((s) => s.action === 'downgrade')!.reassign_to).toEqual([
+      { agent: { email: 'maya@acme.test' } },
+      { group_id: 360001 },
+    ]);
+    const alone = planEvent(event({ type: 'lifecycle.license_reclaim.v1' }), policy);
+    expect(alone.steps[0]!.reassign_to).toEqual([{ group_id: 360001 }]);
+    const suspend = planEvent(event({ type: 'lifecycle.access_revoked.v1' }), policy);
+    expect(suspend.steps[0]!.reassign_to).toBeUndefined();
   });
 
   it('leaves out the transfer when no destination is given', () => {
@@ -117,6 +151,22 @@ describe('policy validation', () => {
     expect(() =>
       parsePolicy({ plans: { 'lifecycle.offboarding.v1': ['fly'] }, blast_radius: { max_actions: 0 } }),
     ).toThrow(/plans.lifecycle.offboarding.v1.0[\s\S]*blast_radius.max_actions/);
+  });
+  it('takes an agent or a group as the reassignment target, and nothing else', () => {
+    expect(
+      parsePolicy({ reassign_assigned_tickets_to: { agent: { email: 'desk@acme.test' } } })
+        .reassign_assigned_tickets_to,
+    ).toEqual({ agent: { email: 'desk@acme.test' } });
+    expect(defaultPolicy().reassign_assigned_tickets_to).toBeNull();
+    expect(() => parsePolicy({ reassign_assigned_tickets_to: { agent: {} } })).toThrow(
+      /reassign_assigned_tickets_to/,
+    );
+    expect(() => parsePolicy({ reassign_assigned_tickets_to: { group_id: 0 } })).toThrow(
+      /reassign_assigned_tickets_to/,
+    );
+    expect(() => parsePolicy({ reassign_assigned_tickets_to: { user: 5 } })).toThrow(
+      /reassign_assigned_tickets_to/,
+    );
   });
   it('rejects a policy that is not JSON', () => {
     expect(() => parsePolicyText('{')).toThrow(/not JSON/);

@@ -4,8 +4,8 @@ import type { EventType, WorkflowOf } from '../events/event-types.js';
 import { WORKFLOW_OF_TYPE } from '../events/event-types.js';
 import type { LifecycleEvent } from '../events/schemas.js';
 import { fnv1a64 } from '../hash/fnv.js';
-import { planOf, type Policy } from '../policy/policy.js';
-import type { ActionName, UserRef } from '../ports/zendesk-port.js';
+import { planOf, reassignTargetOf, type Policy } from '../policy/policy.js';
+import type { ActionName, AssigneeTarget, UserRef } from '../ports/zendesk-port.js';
 import { isAllowed, refusalReason } from '../workflows/matrix.js';
 
 export interface Refusal {
@@ -24,6 +24,11 @@ export interface PlannedStep {
   refusal?: Refusal;
   /** For deprovision: also delete permanently after the soft delete. */
   permanent?: boolean;
+  /**
+   * For downgrade and deprovision: who takes over the user's open assigned tickets, first usable wins (the
+   * transfer destination when it is an agent, then the policy's `reassign_assigned_tickets_to`).
+   */
+  reassign_to?: AssigneeTarget[];
   /** Why the step differs from what was asked (e.g. suspend instead of deprovision). */
   note?: string;
 }
@@ -112,6 +117,11 @@ export function planEvent(event: LifecycleEvent, policy: Policy, options: PlanOp
     origin: event.data.actions ? ('event' as const) : ('policy' as const),
     dry_run: options.dryRun ?? policy.dry_run,
   };
+  const fallback = reassignTargetOf(policy);
+  const reassignTo: AssigneeTarget[] = [
+    ...(base.transfer_to ? [{ agent: base.transfer_to }] : []),
+    ...(fallback ? [fallback] : []),
+  ];
   const steps = actionsFor(event, policy, irreversible).map(({ action, note }, index, all): PlannedStep => {
     const destructive = action === 'deprovision' || action === 'downgrade';
     const requires = destructive
@@ -125,6 +135,7 @@ export function planEvent(event: LifecycleEvent, policy: Policy, options: PlanOp
       requires,
       ...(refusal ? { refusal } : {}),
       ...(action === 'deprovision' ? { permanent: irreversible } : {}),
+      ...(destructive ? { reassign_to: reassignTo } : {}),
       ...(note ? { note } : {}),
     };
   });

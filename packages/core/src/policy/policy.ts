@@ -2,7 +2,8 @@
 import { z } from 'zod';
 import { parseConfig } from '../config/config-error.js';
 import { EVENT_TYPES, type EventType } from '../events/event-types.js';
-import { ACTIONS, type ActionName } from '../ports/zendesk-port.js';
+import { userRefSchema } from '../events/schemas.js';
+import { ACTIONS, type ActionName, type AssigneeTarget } from '../ports/zendesk-port.js';
 
 const DESTRUCTIVE_DEFAULT: ActionName[] = ['deprovision', 'downgrade'];
 
@@ -25,6 +26,19 @@ export const policySchema = z
       })
       .strict()
       .default({ max_actions: 25, window_seconds: 3600, actions: DESTRUCTIVE_DEFAULT }),
+    /**
+     * Who takes over a leaver's open assigned tickets when the event's transfer destination is not an agent
+     * (or none is given): `{ "agent": { "email": ... } }` or `{ "group_id": 123 }`. Without one, a downgrade or
+     * deprovision of an agent who still has open assigned tickets is refused rather than letting Zendesk put
+     * them on the service's own account.
+     */
+    reassign_assigned_tickets_to: z
+      .union([
+        z.object({ agent: userRefSchema }).strict(),
+        z.object({ group_id: z.number().int().positive().max(Number.MAX_SAFE_INTEGER) }).strict(),
+      ])
+      .nullable()
+      .default(null),
     allow_irreversible: z.boolean().default(false),
     dry_run: z.boolean().default(false),
   })
@@ -33,9 +47,14 @@ export const policySchema = z
 export type Policy = z.output<typeof policySchema>;
 export type PolicyInput = z.input<typeof policySchema>;
 
-/** The default plan of each event type (interfaces.md). transfer_data runs only when a destination is given. */
+/**
+ * The default plan of each event type. transfer_data runs only when a destination is given; deprovision only
+ * when irreversible actions are allowed. Offboarding follows Zendesk's seat rules: move the requested tickets,
+ * downgrade (which reassigns the open assigned tickets first, and frees the seat), suspend (a suspended agent
+ * would still hold a seat), then delete.
+ */
 export const DEFAULT_PLANS: Record<EventType, ActionName[]> = {
-  'lifecycle.offboarding.v1': ['transfer_data', 'deprovision'],
+  'lifecycle.offboarding.v1': ['transfer_data', 'downgrade', 'suspend', 'deprovision'],
   'lifecycle.access_revoked.v1': ['suspend'],
   'lifecycle.license_reclaim.v1': ['downgrade'],
   'lifecycle.inactivity.v1': ['transfer_data', 'downgrade'],
@@ -61,6 +80,11 @@ export function parsePolicyText(text: string): Policy {
     return parseConfig(z.never({ message: `the policy is not JSON: ${String(error)}` }), undefined);
   }
   return parsePolicy(json);
+}
+
+/** Where the policy sends a leaver's open assigned tickets when the transfer destination cannot take them. */
+export function reassignTargetOf(policy: Policy): AssigneeTarget | null {
+  return policy.reassign_assigned_tickets_to as AssigneeTarget | null;
 }
 
 export function planOf(policy: Policy, type: EventType): ActionName[] {

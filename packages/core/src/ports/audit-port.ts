@@ -1,5 +1,5 @@
 // What the action engine needs from the audit trail. packages/itsm-logger implements it.
-import type { ActionName, TransferReport, UserRef, UserSnapshot } from './zendesk-port.js';
+import type { ActionName, ReassignReport, TransferReport, UserRef, UserSnapshot } from './zendesk-port.js';
 
 export type Outcome = 'succeeded' | 'already_done' | 'refused' | 'failed';
 export type WorkflowName = 'offboarding' | 'access_review' | 'license_management';
@@ -34,6 +34,8 @@ export interface StepOutcome {
   error?: { code: string; message: string; retryable: boolean };
   request_ids: string[];
   transfer?: TransferReport;
+  /** The user's open assigned tickets given to someone else before a downgrade or deletion. */
+  reassignment?: ReassignReport;
   assigned_ticket_ids?: number[];
   detail?: string;
   started_at: string;

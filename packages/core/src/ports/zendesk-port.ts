@@ -42,6 +42,20 @@ export interface TransferReport {
   failed: Array<{ id: number; error: string }>;
 }
 
+/**
+ * Who takes over the tickets assigned to a user who stops being an agent: an agent (by reference), or a group
+ * (the tickets are then unassigned inside that group).
+ */
+export type AssigneeTarget = { agent: UserRef } | { group_id: number };
+
+/** Per-ticket result of reassigning a user's open assigned tickets before a downgrade or a deletion. */
+export interface ReassignReport {
+  /** Where the tickets went: an agent's id, or a group's id. */
+  to: { assignee_id: number } | { group_id: number };
+  moved: number[];
+  failed: Array<{ id: number; error: string }>;
+}
+
 export interface ActionReport {
   status: ActionStatus;
   /** The user before the action; null when the user was already gone. */
@@ -53,6 +67,8 @@ export interface ActionReport {
   /** One human sentence on what happened, e.g. "soft deleted, then permanently deleted". */
   detail?: string;
   transfer?: TransferReport;
+  /** The open tickets that were assigned to the user and were given to someone else first. */
+  reassignment?: ReassignReport;
   /** Tickets still assigned to the user when it stopped being an agent (downgrade, deprovision). */
   assigned_ticket_ids?: number[];
 }
@@ -62,18 +78,36 @@ export interface ActionOptions {
   idempotency_key: string;
 }
 
-export interface DeprovisionOptions extends ActionOptions {
+/**
+ * For actions after which the user is no longer an agent (downgrade, deprovision): Zendesk itself would hand
+ * the user's open assigned tickets to whoever makes the call (the service's API user), so they are reassigned
+ * on purpose first, to the first usable target here. With tickets to move and no usable target, the action is
+ * refused (ActionRefused) instead.
+ */
+export interface ReassignOptions extends ActionOptions {
+  reassign_to?: AssigneeTarget[];
+}
+
+export interface DeprovisionOptions extends ReassignOptions {
   /** Run the permanent delete after the soft delete. When false, stop after the soft delete. */
   permanent: boolean;
 }
 
-/** Zendesk as the action engine sees it. Errors are thrown as LifecycleError (with `retryable`). */
+/**
+ * Zendesk as the action engine sees it. Errors are thrown as LifecycleError (with `retryable`); an action that
+ * may not run as things stand throws ActionRefused (audited as `refused`).
+ */
 export interface ZendeskPort {
   /** The user, soft-deleted users included (active: false); null when no user matches. */
   findUser(ref: UserRef): Promise<UserSnapshot | null>;
-  downgrade(user: UserSnapshot, options: ActionOptions): Promise<ActionReport>;
+  /** Reassigns the user's open assigned tickets (see ReassignOptions), then makes the user an end user. */
+  downgrade(user: UserSnapshot, options: ReassignOptions): Promise<ActionReport>;
   suspend(user: UserSnapshot, options: ActionOptions): Promise<ActionReport>;
   unsuspend(user: UserSnapshot, options: ActionOptions): Promise<ActionReport>;
+  /**
+   * Soft delete (after reassigning open assigned tickets), then permanent delete when asked. Zendesk refuses to
+   * delete the requester of a ticket that is not closed: that is thrown as ActionRefused.
+   */
   deprovision(user: UserSnapshot, options: DeprovisionOptions): Promise<ActionReport>;
   /** Gives every ticket the user requested a new requester: the destination (must exist and be active). */
   transferData(user: UserSnapshot, destination: UserRef, options: ActionOptions): Promise<ActionReport>;

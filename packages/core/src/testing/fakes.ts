@@ -1,7 +1,16 @@
 // Test doubles of core's own ports (not of HTTP or Kafka): an in-memory Zendesk and audit trail for unit tests.
+import { ActionRefused } from '../errors/action-refused.js';
 import { LifecycleError } from '../errors/lifecycle-error.js';
 import type { AuditPort, AuditReceipt, RecalledOutcome, StepOutcome } from '../ports/audit-port.js';
-import type { ActionReport, UserRef, UserSnapshot, ZendeskPort } from '../ports/zendesk-port.js';
+import type {
+  ActionReport,
+  AssigneeTarget,
+  ReassignOptions,
+  ReassignReport,
+  UserRef,
+  UserSnapshot,
+  ZendeskPort,
+} from '../ports/zendesk-port.js';
 
 export function user(partial: Partial<UserSnapshot> & { id: number }): UserSnapshot {
   return {
@@ -23,6 +32,8 @@ export class MemoryZendesk implements ZendeskPort {
   readonly calls: string[] = [];
   /** Errors to throw from the next calls, by method name. */
   readonly failures = new Map<string, LifecycleError[]>();
+  /** Open tickets assigned to each agent, reassigned before a downgrade or deprovision. */
+  readonly assigned = new Map<number, number[]>();
 
   constructor(users: UserSnapshot[] = []) {
     for (const u of users) this.users.set(u.id, u);
@@ -50,10 +61,29 @@ export class MemoryZendesk implements ZendeskPort {
     return { status: 'succeeded', before, after, request_ids: [`req-${this.calls.length}`] };
   }
 
-  async downgrade(u: UserSnapshot): Promise<ActionReport> {
+  /** Like the real port: the assigned tickets go to the first target that exists, or the action is refused. */
+  private async reassign(u: UserSnapshot, targets: AssigneeTarget[] = []): Promise<ReassignReport | null> {
+    const tickets = this.assigned.get(u.id) ?? [];
+    if (tickets.length === 0) return null;
+    for (const target of targets) {
+      const to =
+        'group_id' in target
+          ? { group_id: target.group_id }
+          : { assignee_id: (await this.findUser(target.agent))?.id ?? 0 };
+      if ('assignee_id' in to && (to.assignee_id === 0 || to.assignee_id === u.id)) continue;
+      this.assigned.delete(u.id);
+      return { to, moved: tickets, failed: [] };
+    }
+    throw new ActionRefused('no_reassignment_target', `no one to take ${tickets.length} assigned tickets`);
+  }
+
+  async downgrade(u: UserSnapshot, options?: ReassignOptions): Promise<ActionReport> {
     this.calls.push(`downgrade:${u.id}`);
     this.maybeFail('downgrade');
-    return this.change(u, { role: 'end-user', role_type: null }, u.role === 'end-user');
+    if (u.role === 'end-user') return this.change(u, {}, true);
+    const reassignment = await this.reassign(u, options?.reassign_to);
+    const report = this.change(u, { role: 'end-user', role_type: null }, false);
+    return reassignment ? { ...report, reassignment } : report;
   }
   async suspend(u: UserSnapshot): Promise<ActionReport> {
     this.calls.push(`suspend:${u.id}`);
@@ -65,9 +95,13 @@ export class MemoryZendesk implements ZendeskPort {
     this.maybeFail('unsuspend');
     return this.change(u, { suspended: false }, !u.suspended);
   }
-  async deprovision(u: UserSnapshot, options: { permanent: boolean }): Promise<ActionReport> {
+  async deprovision(
+    u: UserSnapshot,
+    options: { permanent: boolean; reassign_to?: AssigneeTarget[] },
+  ): Promise<ActionReport> {
     this.calls.push(`deprovision:${u.id}:${options.permanent}`);
     this.maybeFail('deprovision');
+    const reassignment = await this.reassign(u, options.reassign_to);
     if (options.permanent) this.users.delete(u.id);
     else this.users.set(u.id, { ...u, active: false });
     return {
@@ -75,6 +109,7 @@ export class MemoryZendesk implements ZendeskPort {
       before: u,
       after: options.permanent ? null : { ...u, active: false },
       request_ids: [],
+      ...(reassignment ? { reassignment } : {}),
     };
   }
   async transferData(u: UserSnapshot, destination: UserRef): Promise<ActionReport> {
