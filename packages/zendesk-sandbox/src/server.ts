@@ -211,6 +211,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
         state.requestLog.push({
           method: ctx.method,
           path: rawPath,
+          query: url.search.replace(/^\?/, ''),
           status: res.statusCode,
           request_id: ctx.requestId,
           idempotency_key: (req.headers['idempotency-key'] as string | undefined) ?? null,
