@@ -1,13 +1,17 @@
 // The sandbox's own admin API under /__sandbox/ (no Zendesk auth; loopback test tool): read the whole state,
-// reset it, set faults, read the request log. Other processes (chaos tests, benchmarks) use it over HTTP.
+// reset it, set faults, read the request log, manage OAuth (token lifetime, revocation, clients, API-token
+// retirement). Other processes (chaos tests, benchmarks) use it over HTTP.
 import type { FaultController, FaultRule } from './faults.js';
 import { send, type Ctx } from './http.js';
+import type { OAuthState } from './oauth-state.js';
 import type { SandboxOptions } from './server.js';
 import type { SandboxState } from './state.js';
 
 interface AdminDeps {
   state: () => SandboxState;
   faults: FaultController;
+  oauth: OAuthState;
+  retireApiTokens: (retired: boolean) => void;
   reset: (seed?: SandboxOptions['seed']) => void;
 }
 
@@ -41,10 +45,56 @@ export async function adminRoutes(ctx: Ctx, deps: AdminDeps): Promise<void> {
       const mutatingOnly = ctx.query.get('mutating') === 'true';
       return send(ctx, 200, { requests: state.requestLog.filter((r) => !mutatingOnly || r.mutating) });
     }
+    case 'GET /__sandbox/oauth':
+      return send(ctx, 200, deps.oauth.summary());
+    case 'POST /__sandbox/oauth/lifetime': {
+      const seconds = Number((await json(ctx)).seconds);
+      if (!(seconds > 0)) return send(ctx, 400, { error: 'seconds must be a positive number' });
+      deps.oauth.accessTokenSeconds = seconds;
+      return send(ctx, 200, deps.oauth.summary());
+    }
+    case 'POST /__sandbox/oauth/revoke': {
+      const token = (await json(ctx)).token;
+      return send(ctx, 200, { revoked: deps.oauth.revoke(typeof token === 'string' ? token : undefined) });
+    }
+    case 'POST /__sandbox/oauth/clients': {
+      const body = await json(ctx);
+      if (typeof body.identifier !== 'string' || typeof body.secret !== 'string')
+        return send(ctx, 400, { error: 'identifier and secret are required' });
+      const scopes = Array.isArray(body.scopes) ? body.scopes.map(String) : ['read', 'write'];
+      deps.oauth.setClient({ identifier: body.identifier, secret: body.secret, scopes });
+      return send(ctx, 200, deps.oauth.summary());
+    }
+    case 'DELETE /__sandbox/oauth/clients':
+      return send(ctx, 200, { deleted: deps.oauth.deleteClient(String((await json(ctx)).identifier)) });
+    case 'POST /__sandbox/oauth/refresh-tokens': {
+      // What the authorization-code flow would hand a person who grants access: a refresh token.
+      const body = await json(ctx);
+      const client = deps.oauth.clients.get(String(body.client_id));
+      if (!client) return send(ctx, 404, { error: 'unknown client_id' });
+      const scopes = typeof body.scope === 'string' ? body.scope.split(/\s+/) : client.scopes;
+      return send(ctx, 200, { refresh_token: deps.oauth.issueRefresh(client.identifier, scopes).token });
+    }
+    case 'POST /__sandbox/oauth/api-tokens': {
+      const retired = (await json(ctx)).retired === true;
+      deps.retireApiTokens(retired);
+      return send(ctx, 200, { retired });
+    }
     default:
       return send(ctx, 404, {
         error: 'not found',
-        routes: ['GET state', 'POST reset', 'GET|POST|DELETE faults', 'GET requests'],
+        routes: [
+          'GET state',
+          'POST reset',
+          'GET|POST|DELETE faults',
+          'GET requests',
+          'GET oauth',
+          'POST oauth/lifetime {seconds}',
+          'POST oauth/revoke {token?}',
+          'POST|DELETE oauth/clients {identifier, secret, scopes}',
+          'POST oauth/refresh-tokens {client_id, scope?}',
+          'POST oauth/api-tokens {retired}',
+        ],
       });
   }
 }

@@ -17,14 +17,11 @@ afterAll(async () => {
 const basic = (s: string) => `Basic ${Buffer.from(s).toString('base64')}`;
 
 describe('authentication', () => {
-  it('accepts an API token, a password and an OAuth token', async () => {
-    const { email, token, password, oauthToken } = sandbox.credentials;
-    for (const auth of [
-      basic(`${email}/token:${token}`),
-      basic(`${email}:${password}`),
-      `Bearer ${oauthToken}`,
-    ]) {
-      expect((await api(sandbox, auth)('GET', '/users/me.json')).status).toBe(200);
+  it('accepts an API token and an OAuth token (more in oauth.test.ts)', async () => {
+    const { email, token, oauthToken } = sandbox.credentials;
+    for (const auth of [basic(`${email}/token:${token}`), `Bearer ${oauthToken}`]) {
+      const res = await api(sandbox, auth)('GET', '/users/me.json');
+      expect(res.body.user.email).toBe(email);
     }
   });
 
