@@ -75,21 +75,29 @@ describe('reading', () => {
     expect((await client.findUser({ id: DEMO_PEOPLE.agent.id }))!.active).toBe(false);
   });
 
-  it('tells entitlements and seats apart, and last logins', async () => {
-    const [light, contributor, admin] = await client.entitlementsMany(
-      await Promise.all(
-        [DEMO_PEOPLE.lightAgent, DEMO_PEOPLE.contributor, DEMO_PEOPLE.admin].map(
-          async (p) => (await client.getUser(p.id))!,
-        ),
+  it('tells seats apart from public data only, reading the custom roles once, and last logins', async () => {
+    sandbox.state.requestLog.length = 0;
+    const users = await Promise.all(
+      [DEMO_PEOPLE.lightAgent, DEMO_PEOPLE.contributor, DEMO_PEOPLE.admin, DEMO_PEOPLE.rehire].map(
+        async (p) => (await client.getUser(p.id))!,
       ),
     );
+    const [light, contributor, admin, suspended] = await client.entitlementsMany(users);
+    // facts §9 (S9): light agents and contributors take a seat only with Chat/Guide/Explore roles, which the
+    // public API cannot show; a suspended agent keeps its seat (§2).
     expect(light).toMatchObject({
       seat: 'light_agent',
-      products: { support: 'light_agent' },
-      source: 'entitlements_api',
+      paid_seat: 'unknown',
+      products: { support: 'light_agent', guide: 'unknown' },
+      source: 'user_fields',
     });
-    expect(contributor!.seat).toBe('free');
-    expect(admin).toMatchObject({ seat: 'paid', products: { support: 'admin', guide: 'admin' } });
+    expect(contributor).toMatchObject({ seat: 'free', paid_seat: 'unknown' });
+    expect(admin).toMatchObject({ seat: 'paid', paid_seat: 'yes', products: { support: 'admin' } });
+    expect(suspended).toMatchObject({ seat: 'paid', paid_seat: 'yes', suspended: true });
+    expect(await client.entitlements(users[0]!)).toEqual(light);
+    const paths = sandbox.state.requestLog.map((r) => r.path);
+    expect(paths.filter((p) => p.includes('/custom_roles'))).toHaveLength(1);
+    expect(paths.some((p) => p.includes('/api/admin/private'))).toBe(false);
     expect(client.lastLogin((await client.getUser(DEMO_PEOPLE.agent.id))!)).toBe('never');
     expect(client.lastLogin((await client.getUser(DEMO_PEOPLE.inactive.id))!)).toBeInstanceOf(Date);
   });

@@ -1,4 +1,4 @@
-// The Zendesk client a developer uses: agents and admins as a stream, entitlements, last login, user lookup,
+// The Zendesk client a developer uses: agents and admins as a stream, seats, last login, user lookup,
 // audit-ticket helpers, and the lifecycle actions (as core's ZendeskPort).
 import type { UserRef, UserSnapshot } from '@zendesk-lifecycle/core';
 import { ZendeskActions, type ProtectionOptions } from './actions/actions.js';
@@ -6,22 +6,12 @@ import { parseZendeskConfig, type ZendeskConfig, type ZendeskConfigInput } from 
 import { NotFound } from './errors.js';
 import { HttpClient } from './http-client.js';
 import type { GovernorStats } from './transport/governor.js';
+import { entitlementsOf, type CustomRole, type Entitlements } from './users/seats.js';
 import { statusOf, toSnapshot, type AccountStatus, type ZendeskUser } from './users/snapshot.js';
 
 export interface Account {
   user: UserSnapshot;
   status: AccountStatus;
-}
-
-export type Seat = 'paid' | 'light_agent' | 'free';
-
-export interface Entitlements {
-  user_id: number;
-  /** Role per product, e.g. { support: 'agent', guide: 'viewer', explore: 'admin' }. */
-  products: Record<string, string>;
-  seat: Seat;
-  /** Where the product roles came from: the private entitlements endpoint, or the public user fields. */
-  source: 'entitlements_api' | 'user_fields';
 }
 
 export interface TicketRecord {
@@ -42,6 +32,8 @@ interface CursorPage {
 export class ZendeskClient {
   readonly http: HttpClient;
   private ownerId: Promise<number | null> | undefined;
+  private roles: Promise<ReadonlyMap<number, CustomRole> | null> | undefined;
+  private me: Promise<UserSnapshot> | undefined;
 
   constructor(readonly config: ZendeskConfig) {
     this.http = new HttpClient(config);
@@ -132,42 +124,45 @@ export class ZendeskClient {
     return user.last_login_at ? new Date(user.last_login_at) : 'never';
   }
 
-  /** Product roles and seat kind of one agent or admin. */
+  /** Seat and product roles of one user, from public data only (see users/seats.ts). */
   async entitlements(user: UserSnapshot): Promise<Entitlements> {
-    try {
-      const res = await this.http.callOutside<{
-        entitlements?: Record<string, { name?: string | null; is_active?: boolean }>;
-      }>('GET', `${this.config.origin}/api/admin/private/staff/${user.id}/entitlements`);
-      const products: Record<string, string> = {};
-      for (const [product, value] of Object.entries(res.body.entitlements ?? {})) {
-        if (value?.name && value.is_active !== false) products[product] = value.name;
-      }
-      if (Object.keys(products).length > 0)
-        return { user_id: user.id, products, seat: seatOf(user), source: 'entitlements_api' };
-    } catch (error) {
-      if ((error as { retryable?: boolean }).retryable) throw error;
-      // The private endpoint is not available to this account or token: fall back to the public fields.
-    }
-    return {
-      user_id: user.id,
-      products: { support: supportRoleOf(user) },
-      seat: seatOf(user),
-      source: 'user_fields',
-    };
+    return entitlementsOf(user, await this.customRoles());
   }
 
-  /** Entitlements of many users, a few calls at a time. */
-  async entitlementsMany(users: UserSnapshot[], concurrency = 4): Promise<Entitlements[]> {
-    const out: Entitlements[] = new Array(users.length);
-    let next = 0;
-    const worker = async () => {
-      while (next < users.length) {
-        const i = next++;
-        out[i] = await this.entitlements(users[i]!);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(concurrency, users.length) }, worker));
-    return out;
+  /**
+   * The account's custom roles (`GET /custom_roles`), read once per client. null when the account does not answer
+   * it (Enterprise plans only): role names are then `custom_<id>`, and seats rest on each user's role_type.
+   */
+  customRoles(): Promise<ReadonlyMap<number, CustomRole> | null> {
+    this.roles ??= this.http
+      .call<{ custom_roles?: CustomRole[] }>('GET', ['custom_roles'])
+      .then((res) => new Map((res.body.custom_roles ?? []).map((r) => [r.id, r] as const)))
+      .catch((error: unknown) => {
+        if ((error as { retryable?: boolean }).retryable) {
+          this.roles = undefined;
+          throw error;
+        }
+        return null;
+      });
+    return this.roles;
+  }
+
+  /** The service identity (`GET /users/me`, cached): the user whose credentials this client uses. */
+  serviceUser(): Promise<UserSnapshot> {
+    this.me ??= this.http
+      .call<{ user: ZendeskUser }>('GET', ['users', 'me'])
+      .then(async (res) => toSnapshot(res.body.user, await this.accountOwnerId()))
+      .catch((error: unknown) => {
+        this.me = undefined;
+        throw error;
+      });
+    return this.me;
+  }
+
+  /** Entitlements of many users: one call for the custom roles (once per client), none per user. */
+  async entitlementsMany(users: UserSnapshot[]): Promise<Entitlements[]> {
+    const roles = await this.customRoles();
+    return users.map((user) => entitlementsOf(user, roles));
   }
 
   /** Creates a ticket; with an idempotency key, a replay answers the original ticket (`replayed: true`). */
@@ -192,22 +187,6 @@ export class ZendeskClient {
   asPort(protection: ProtectionOptions = {}): ZendeskActions {
     return new ZendeskActions(this, protection);
   }
-}
-
-function seatOf(user: UserSnapshot): Seat {
-  if (user.role === 'admin') return 'paid';
-  if (user.role !== 'agent') return 'free';
-  if (user.role_type === 1) return 'light_agent';
-  if (user.role_type === 2 || user.role_type === 3) return 'free';
-  return 'paid';
-}
-
-function supportRoleOf(user: UserSnapshot): string {
-  if (user.role === 'admin') return 'admin';
-  if (user.role_type === 1) return 'light_agent';
-  if (user.role_type === 3) return 'contributor';
-  if (user.custom_role_id !== null) return `custom_${user.custom_role_id}`;
-  return user.role;
 }
 
 export function createZendeskClient(config: ZendeskConfigInput | ZendeskConfig): ZendeskClient {

@@ -1,12 +1,13 @@
 // Public entry of @zendesk-lifecycle/zendesk-client: a typed, resilient Zendesk client over node-zendesk.
+export { createZendeskClient, ZendeskClient, type Account, type TicketRecord } from './client.js';
 export {
-  createZendeskClient,
-  ZendeskClient,
-  type Account,
+  entitlementsOf,
+  type CustomRole,
+  type EntitlementSource,
   type Entitlements,
+  type PaidSeat,
   type Seat,
-  type TicketRecord,
-} from './client.js';
+} from './users/seats.js';
 export { ZendeskActions, type ProtectionOptions } from './actions/actions.js';
 export {
   parseZendeskConfig,

@@ -119,6 +119,7 @@ export function asyncApiDocument(): Record<string, unknown> {
               role: { type: 'string' },
               status: { enum: ['active', 'suspended', 'deprovisioned'] },
               seat: { enum: ['paid', 'light_agent', 'free', null] },
+              paid_seat: { enum: ['yes', 'no', 'unknown'] },
               products: { type: 'object', additionalProperties: { type: 'string' } },
               last_login_at: { type: ['string', 'null'] },
               synced_at: { type: 'string' },

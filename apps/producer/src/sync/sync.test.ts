@@ -48,6 +48,16 @@ describe('sync', () => {
     expect(first.snapshots).toHaveLength(staff.length);
     expect(first.byStatus.suspended).toBe(staff.filter((u) => u.suspended).length);
     expect(Object.keys(first.bySeat).sort()).toEqual(['free', 'light_agent', 'paid']);
+    // facts §9: light agents and contributors are paid only with Chat/Guide/Explore roles the public API cannot
+    // show (unknown); a suspended agent keeps its paid seat (§2).
+    const partial = staff.filter((u) => u.role_type === 1 || u.role_type === 3);
+    expect(first.byPaidSeat).toEqual({ yes: staff.length - partial.length, unknown: partial.length });
+    const suspendedAgent = staff.find((u) => u.suspended && u.role === 'agent' && u.role_type === 0)!;
+    expect(first.snapshots.find((s) => s.user_id === suspendedAgent.id)).toMatchObject({
+      status: 'suspended',
+      seat: 'paid',
+      paid_seat: 'yes',
+    });
 
     const [downgraded, deleted, suspended] = staff
       .filter((u) => u.role === 'agent' && !u.suspended)
@@ -59,6 +69,10 @@ describe('sync', () => {
     const status = (id: number) => second.snapshots.find((s) => s.user_id === id)!.status;
     expect(status(downgraded!.id)).toBe('deprovisioned');
     expect(status(deleted!.id)).toBe('suspended');
+    expect(second.snapshots.find((s) => s.user_id === deleted!.id)).toMatchObject({
+      seat: null,
+      paid_seat: 'no',
+    });
     expect(status(suspended!.id)).toBe('suspended');
   }, 120_000);
 });
@@ -75,6 +89,35 @@ describe('scan-inactive', () => {
     const users = events.map((e) => e.data.user.id).sort();
     expect(users).toEqual([DEMO_PEOPLE.inactive.id, DEMO_PEOPLE.agent.id].sort());
     expect(events.every((e) => e.type === 'lifecycle.inactivity.v1')).toBe(true);
+  });
+
+  it('never flags the service identity, whose last_login_at says nothing about a person', async () => {
+    // facts §1: the API user's last_login_at moves with every API-token call (OAuth calls are not mentioned), so
+    // the scan must not judge it by it. Here the API user is the bot admin, not the owner.
+    const own = await startSandbox({ seed: 'demo', rpm: 0 });
+    try {
+      const users = own.state.users;
+      users.get(DEMO_PEOPLE.owner.id)!.email = 'olivia@acme.test';
+      users.get(DEMO_PEOPLE.bot.id)!.email = own.credentials.email.toLowerCase();
+      users.get(DEMO_PEOPLE.bot.id)!.last_login_at = null;
+      const zendesk = clientOf(own);
+      expect((await zendesk.serviceUser()).id).toBe(DEMO_PEOPLE.bot.id);
+      // Far enough ahead that every sign-in, even one made by this very scan, is older than the cut-off.
+      const later = new Date(Date.now() + 1000 * 86_400_000);
+      const events = await findInactive({ zendesk, days: 90, policy: defaultPolicy(), now: later });
+      const flagged = events.map((e) => e.data.user.id);
+      const active = [...users.values()].filter(
+        (u) => u.role !== 'end-user' && u.active && !u.suspended && u.id !== DEMO_PEOPLE.owner.id,
+      );
+      expect(flagged.sort()).toEqual(
+        active
+          .map((u) => u.id)
+          .filter((id) => id !== DEMO_PEOPLE.bot.id)
+          .sort(),
+      );
+    } finally {
+      await own.stop();
+    }
   });
 
   it('lists them from the CLI with --dry-run, publishing nothing', async () => {

@@ -1,8 +1,9 @@
 // sync: every agent and admin with status, seat, products and last login, as one snapshot per user on the
 // compacted accounts topic; users seen before but gone now are reported as the spec's status table says.
+// Seats come from public data only: a light agent's or contributor's paid seat is 'unknown' (facts §9).
 import { Partitioners, type Kafka } from 'kafkajs';
 import { resultEventSchema, type KafkaSettings } from '@zendesk-lifecycle/core';
-import type { ZendeskClient } from '@zendesk-lifecycle/zendesk-client';
+import type { PaidSeat, Seat, ZendeskClient } from '@zendesk-lifecycle/zendesk-client';
 import { readTopicToEnd } from './read-topic.js';
 
 export interface AccountSnapshot {
@@ -11,7 +12,11 @@ export interface AccountSnapshot {
   name: string;
   role: string;
   status: 'active' | 'suspended' | 'deprovisioned';
-  seat: string | null;
+  /** The Support seat; null once the user holds none (deleted or downgraded). A suspended agent keeps it. */
+  seat: Seat | null;
+  /** Whether a paid agent seat is taken: 'unknown' for light agents and contributors (Chat/Guide/Explore roles). */
+  paid_seat: PaidSeat;
+  /** Role per product; Chat, Guide and Explore roles are 'unknown' (no public API shows them). */
   products: Record<string, string>;
   last_login_at: string | null;
   synced_at: string;
@@ -21,6 +26,8 @@ export interface SyncSummary {
   snapshots: AccountSnapshot[];
   byStatus: Record<string, number>;
   bySeat: Record<string, number>;
+  /** Accounts per paid-seat answer: yes, unknown (light agents and contributors). */
+  byPaidSeat: Record<string, number>;
 }
 
 /** Streams the accounts with their entitlements, 50 users at a time. */
@@ -42,6 +49,7 @@ export async function* collectAccounts(
         role: account.user.role,
         status: account.status,
         seat: e.seat,
+        paid_seat: e.paid_seat,
         products: e.products,
         last_login_at: account.user.last_login_at,
         synced_at: syncedAt,
@@ -117,10 +125,13 @@ export async function syncAccounts(options: {
     const now = await zendesk.getUser(before.user_id);
     const downgraded = now !== null && now.active && now.role === 'end-user';
     const status = downgraded || ours.has(before.user_id) ? 'deprovisioned' : 'suspended';
+    // Deleted or downgraded: the seat is free (a suspended agent would still be listed, and keep it).
+    const seatless = now === null || !now.active || now.role === 'end-user';
     const snapshot: AccountSnapshot = {
       ...before,
       role: now?.role ?? before.role,
       status,
+      ...(seatless ? { seat: null, paid_seat: 'no' as const, products: {} } : {}),
       synced_at: syncedAt,
     };
     snapshots.push(snapshot);
@@ -134,9 +145,12 @@ export async function syncAccounts(options: {
 export function summarize(snapshots: AccountSnapshot[]): SyncSummary {
   const byStatus: Record<string, number> = {};
   const bySeat: Record<string, number> = {};
+  const byPaidSeat: Record<string, number> = {};
   for (const s of snapshots) {
     byStatus[s.status] = (byStatus[s.status] ?? 0) + 1;
-    if (s.status !== 'deprovisioned' && s.seat) bySeat[s.seat] = (bySeat[s.seat] ?? 0) + 1;
+    if (s.status === 'deprovisioned' || !s.seat) continue;
+    bySeat[s.seat] = (bySeat[s.seat] ?? 0) + 1;
+    byPaidSeat[s.paid_seat] = (byPaidSeat[s.paid_seat] ?? 0) + 1;
   }
-  return { snapshots, byStatus, bySeat };
+  return { snapshots, byStatus, bySeat, byPaidSeat };
 }
