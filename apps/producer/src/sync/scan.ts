@@ -1,5 +1,6 @@
 // scan-inactive: one inactivity event per agent or admin whose last login is older than N days (or never),
-// skipping the account owner and protected users.
+// skipping the account owner, protected users and the service identity (the API user, `/users/me`): its
+// last_login_at moves with every API-token call (OAuth calls are not documented to, facts §1): it says nothing.
 import {
   createLifecycleEvent,
   protectionOf,
@@ -19,8 +20,10 @@ export async function findInactive(options: {
   const now = options.now ?? new Date();
   const cutoff = now.getTime() - options.days * 86_400_000;
   const events: LifecycleEvent[] = [];
+  const service = await options.zendesk.serviceUser();
   for await (const { user, status } of options.zendesk.listAccounts()) {
-    if (status !== 'active' || protectionOf(user, options.policy.protected_users)) continue;
+    if (status !== 'active' || user.id === service.id) continue;
+    if (protectionOf(user, options.policy.protected_users)) continue;
     const last = user.last_login_at ? Date.parse(user.last_login_at) : null;
     if (last !== null && last >= cutoff) continue;
     events.push(
