@@ -1,9 +1,10 @@
 // A rate governor shared by every call of one client. It reads Zendesk's rate-limit headers and spaces the
 // remaining budget over the rest of the window, so that several replicas sharing an account slow down together
-// before Zendesk starts answering 429; after a 429 every call waits for Retry-After. Endpoints with their own
-// limits (permanent delete) get their own budget: a local sliding window until Zendesk's endpoint header
-// (`zendesk-ratelimit-<endpoint>: total=N; remaining=M; resets=S`) tells the account-wide truth, and a 429 from
-// such an endpoint holds back that endpoint only.
+// before Zendesk starts answering 429; after an account-wide 429 every call waits for Retry-After. Endpoint limits
+// have their own budgets, one per bucket that Zendesk names in `zendesk-ratelimit-<bucket>: total=N; remaining=M;
+// resets=S` (facts §7, S4): the governor remembers which endpoints answered with which buckets, so the next call
+// to such an endpoint also waits on its buckets. A 429 that exhausted an endpoint bucket holds back the endpoints
+// of that bucket only. Known limits (permanent delete) start as a local sliding window until the header is seen.
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface GovernorStats {
@@ -20,14 +21,14 @@ class SlidingWindow {
     private readonly windowMs: number,
   ) {}
 
-  /** Milliseconds to wait before one more call fits the window (0 = now); takes the slot when 0. */
-  take(now: number): number {
+  /** Milliseconds to wait before one more call fits the window (0 = now). */
+  wait(now: number): number {
     while (this.hits.length > 0 && this.hits[0]! <= now - this.windowMs) this.hits.shift();
-    if (this.hits.length < this.max) {
-      this.hits.push(now);
-      return 0;
-    }
-    return this.hits[0]! + this.windowMs - now + 1;
+    return this.hits.length < this.max ? 0 : this.hits[0]! + this.windowMs - now + 1;
+  }
+
+  take(now: number): void {
+    this.hits.push(now);
   }
 }
 
@@ -58,24 +59,21 @@ class EndpointBudget {
 
   constructor(private readonly window: SlidingWindow) {}
 
-  /** Milliseconds to wait before one more call may go (0 = now, and the slot is taken). */
-  take(now: number): number {
+  /** Milliseconds to wait before one more call may go (0 = now). */
+  wait(now: number): number {
     if (this.blockedUntil > now) return this.blockedUntil - now;
-    if (this.remaining === null) {
-      const wait = this.window.take(now);
-      if (wait === 0) this.inFlight++;
-      return wait;
-    }
-    if (this.remaining > 0) {
-      this.remaining--;
-      this.inFlight++;
-      return 0;
-    }
-    if (this.resetAt > now) return this.resetAt - now;
-    // A slot has freed up: one call goes, and its answer tells the new budget (a second after, if it does not).
-    this.resetAt = now + 1000;
+    if (this.remaining === null) return this.window.wait(now);
+    if (this.remaining > 0 || this.resetAt <= now) return 0;
+    return this.resetAt - now;
+  }
+
+  /** A call goes (after `wait` said 0). */
+  take(now: number): void {
     this.inFlight++;
-    return 0;
+    if (this.remaining === null) this.window.take(now);
+    else if (this.remaining > 0) this.remaining--;
+    // A slot has freed up: this call goes, and its answer tells the new budget (a second after, if it does not).
+    else this.resetAt = now + 1000;
   }
 
   learn(budget: { remaining: number; resets: number }, now: number): void {
@@ -104,20 +102,34 @@ export class RateGovernor {
    */
   private backoff = 1;
   private limitedSinceReset = false;
-  private readonly endpoints = new Map<string, EndpointBudget>();
+  /** Endpoint budgets by the bucket name of Zendesk's header (or a known limit's endpoint key, until then). */
+  private readonly buckets = new Map<string, EndpointBudget>();
+  /** Endpoint key -> the buckets its last answer with bucket headers named. */
+  private readonly bucketsOf = new Map<string, string[]>();
   readonly stats: GovernorStats = { calls: 0, rateLimited: 0, retries: 0, waitedMs: 0 };
 
+  /**
+   * `endpointLimits`: limits known before Zendesk's header names their bucket, by endpoint key (Zendesk's 700
+   * permanent deletes per 10 minutes, facts §7).
+   */
   constructor(
     endpointLimits: Record<string, { max: number; windowMs: number }> = {
-      'DELETE deleted_users': { max: 700, windowMs: 600_000 },
+      'DELETE deleted_users/:id': { max: 700, windowMs: 600_000 },
     },
     private readonly reserveShare = 0.2,
   ) {
-    for (const [key, l] of Object.entries(endpointLimits))
-      this.endpoints.set(key, new EndpointBudget(new SlidingWindow(l.max, l.windowMs)));
+    for (const [key, l] of Object.entries(endpointLimits)) {
+      this.buckets.set(key, new EndpointBudget(new SlidingWindow(l.max, l.windowMs)));
+      this.bucketsOf.set(key, [key]);
+    }
   }
 
-  /** Waits until a call to `endpointKey` (e.g. "DELETE deleted_users") may go out. */
+  private budgetsOf(endpointKey: string | undefined): EndpointBudget[] {
+    const names = endpointKey ? (this.bucketsOf.get(endpointKey) ?? []) : [];
+    return names.flatMap((name) => this.buckets.get(name) ?? []);
+  }
+
+  /** Waits until a call to `endpointKey` (e.g. "DELETE deleted_users/:id") may go out. */
   async beforeCall(endpointKey: string): Promise<void> {
     for (;;) {
       const now = Date.now();
@@ -136,9 +148,10 @@ export class RateGovernor {
           wait = Math.max(0, Math.ceil(this.lastPacedAt + gap - now));
         }
       }
-      const endpoint = wait === 0 ? this.endpoints.get(endpointKey) : undefined;
-      if (endpoint) wait = endpoint.take(now);
+      const budgets = wait === 0 ? this.budgetsOf(endpointKey) : [];
+      for (const budget of budgets) wait = Math.max(wait, budget.wait(now));
       if (wait === 0) {
+        for (const budget of budgets) budget.take(now);
         // Only a call that goes uses the budget (a waiting one must not, or waiting would drain it).
         if (pacing && this.remaining! > 0) this.remaining!--;
         if (probe) {
@@ -161,50 +174,70 @@ export class RateGovernor {
   callEnded(endpointKey?: string): void {
     this.inFlight = Math.max(0, this.inFlight - 1);
     this.probing = false;
-    const endpoint = endpointKey ? this.endpoints.get(endpointKey) : undefined;
-    if (endpoint) endpoint.inFlight = Math.max(0, endpoint.inFlight - 1);
+    for (const budget of this.budgetsOf(endpointKey)) budget.inFlight = Math.max(0, budget.inFlight - 1);
   }
 
   /**
-   * Learns from an answer's headers. `endpointBudget` is the value of a `zendesk-ratelimit-*` header, if the answer
-   * had one. Returns the seconds to wait before a retry when the answer was a 429.
+   * Learns from an answer's headers. `buckets` holds the answer's `zendesk-ratelimit-<bucket>` headers, by bucket
+   * name. Returns the seconds to wait before a retry when the answer was a 429.
    */
   afterCall(
     status: number,
     header: (name: string) => string | null,
     endpointKey?: string,
-    endpointBudget?: string | null,
+    buckets: Record<string, string> = {},
   ): number | undefined {
     const now = Date.now();
     this.callEnded(endpointKey);
     const limit = Number(header('x-rate-limit') ?? header('ratelimit-limit'));
     const remaining = Number(header('x-rate-limit-remaining') ?? header('ratelimit-remaining'));
     const reset = Number(header('ratelimit-reset') ?? 60);
-    if (Number.isFinite(limit) && limit > 0 && Number.isFinite(remaining)) {
+    const accountKnown = Number.isFinite(limit) && limit > 0 && Number.isFinite(remaining);
+    if (accountKnown) {
       this.limit = limit;
       // Calls still in flight went after this answer was counted, or were not counted yet: assume the latter.
       this.remaining = Math.max(0, remaining - this.inFlight);
       this.resetAt = now + (Number.isFinite(reset) && reset > 0 ? reset : 60) * 1000;
     }
-    const budget = endpointBudget ? parseEndpointBudget(endpointBudget) : undefined;
-    let endpoint = endpointKey ? this.endpoints.get(endpointKey) : undefined;
-    if (budget && endpointKey && !endpoint) {
-      // An endpoint limit we did not know about: follow what Zendesk says from now on.
-      endpoint = new EndpointBudget(new SlidingWindow(budget.total, Math.max(1, budget.resets) * 1000));
-      this.endpoints.set(endpointKey, endpoint);
+    const named: string[] = [];
+    const exhausted: EndpointBudget[] = [];
+    for (const [name, value] of Object.entries(buckets)) {
+      const budget = parseEndpointBudget(value);
+      if (!budget) continue;
+      named.push(name);
+      const endpoint = this.bucket(name, endpointKey, budget);
+      endpoint.learn(budget, now);
+      if (budget.remaining <= 0) exhausted.push(endpoint);
     }
-    if (budget) endpoint?.learn(budget, now);
+    if (endpointKey && named.length > 0) this.bucketsOf.set(endpointKey, named);
     if (status !== 429) return undefined;
     this.stats.rateLimited++;
     const retryAfter = Number(header('retry-after'));
     const seconds = Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : 1;
-    // An endpoint's own limit holds back that endpoint only; the account limit holds back every call.
-    if (budget && endpoint) endpoint.block(now + seconds * 1000);
-    else {
+    // An exhausted endpoint bucket holds back the endpoints of that bucket only; a 429 with no exhausted bucket
+    // (or with the account budget spent too) is the account limit, and holds back every call.
+    for (const endpoint of exhausted) endpoint.block(now + seconds * 1000);
+    if (exhausted.length === 0 || (accountKnown && remaining <= 0)) {
       this.blockedUntil = Math.max(this.blockedUntil, now + seconds * 1000);
       this.backoff = Math.min(8, this.backoff * 2);
       this.limitedSinceReset = true;
     }
     return seconds;
+  }
+
+  /** The budget of bucket `name`, made on first sight: from a known limit of the endpoint, else from the header. */
+  private bucket(
+    name: string,
+    endpointKey: string | undefined,
+    budget: { total: number; resets: number },
+  ): EndpointBudget {
+    let endpoint = this.buckets.get(name);
+    if (endpoint) return endpoint;
+    // A limit known under the endpoint's key takes the bucket's name (its count of recent calls carries over).
+    endpoint = endpointKey ? this.buckets.get(endpointKey) : undefined;
+    if (endpoint) this.buckets.delete(endpointKey!);
+    else endpoint = new EndpointBudget(new SlidingWindow(budget.total, Math.max(1, budget.resets) * 1000));
+    this.buckets.set(name, endpoint);
+    return endpoint;
   }
 }

@@ -24,11 +24,16 @@ interface AdaptedResponse {
   headers: { get(name: string): string | null };
 }
 
-/** "DELETE deleted_users" for http://x/api/v2/deleted_users/12.json: the key of endpoint-specific budgets. */
-function endpointKey(method: string, uri: string): string {
+/**
+ * "DELETE deleted_users/:id" for http://x/api/v2/deleted_users/12.json: the endpoint, numeric ids replaced; the
+ * governor learns from the answers which rate-limit buckets each endpoint draws from.
+ */
+export function endpointKey(method: string, uri: string): string {
   const path = new URL(uri).pathname.replace(/^\/api\/v2\//, '').replace(/\.json$/, '');
-  return `${method} ${path.split('/')[0] ?? ''}`;
+  return `${method} ${path.replace(/(^|\/)\d+(?=\/|$)/g, '$1:id')}`;
 }
+
+const BUCKET_HEADER = 'zendesk-ratelimit-';
 
 function safeToRepeat(method: string, headers: Record<string, string>): boolean {
   if (method === 'GET' || method === 'PUT' || method === 'DELETE' || method === 'HEAD') return true;
@@ -69,11 +74,13 @@ export function createTransport(options: {
         const requestId = res.headers.get('x-request-id');
         if (requestId && ctx) ctx.requestIds.push(requestId);
         answered = true;
-        let endpointBudget: string | null = null;
+        // Endpoint buckets, named by the header itself: `zendesk-ratelimit-tickets-index: total=100; ...` (S4).
+        const buckets: Record<string, string> = {};
         res.headers.forEach((value, name) => {
-          if (name.toLowerCase().startsWith('zendesk-ratelimit-')) endpointBudget = value;
+          const lower = name.toLowerCase();
+          if (lower.startsWith(BUCKET_HEADER)) buckets[lower.slice(BUCKET_HEADER.length)] = value;
         });
-        retryAfter = governor.afterCall(res.status, (n) => res.headers.get(n), key, endpointBudget);
+        retryAfter = governor.afterCall(res.status, (n) => res.headers.get(n), key, buckets);
         options.onCall?.({
           method,
           path: new URL(uri).pathname,
