@@ -7,6 +7,9 @@ export interface User {
   url: string;
   name: string;
   email: string;
+  phone: string | null;
+  shared_phone_number: boolean | null;
+  photo: Record<string, unknown> | null;
   role: Role;
   role_type: number | null;
   custom_role_id: number | null;
@@ -25,6 +28,7 @@ export interface User {
   two_factor_auth_enabled: boolean;
   tags: string[];
   locale: string;
+  locale_id: number;
   time_zone: string;
   verified: boolean;
   shared_agent: boolean;
@@ -72,21 +76,46 @@ export interface CustomRole {
   configuration: Record<string, unknown>;
 }
 
+/** A job result: an update {id, action, success, status}, a creation {id, index}, or a failure (FailedResult). */
 export interface JobResult {
-  id: number;
+  id?: number;
+  index?: number;
   action?: string;
-  success: boolean;
+  success?: boolean;
   status?: string;
   error?: string;
   details?: string;
 }
 
+export interface Group {
+  id: number;
+  url: string;
+  name: string;
+  description: string;
+  default: boolean;
+  deleted: boolean;
+  is_public: boolean;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface GroupMembership {
+  id: number;
+  url: string;
+  user_id: number;
+  group_id: number;
+  default: boolean;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface JobStatus {
   id: string;
   url: string;
+  job_type: string;
   total: number;
   progress: number;
-  status: 'queued' | 'working' | 'completed' | 'failed' | 'killed';
+  status: 'queued' | 'working' | 'completed' | 'failed';
   message: string | null;
   results: JobResult[];
 }
@@ -115,15 +144,25 @@ export function publicTicket(ticket: Ticket): Omit<Ticket, 'comments'> {
 export const LIGHT_AGENT_ROLE_ID = 360000000001;
 export const CONTRIBUTOR_ROLE_ID = 360000000002;
 export const STAFF_ROLE_ID = 360000000003;
+/** The built-in admin roles every account lists (S15): admin (role_type 4) and billing admin (5). */
+export const ADMIN_ROLE_ID = 360000000004;
+export const BILLING_ADMIN_ROLE_ID = 360000000005;
 
-/** role_type as Zendesk derives it: from the role and the custom role. */
+/** role_type as Zendesk derives it: from the role and the custom role (admins: 4, or 5 for billing admins). */
 export function roleTypeOf(
   role: Role,
   customRoleId: number | null,
   roles: Map<number, CustomRole>,
 ): number | null {
   if (role === 'end-user') return null;
-  if (role === 'admin') return 4;
+  if (role === 'admin') return customRoleId === BILLING_ADMIN_ROLE_ID ? 5 : 4;
   if (customRoleId !== null) return roles.get(customRoleId)?.role_type ?? 0;
   return 0;
+}
+
+/** The custom_role_id a role keeps: admins carry a built-in admin role (S15), end users none. */
+export function customRoleFor(role: Role, customRoleId: number | null): number | null {
+  if (role === 'end-user') return null;
+  if (role === 'admin') return customRoleId === BILLING_ADMIN_ROLE_ID ? BILLING_ADMIN_ROLE_ID : ADMIN_ROLE_ID;
+  return customRoleId === ADMIN_ROLE_ID || customRoleId === BILLING_ADMIN_ROLE_ID ? null : customRoleId;
 }

@@ -1,10 +1,12 @@
-// Cursor and offset pagination as Zendesk does them. Cursor pages start with a binary search on sorted ids,
-// so the millionth page costs what the first does.
-import { badRequest, type Ctx } from './http.js';
+// Cursor and offset pagination as Zendesk does them (S2, S3): offset unless `page[size]` asks for cursors, and
+// offset pages end at 10,000 records. Cursor pages start with a binary search on sorted ids, so the millionth
+// page costs what the first does.
+import { badRequest, HttpError, type Ctx } from './http.js';
 import type { SortedIds } from './state.js';
 
 const MAX_PAGE_SIZE = 100;
-const MAX_OFFSET_PAGES = 100;
+/** S3: any offset request past the first 10,000 records is refused (it counts records, not pages). */
+export const MAX_OFFSET_RECORDS = 10_000;
 
 const encodeCursor = (id: number) => Buffer.from(`id:${id}`).toString('base64url');
 function decodeCursor(cursor: string): number {
@@ -32,9 +34,22 @@ function link(ctx: Ctx, changes: Record<string, string | null>): string {
   return url.toString();
 }
 
-/** True when the request asks for offset pagination (page / per_page) rather than cursor pagination. */
-export function wantsOffset(ctx: Ctx): boolean {
-  return ctx.query.has('page') || ctx.query.has('per_page');
+/** S2: "If you omit the page[size] parameter, offset pagination is used." */
+export function wantsCursor(ctx: Ctx): boolean {
+  return ctx.query.has('page[size]');
+}
+
+/** The offset-depth refusal, in the `errors` envelope seen live (S3 status, S19 body). */
+function depthError(): HttpError {
+  return new HttpError(400, {
+    errors: [
+      {
+        code: 'InvalidPaginationDepth',
+        title: 'Invalid pagination depth',
+        detail: `Offset pagination is limited to the first ${MAX_OFFSET_RECORDS} records. Use cursor pagination.`,
+      },
+    ],
+  });
 }
 
 /**
@@ -48,7 +63,14 @@ export function paginate<T>(
   get: (id: number) => T | undefined,
   accept: (r: T) => boolean,
 ): Record<string, unknown> {
-  if (wantsOffset(ctx)) return offsetPage(ctx, key, ids, get, accept);
+  if (!wantsCursor(ctx)) {
+    const all: T[] = [];
+    for (const id of ids.ids) {
+      const record = get(id);
+      if (record !== undefined && accept(record)) all.push(record);
+    }
+    return offsetPage(ctx, key, all);
+  }
   const size = pageSize(ctx.query.get('page[size]'));
   const after = ctx.query.get('page[after]');
   let i = after ? ids.firstAfter(decodeCursor(after)) : 0;
@@ -76,36 +98,24 @@ export function paginate<T>(
       before_cursor: firstId === null ? null : encodeCursor(firstId - 1),
     },
     links: {
-      next: hasMore && afterCursor ? link(ctx, { 'page[after]': afterCursor, 'page[before]': null }) : null,
+      // S1's example: the last page still links onward (has_more false, next not null); stop on has_more.
+      // An empty page has no cursor to link with.
+      next: afterCursor ? link(ctx, { 'page[after]': afterCursor, 'page[before]': null }) : null,
       prev: after ? link(ctx, { 'page[after]': null }) : null,
     },
   };
 }
 
-function offsetPage<T>(
-  ctx: Ctx,
-  key: string,
-  ids: SortedIds,
-  get: (id: number) => T | undefined,
-  accept: (r: T) => boolean,
-) {
+/** An offset page (`page`, `per_page` <= 100) over records already filtered: `count`, `next_page`, `previous_page`. */
+export function offsetPage<T>(ctx: Ctx, key: string, all: T[]): Record<string, unknown> {
   const perPage = pageSize(ctx.query.get('per_page'));
   const page = Number(ctx.query.get('page') ?? '1');
   if (!Number.isInteger(page) || page < 1)
     throw badRequest('InvalidPaginationParameter', 'page must be a positive integer');
-  if (page > MAX_OFFSET_PAGES) {
-    throw badRequest(
-      'InvalidPaginationParameter',
-      'Offset pagination is limited to the first 100 pages; use cursor pagination',
-    );
-  }
-  const all: T[] = [];
-  for (const id of ids.ids) {
-    const record = get(id);
-    if (record !== undefined && accept(record)) all.push(record);
-  }
   const start = (page - 1) * perPage;
-  const hasNext = start + perPage < all.length && page < MAX_OFFSET_PAGES;
+  if (start >= MAX_OFFSET_RECORDS) throw depthError();
+  // A next page past the depth limit is still linked (the records exist); following it gets the 400.
+  const hasNext = start + perPage < all.length;
   return {
     [key]: all.slice(start, start + perPage),
     count: all.length,

@@ -57,6 +57,15 @@ export function seedDemo(state: SandboxState, apiEmail: string): void {
     state.addUser({ ...who, ...extra[key], created_at: daysAgo(700) });
   }
   state.ownerId = p.owner.id;
+  // Groups (S7's reassignment rule needs them): everyone with a full seat is in Support; the owner, who makes the
+  // API calls, is not in Escalations, so Escalations tickets of a removed agent go to its first agent instead.
+  const fullSeats = [p.owner, p.admin, p.bot, p.manager, p.leaver, p.reviewed, p.inactive, p.rehire, p.agent];
+  const support = state.addGroup(
+    'Support',
+    fullSeats.map((who) => who.id),
+    true,
+  );
+  const escalations = state.addGroup('Escalations', [p.manager.id, p.leaver.id, p.agent.id]);
   const statuses: TicketStatus[] = ['new', 'open', 'pending', 'solved', 'closed'];
   const requesters = [
     p.leaver,
@@ -72,11 +81,14 @@ export function seedDemo(state: SandboxState, apiEmail: string): void {
   ];
   const assignees = [p.leaver, p.manager, p.agent, p.inactive, null];
   for (let i = 0; i < 25; i++) {
+    const assignee = assignees[i % assignees.length] ?? null;
     state.addTicket({
       id: 101 + i,
       subject: `Demo request ${i + 1}`,
       requester_id: requesters[i % requesters.length]!.id,
-      assignee_id: assignees[i % assignees.length]?.id ?? null,
+      assignee_id: assignee?.id ?? null,
+      // Every other ticket of the leaver's sits in Escalations (ids 106 and 116).
+      group_id: assignee === null ? null : assignee === p.leaver && i % 2 === 1 ? escalations.id : support.id,
       status: statuses[i % statuses.length]!,
       created_at: daysAgo(60 - i),
     });
@@ -121,6 +133,14 @@ export function seedGenerated(
       external_id: `EXT-${i}`,
     });
   }
+  const fullSeats = [...state.users.values()].filter(
+    (u) => u.role === 'admin' || (u.role === 'agent' && u.role_type === 0),
+  );
+  state.addGroup(
+    'Support',
+    fullSeats.map((u) => u.id),
+    true,
+  );
   const ids = state.userIds.ids;
   const statuses: TicketStatus[] = ['new', 'open', 'pending', 'solved', 'closed'];
   for (let i = 0; i < counts.tickets; i++) {

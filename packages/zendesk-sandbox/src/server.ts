@@ -15,8 +15,9 @@ import { FaultController } from './faults.js';
 import { DEFAULT_OAUTH_CLIENT, OAuthState, type OAuthClient } from './oauth-state.js';
 import { seededRandom } from './random.js';
 import { HttpError, Router, send, type Ctx } from './http.js';
-import { accountHeaders, tooManyRequests, WindowLimiter } from './limits.js';
+import { accountHeaders, endpointLimits, tooManyRequests, WindowLimiter, type Limit } from './limits.js';
 import { accountRoutes } from './routes/account.js';
+import { groupRoutes } from './routes/groups.js';
 import { jobRoutes, Jobs } from './routes/jobs.js';
 import { tokenEndpoint } from './routes/oauth.js';
 import { permanentDeleteRoute } from './routes/permanent-delete.js';
@@ -45,7 +46,19 @@ export interface SandboxOptions {
   /** How long bulk jobs stay queued, then working. */
   jobDelayMs?: number;
   /** Zendesk's permanent-delete limit (default 700 per 10 minutes); `max: 0` = unlimited. */
-  permanentDeleteLimit?: { max: number; windowMs: number };
+  permanentDeleteLimit?: Limit;
+  /** Ticket lists' own limit, header `zendesk-ratelimit-tickets-index` (default 100/min; off with rpm 0). */
+  ticketListLimit?: Limit;
+  /** Update Ticket (PUT /tickets/{id}), account-wide (default 100/min, S20; off with rpm 0). */
+  updateTicketLimit?: Limit;
+  /** Jobs queued or working at once (default 30; 0 = no limit; off with rpm 0). */
+  jobLimit?: number;
+  /** How long API changes take to reach /users/search (default 2000 ms; the seed is indexed at once). */
+  searchLagMs?: number;
+  /** Bulk user imports enabled (default false: POST /users/create_many is 403, as on a new account). */
+  bulkUserImports?: boolean;
+  /** Serve the admin UI's private entitlements endpoint to API credentials (default false: 403). */
+  privateEntitlements?: boolean;
   /** Keep every request in the log (default true). */
   logRequests?: boolean;
 }
@@ -106,29 +119,31 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   const faults = new FaultController(options.randomSeed ?? 42);
   const rpm = options.rpm ?? 700;
   let accountLimit = new WindowLimiter(rpm, 60_000);
-  const pd = options.permanentDeleteLimit ?? { max: 700, windowMs: 600_000 };
-  let permanentDeleteLimit = new WindowLimiter(pd.max, pd.windowMs);
-  let jobs = new Jobs(state, options.jobDelayMs ?? 20);
+  let limits = endpointLimits(options);
+  let jobs = new Jobs(state, options.jobDelayMs ?? 20, limits.jobs);
   let router = new Router();
 
   const build = (seed: SandboxOptions['seed']) => {
     jobs.stop();
     state = new SandboxState(() => origin);
-    jobs = new Jobs(state, options.jobDelayMs ?? 20);
+    limits = endpointLimits(options);
+    jobs = new Jobs(state, options.jobDelayMs ?? 20, limits.jobs);
     accountLimit = new WindowLimiter(rpm, 60_000);
-    permanentDeleteLimit = new WindowLimiter(pd.max, pd.windowMs);
     const chosen = seed ?? 'demo';
     if (chosen === 'demo') seedDemo(state, credentials.email);
     else if (chosen === 'empty') {
       state.addUser({ id: 1, name: 'Account Owner', email: credentials.email, role: 'admin' });
       state.ownerId = 1;
     } else seedGenerated(state, credentials.email, chosen, seededRandom(options.randomSeed ?? 42));
+    state.indexAll();
+    state.searchLagMs = options.searchLagMs ?? 2000;
     router = new Router();
-    userRoutes(router, state, jobs);
-    permanentDeleteRoute(router, state, permanentDeleteLimit);
-    ticketRoutes(router, state, jobs);
+    userRoutes(router, state, jobs, { bulkUserImports: options.bulkUserImports ?? false });
+    permanentDeleteRoute(router, state, limits.permanentDelete);
+    ticketRoutes(router, state, jobs, limits);
     jobRoutes(router, state);
-    accountRoutes(router, state);
+    accountRoutes(router, state, options.privateEntitlements ?? false);
+    groupRoutes(router, state);
   };
   build(options.seed);
 

@@ -1,17 +1,27 @@
 // The account's state, in memory: users kept sorted by id so that cursor pages start with a binary search,
-// tickets, soft-deleted users, jobs, idempotency records and the request log.
+// tickets, groups, soft- and permanently deleted users, the lagging search index, jobs, idempotency records and
+// the request log.
 import {
+  ADMIN_ROLE_ID,
+  BILLING_ADMIN_ROLE_ID,
   CONTRIBUTOR_ROLE_ID,
+  customRoleFor,
   LIGHT_AGENT_ROLE_ID,
   STAFF_ROLE_ID,
   roleTypeOf,
   type CustomRole,
+  type Group,
+  type GroupMembership,
   type JobStatus,
   type LoggedRequest,
   type Role,
   type Ticket,
   type User,
 } from './model.js';
+
+/** Every account has a default brand and a default ticket form; tickets carry their ids. */
+export const DEFAULT_BRAND_ID = 360000000101;
+export const DEFAULT_TICKET_FORM_ID = 360000000201;
 
 /** A sorted list of ids with O(log n) insert position and lookup of "first id after". */
 export class SortedIds {
@@ -54,8 +64,20 @@ export class SandboxState {
   readonly deletedUserIds = new SortedIds();
   readonly tickets = new Map<number, Ticket>();
   readonly ticketIds = new SortedIds();
+  /** Ids of deleted users whose personal data is gone (permanent delete); they stay in deletedUsers, scrubbed. */
+  readonly purged = new Set<number>();
+  /** Secondary email identities added by updates (the primary email never changes). */
+  readonly secondaryEmails = new Map<number, string[]>();
+  readonly groups = new Map<number, Group>();
+  readonly memberships: GroupMembership[] = [];
   readonly customRoles = new Map<number, CustomRole>();
   readonly jobs = new Map<string, JobStatus>();
+  /** When each job was created (ms), to forget job data after a day (S5). */
+  readonly jobCreatedAt = new Map<string, number>();
+  /** How long a change made through the API takes to reach /users/search (S16). */
+  searchLagMs = 0;
+  /** The search index: per user, versions with the time each becomes visible (null = removed). */
+  private readonly searchIndex = new Map<number, Array<{ at: number; user: User | null }>>();
   readonly idempotency = new Map<string, IdempotencyRecord>();
   readonly entitlementOverrides = new Map<number, Record<string, unknown>>();
   readonly requestLog: LoggedRequest[] = [];
@@ -64,6 +86,8 @@ export class SandboxState {
   private nextUserId = 10_000_001;
   private nextTicketId = 1;
   private nextCommentId = 1;
+  private nextGroupId = 1;
+  private nextMembershipId = 1;
 
   constructor(readonly origin: () => string) {
     const role = (id: number, name: string, role_type: number): CustomRole => ({
@@ -80,6 +104,8 @@ export class SandboxState {
     this.customRoles.set(LIGHT_AGENT_ROLE_ID, role(LIGHT_AGENT_ROLE_ID, 'Light agent', 1));
     this.customRoles.set(CONTRIBUTOR_ROLE_ID, role(CONTRIBUTOR_ROLE_ID, 'Contributor', 3));
     this.customRoles.set(STAFF_ROLE_ID, role(STAFF_ROLE_ID, 'Staff', 0));
+    this.customRoles.set(ADMIN_ROLE_ID, role(ADMIN_ROLE_ID, 'Admin', 4));
+    this.customRoles.set(BILLING_ADMIN_ROLE_ID, role(BILLING_ADMIN_ROLE_ID, 'Billing admin', 5));
   }
 
   now(): string {
@@ -90,19 +116,22 @@ export class SandboxState {
     const id = partial.id ?? this.nextUserId++;
     this.nextUserId = Math.max(this.nextUserId, id + 1);
     const role: Role = partial.role ?? 'end-user';
-    const custom = partial.custom_role_id ?? null;
+    const custom = customRoleFor(role, partial.custom_role_id ?? null);
     const time = partial.created_at ?? this.now();
     const user: User = {
       url: `${this.origin()}/api/v2/users/${id}.json`,
       role,
       role_type: roleTypeOf(role, custom, this.customRoles),
-      custom_role_id: role === 'agent' ? custom : null,
       active: true,
       suspended: false,
       last_login_at: null,
       created_at: time,
       updated_at: time,
       external_id: null,
+      phone: null,
+      shared_phone_number: null,
+      photo: null,
+      locale_id: 1,
       organization_id: null,
       default_group_id: null,
       restricted_agent: false,
@@ -117,6 +146,7 @@ export class SandboxState {
       shared_agent: false,
       user_fields: {},
       ...partial,
+      custom_role_id: custom,
       email: partial.email.toLowerCase(),
       id,
     };
@@ -128,7 +158,86 @@ export class SandboxState {
   findUserByEmail(email: string): User | undefined {
     const wanted = email.toLowerCase();
     for (const user of this.users.values()) if (user.email === wanted) return user;
+    for (const [id, emails] of this.secondaryEmails) if (emails.includes(wanted)) return this.users.get(id);
     return undefined;
+  }
+
+  /** Records the user's current version for search; it becomes visible after the lag (0: at once). */
+  index(user: User, lagMs = this.searchLagMs): void {
+    const versions = this.searchIndex.get(user.id) ?? [];
+    versions.push({ at: Date.now() + lagMs, user: this.users.has(user.id) ? { ...user } : null });
+    this.searchIndex.set(user.id, versions);
+  }
+
+  /** Seeded accounts are indexed at once. */
+  indexAll(): void {
+    for (const user of this.users.values()) this.index(user, 0);
+  }
+
+  /** Every user as the search index sees them now (older versions, once superseded, are dropped). */
+  searchable(now = Date.now()): User[] {
+    const found: User[] = [];
+    for (const versions of this.searchIndex.values()) {
+      let last = -1;
+      for (let i = 0; i < versions.length; i++) if (versions[i]!.at <= now) last = i;
+      if (last > 0) versions.splice(0, last);
+      const visible = last >= 0 ? versions[0]!.user : null;
+      if (visible) found.push(visible);
+    }
+    return found.sort((a, b) => a.id - b.id);
+  }
+
+  addGroup(name: string, memberIds: number[], isDefault = false): Group {
+    const id = this.nextGroupId++;
+    const time = this.now();
+    const group: Group = {
+      id,
+      url: `${this.origin()}/api/v2/groups/${id}.json`,
+      name,
+      description: `${name} (sandbox)`,
+      default: isDefault,
+      deleted: false,
+      is_public: true,
+      created_at: time,
+      updated_at: time,
+    };
+    this.groups.set(id, group);
+    for (const userId of memberIds) this.addMembership(userId, id);
+    return group;
+  }
+
+  addMembership(userId: number, groupId: number): GroupMembership {
+    const user = this.users.get(userId);
+    const first = user?.default_group_id === null;
+    const id = this.nextMembershipId++;
+    const time = this.now();
+    const membership: GroupMembership = {
+      id,
+      url: `${this.origin()}/api/v2/group_memberships/${id}.json`,
+      user_id: userId,
+      group_id: groupId,
+      default: first,
+      created_at: time,
+      updated_at: time,
+    };
+    this.memberships.push(membership);
+    if (user && first) user.default_group_id = groupId;
+    return membership;
+  }
+
+  /** Agents in a group, lowest id first. */
+  groupMembers(groupId: number): number[] {
+    return this.memberships
+      .filter((m) => m.group_id === groupId)
+      .map((m) => m.user_id)
+      .sort((a, b) => a - b);
+  }
+
+  /** An end user belongs to no group: their memberships go, and so does their default group. */
+  removeMemberships(user: User): void {
+    for (let i = this.memberships.length - 1; i >= 0; i--)
+      if (this.memberships[i]!.user_id === user.id) this.memberships.splice(i, 1);
+    user.default_group_id = null;
   }
 
   addTicket(partial: Partial<Ticket> & { subject: string; requester_id: number }): Ticket {
@@ -144,8 +253,8 @@ export class SandboxState {
       submitter_id: partial.requester_id,
       assignee_id: null,
       group_id: null,
-      brand_id: null,
-      ticket_form_id: null,
+      brand_id: DEFAULT_BRAND_ID,
+      ticket_form_id: DEFAULT_TICKET_FORM_ID,
       tags: [],
       external_id: null,
       custom_fields: [],
@@ -175,22 +284,42 @@ export class SandboxState {
     });
   }
 
-  /** Soft delete: the user leaves the users list and shows up among deleted users. */
+  /** Soft delete: the user leaves the users list (and, after the lag, search) and shows up among deleted users. */
   softDelete(user: User): User {
     this.users.delete(user.id);
     this.userIds.remove(user.id);
+    this.removeMemberships(user);
     const deleted = { ...user, active: false, updated_at: this.now() };
     this.deletedUsers.set(user.id, deleted);
     this.deletedUserIds.add(user.id);
+    this.index(user);
     return deleted;
   }
 
+  /**
+   * Permanent delete: the record stays among deleted users as "Permanently Deleted User" with its personal
+   * fields null (ListDeletedUsers, S1). Undefined when the user is not soft-deleted, or already purged.
+   */
   permanentlyDelete(id: number): User | undefined {
     const user = this.deletedUsers.get(id);
-    if (!user) return undefined;
-    this.deletedUsers.delete(id);
-    this.deletedUserIds.remove(id);
-    return user;
+    if (!user || this.purged.has(id)) return undefined;
+    const scrubbed: User = {
+      ...user,
+      name: 'Permanently Deleted User',
+      // Zendesk sends null here; User.email stays a string for every live user.
+      email: null as unknown as string,
+      phone: null,
+      photo: null,
+      external_id: null,
+      organization_id: null,
+      tags: [],
+      user_fields: {},
+      updated_at: this.now(),
+    };
+    this.deletedUsers.set(id, scrubbed);
+    this.purged.add(id);
+    this.secondaryEmails.delete(id);
+    return scrubbed;
   }
 
   snapshot(): Record<string, unknown> {
@@ -201,6 +330,9 @@ export class SandboxState {
       tickets: [...this.tickets.values()],
       jobs: [...this.jobs.values()],
       custom_roles: [...this.customRoles.values()],
+      groups: [...this.groups.values()],
+      group_memberships: this.memberships,
+      search_lag_ms: this.searchLagMs,
     };
   }
 }

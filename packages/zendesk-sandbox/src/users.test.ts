@@ -56,29 +56,34 @@ describe('users', () => {
     ]);
   });
 
+  // S2: cursor pages only with page[size]; keep following links.next until meta.has_more is false.
+  // S1 (Zendesk's own cursor example): the last page still carries a non-null links.next.
   it('pages 10,000 users with cursors, each exactly once, and links on the request origin', async () => {
     const seen = new Set<number>();
-    let url: string | null = `${big.baseUrl}/users.json?page[size]=100`;
+    let url = `${big.baseUrl}/users.json?page[size]=100`;
     let pages = 0;
-    while (url) {
+    for (;;) {
       const res = await api(big)('GET', url);
       for (const u of res.body.users) seen.add(u.id);
-      expect(res.body.meta.has_more).toBe(res.body.links.next !== null);
-      if (res.body.links.next) expect(res.body.links.next.startsWith(big.baseUrl)).toBe(true);
-      url = res.body.links.next;
+      expect(res.body.links.next.startsWith(big.baseUrl)).toBe(true);
       pages++;
+      if (!res.body.meta.has_more) break;
+      url = res.body.links.next;
     }
     expect(seen.size).toBe(10_001);
     expect(pages).toBe(101);
   });
 
-  it('pages with offsets up to 100 pages and refuses deeper pages', async () => {
+  // S3: offset pages up to the first 10,000 records; S19: the refusal's body.
+  it('pages with offsets up to 10,000 records and refuses deeper pages', async () => {
     const first = await api(big)('GET', '/users.json?page=1&per_page=100');
     expect(first.body.count).toBe(10_001);
     expect(first.body.next_page).toContain('page=2');
     const last = await api(big)('GET', '/users.json?page=100&per_page=100');
-    expect(last.body.next_page).toBeNull();
-    expect((await api(big)('GET', '/users.json?page=101&per_page=100')).status).toBe(400);
+    expect(last.body.users).toHaveLength(100);
+    const deeper = await api(big)('GET', '/users.json?page=101&per_page=100');
+    expect(deeper.status).toBe(400);
+    expect(deeper.body.errors[0].code).toBe('InvalidPaginationDepth');
   });
 
   it('is read page by page by the real node-zendesk client', async () => {
@@ -114,23 +119,31 @@ describe('users', () => {
     });
   });
 
+  // S1: bulk user imports are disabled by default (403); enabled here as Zendesk support would.
   it('creates users, one at a time (201) and many as a job', async () => {
     const one = await call()('POST', '/users.json', {
       user: { name: 'New Agent', email: 'new@acme.test', role: 'agent' },
     });
     expect(one.status).toBe(201);
     expect(one.body.user.role_type).toBe(0);
-    const many = await call()('POST', '/users/create_many.json', {
-      users: [
-        { name: 'A', email: 'a@x.test' },
-        { name: 'B', email: 'b@x.test' },
-      ],
-    });
-    expect(many.body.job_status.status).toBe('queued');
-    await new Promise((r) => setTimeout(r, 100));
-    const job = await call()('GET', `/job_statuses/${many.body.job_status.id}.json`);
-    expect(job.body.job_status.status).toBe('completed');
-    expect(job.body.job_status.results.every((r: { success: boolean }) => r.success)).toBe(true);
+    const users = [
+      { name: 'A', email: 'a@x.test' },
+      { name: 'B', email: 'b@x.test' },
+    ];
+    const refused = await call()('POST', '/users/create_many.json', { users });
+    expect(refused.status).toBe(403);
+    const imports = await startSandbox({ seed: 'demo', rpm: 0, bulkUserImports: true });
+    try {
+      const many = await api(imports)('POST', '/users/create_many.json', { users });
+      expect(many.body.job_status.status).toBe('queued');
+      await new Promise((r) => setTimeout(r, 100));
+      const job = await api(imports)('GET', `/job_statuses/${many.body.job_status.id}.json`);
+      expect(job.body.job_status.status).toBe('completed');
+      // CreateResourceResult (S1): {id, index}.
+      expect(job.body.job_status.results.map((r: { index: number }) => r.index)).toEqual([0, 1]);
+    } finally {
+      await imports.stop();
+    }
   });
 
   it('downgrades, suspends and changes custom roles', async () => {
@@ -173,19 +186,28 @@ describe('users', () => {
     expect((await call()('GET', `/deleted_users/${id}.json`)).status).toBe(404);
   });
 
-  it('serves custom roles and per-product entitlements', async () => {
+  // S14, S15: built-in admin (4) and billing admin (5) roles are listed beside custom ones.
+  // facts §9: the private entitlements endpoint is not for API credentials; `privateEntitlements` opts in.
+  it('serves custom roles, and per-product entitlements only when asked to', async () => {
     const roles = await call()('GET', '/custom_roles.json');
     expect(roles.body.custom_roles.map((r: { role_type: number }) => r.role_type)).toEqual(
-      expect.arrayContaining([1, 3]),
+      expect.arrayContaining([1, 3, 4, 5]),
     );
-    const res = await fetch(
-      `${sandbox.url}/api/admin/private/staff/${DEMO_PEOPLE.lightAgent.id}/entitlements`,
-      {
-        headers: { authorization: basic(`${sandbox.credentials.email}/token:${sandbox.credentials.token}`) },
-      },
-    );
-    expect(
-      ((await res.json()) as { entitlements: { support: { name: string } } }).entitlements.support.name,
-    ).toBe('light_agent');
+    const entitlements = (s: RunningSandbox) =>
+      fetch(`${s.url}/api/admin/private/staff/${DEMO_PEOPLE.lightAgent.id}/entitlements`, {
+        headers: { authorization: basic(`${s.credentials.email}/token:${s.credentials.token}`) },
+      });
+    const refused = await entitlements(sandbox);
+    expect(refused.status).toBe(403);
+    expect(await refused.json()).toMatchObject({ error: { title: 'Forbidden' } });
+    const experiments = await startSandbox({ seed: 'demo', rpm: 0, privateEntitlements: true });
+    try {
+      const res = await entitlements(experiments);
+      expect(
+        ((await res.json()) as { entitlements: { support: { name: string } } }).entitlements.support.name,
+      ).toBe('light_agent');
+    } finally {
+      await experiments.stop();
+    }
   });
 });

@@ -1,5 +1,6 @@
-// The account (owner_id), custom roles, and per-product entitlements (the private endpoint the admin UI uses).
-import { notFound, numericId, send, type Router } from '../http.js';
+// The account (owner_id), custom roles, and per-product entitlements: the admin UI's private endpoint, which API
+// credentials cannot reach (facts §9) unless the sandbox is started with `privateEntitlements: true`.
+import { HttpError, notFound, numericId, send, type Router } from '../http.js';
 import type { User } from '../model.js';
 import type { SandboxState } from '../state.js';
 
@@ -16,7 +17,8 @@ export function entitlementsOf(state: SandboxState, user: User): Record<string, 
   const paid =
     user.role === 'admin' || (user.role === 'agent' && user.role_type !== 1 && user.role_type !== 3);
   const base: Record<string, unknown> = {
-    support: { name: supportName, is_active: user.active && !user.suspended },
+    // S9: "Even suspended agents take up a seat": suspension does not switch Support off.
+    support: { name: supportName, is_active: user.active },
     guide: { name: user.role === 'admin' ? 'admin' : paid ? 'agent' : 'viewer', is_active: true },
     explore: { name: user.role === 'admin' ? 'admin' : paid ? 'viewer' : null, is_active: paid },
     talk: { name: paid ? 'agent' : null, is_active: paid },
@@ -25,7 +27,21 @@ export function entitlementsOf(state: SandboxState, user: User): Record<string, 
   return { ...base, ...(state.entitlementOverrides.get(user.id) ?? {}) };
 }
 
-export function accountRoutes(router: Router, state: SandboxState): void {
+/**
+ * What API credentials get from the private endpoint (the sandbox's choice; Zendesk documents nothing): 403 in
+ * the `{error: {title, message}}` envelope Zendesk uses for Forbidden outside /api/v2's classic routes (S19).
+ */
+function privateRefusal(): HttpError {
+  return new HttpError(403, {
+    error: {
+      title: 'Forbidden',
+      message:
+        'You do not have access to this page. Please contact the account owner of this help desk for further help.',
+    },
+  });
+}
+
+export function accountRoutes(router: Router, state: SandboxState, privateEntitlements: boolean): void {
   router.on('GET /account', (ctx) =>
     send(ctx, 200, {
       account: {
@@ -37,8 +53,18 @@ export function accountRoutes(router: Router, state: SandboxState): void {
       },
     }),
   );
-  router.on('GET /custom_roles', (ctx) => send(ctx, 200, { custom_roles: [...state.customRoles.values()] }));
+  router.on('GET /custom_roles', (ctx) => {
+    const members = new Map<number, number>();
+    for (const u of state.users.values())
+      if (u.custom_role_id !== null) members.set(u.custom_role_id, (members.get(u.custom_role_id) ?? 0) + 1);
+    const roles = [...state.customRoles.values()].map((r) => ({
+      ...r,
+      team_member_count: members.get(r.id) ?? 0,
+    }));
+    send(ctx, 200, { custom_roles: roles });
+  });
   const entitled = (id: number) => {
+    if (!privateEntitlements) throw privateRefusal();
     const user = state.users.get(id);
     if (!user || user.role === 'end-user') throw notFound();
     return user;

@@ -1,11 +1,16 @@
 // Tickets: create (with Idempotency-Key), show, list by external id, requested/assigned per user, update,
-// and update_many as an asynchronous job that refuses to change closed tickets.
+// and update_many as an asynchronous job that refuses to change closed tickets; ticket lists and Update Ticket
+// have endpoint rate limits of their own (S4, S20).
 import { createHash } from 'node:crypto';
 import { badRequest, HttpError, invalid, notFound, numericId, send, type Ctx, type Router } from '../http.js';
+import { takeEndpoint, type EndpointLimits } from '../limits.js';
 import { publicTicket, type Ticket, type TicketStatus } from '../model.js';
-import { paginate } from '../pagination.js';
+import { offsetPage, paginate } from '../pagination.js';
 import type { SandboxState } from '../state.js';
 import type { Jobs } from './jobs.js';
+
+/** S17 #59: the words Zendesk uses when a closed ticket is updated. */
+const CLOSED = 'Status closed prevents ticket update';
 
 const STATUSES: TicketStatus[] = ['new', 'open', 'pending', 'hold', 'solved', 'closed'];
 const IDEMPOTENCY_TTL_MS = 2 * 60 * 60 * 1000;
@@ -25,7 +30,10 @@ function requesterOf(state: SandboxState, input: Record<string, unknown>, fallba
   const requester = input.requester as { email?: string; name?: string } | undefined;
   if (requester?.email) {
     const found = state.findUserByEmail(requester.email);
-    return (found ?? state.addUser({ name: requester.name ?? requester.email, email: requester.email })).id;
+    if (found) return found.id;
+    const created = state.addUser({ name: requester.name ?? requester.email, email: requester.email });
+    state.index(created);
+    return created.id;
   }
   return fallback;
 }
@@ -47,9 +55,13 @@ function createTicket(ctx: Ctx, state: SandboxState): Ticket {
     status: status === 'new' && typeof input.assignee_id === 'number' ? 'open' : status,
     priority: (input.priority as Ticket['priority']) ?? null,
     type: (input.type as string) ?? null,
-    group_id: (input.group_id as number) ?? null,
-    brand_id: (input.brand_id as number) ?? null,
-    ticket_form_id: (input.ticket_form_id as number) ?? null,
+    group_id:
+      (input.group_id as number | undefined) ??
+      (typeof input.assignee_id === 'number'
+        ? (state.users.get(input.assignee_id)?.default_group_id ?? null)
+        : null),
+    ...(typeof input.brand_id === 'number' ? { brand_id: input.brand_id } : {}),
+    ...(typeof input.ticket_form_id === 'number' ? { ticket_form_id: input.ticket_form_id } : {}),
     tags: Array.isArray(input.tags) ? (input.tags as string[]) : [],
     external_id: typeof input.external_id === 'string' ? input.external_id : null,
     custom_fields: Array.isArray(input.custom_fields) ? (input.custom_fields as Ticket['custom_fields']) : [],
@@ -58,7 +70,8 @@ function createTicket(ctx: Ctx, state: SandboxState): Ticket {
   return ticket;
 }
 
-export function ticketRoutes(router: Router, state: SandboxState, jobs: Jobs): void {
+export function ticketRoutes(router: Router, state: SandboxState, jobs: Jobs, limits: EndpointLimits): void {
+  const listLimit = () => takeEndpoint(limits.ticketsIndex, 'tickets-index', 'List Tickets');
   router.on('POST /tickets', (ctx) => {
     const key = ctx.req.headers['idempotency-key'];
     if (typeof key !== 'string' || key === '') {
@@ -97,12 +110,15 @@ export function ticketRoutes(router: Router, state: SandboxState, jobs: Jobs): v
   });
 
   router.on('GET /tickets', (ctx) => {
+    const headers = listLimit();
     const externalId = ctx.query.get('external_id');
     if (externalId !== null) {
+      // S1: external ids of tickets need not be unique; the sandbox compares them exactly (no source says
+      // otherwise for tickets).
       const tickets = [...state.tickets.values()]
         .filter((t) => t.external_id === externalId)
         .map(publicTicket);
-      return send(ctx, 200, { tickets, count: tickets.length, next_page: null, previous_page: null });
+      return send(ctx, 200, offsetPage(ctx, 'tickets', tickets), headers);
     }
     send(
       ctx,
@@ -117,6 +133,7 @@ export function ticketRoutes(router: Router, state: SandboxState, jobs: Jobs): v
         },
         () => true,
       ),
+      headers,
     );
   });
   router.on('GET /tickets/:id', (ctx) => {
@@ -129,6 +146,7 @@ export function ticketRoutes(router: Router, state: SandboxState, jobs: Jobs): v
     ['assigned', 'assignee_id'],
   ] as const) {
     router.on(`GET /users/:id/tickets/${kind}`, (ctx) => {
+      const headers = listLimit();
       const userId = numericId(ctx.params.id);
       if (!state.users.has(userId) && !state.deletedUsers.has(userId)) throw notFound();
       const get = (id: number) => {
@@ -139,6 +157,7 @@ export function ticketRoutes(router: Router, state: SandboxState, jobs: Jobs): v
         ctx,
         200,
         paginate(ctx, 'tickets', state.ticketIds, get, (t) => t[field] === userId),
+        headers,
       );
     });
   }
@@ -151,31 +170,34 @@ export function ticketRoutes(router: Router, state: SandboxState, jobs: Jobs): v
       const changes = ticketInput(ctx);
       if (typeof changes.requester_id === 'number' && !state.users.has(changes.requester_id))
         throw invalid('requester', 'Requester: not found');
+      // Update Many Tickets is its own endpoint: it does not count against Update Ticket's limit (sandbox choice).
+      const job = jobs.start('update_many_tickets', ids.length, () =>
+        ids.map((id) => {
+          const ticket = state.tickets.get(id);
+          const failed = (error: string, details: string) => ({
+            id,
+            action: 'update',
+            error,
+            details,
+            success: false,
+          });
+          if (!ticket) return failed('TicketNotFound', 'Ticket not found');
+          if (ticket.status === 'closed') return failed('TicketUpdateFailed', CLOSED);
+          applyTicketChanges(state, ticket, changes);
+          return { id, action: 'update', success: true, status: 'Updated' };
+        }),
+      );
       ctx.changed = true;
-      send(ctx, 200, {
-        job_status: jobs.start(ids.length, () =>
-          ids.map((id) => {
-            const ticket = state.tickets.get(id);
-            if (!ticket) return { id, success: false, error: 'TicketNotFound', details: 'Ticket not found' };
-            if (ticket.status === 'closed')
-              return {
-                id,
-                success: false,
-                error: 'TicketUpdateFailed',
-                details: 'Status: closed prevents ticket update',
-              };
-            applyTicketChanges(state, ticket, changes);
-            return { id, action: 'update', success: true, status: 'Updated' };
-          }),
-        ),
-      });
+      send(ctx, 200, { job_status: job });
     },
     { adminOnly: true },
   );
   router.on('PUT /tickets/:id', (ctx) => {
+    // S20: Update Ticket, 100 per minute account-wide. Zendesk names no header for it; none is sent.
+    takeEndpoint(limits.updateTicket, null, 'Update Ticket');
     const ticket = state.tickets.get(numericId(ctx.params.id));
     if (!ticket) throw notFound();
-    if (ticket.status === 'closed') throw invalid('status', 'Status: closed prevents ticket update');
+    if (ticket.status === 'closed') throw invalid('status', CLOSED);
     ctx.changed = applyTicketChanges(state, ticket, ticketInput(ctx));
     send(ctx, 200, { ticket: publicTicket(ticket) });
   });
@@ -194,6 +216,12 @@ function applyTicketChanges(state: SandboxState, ticket: Ticket, changes: Record
     'external_id',
   ] as const) {
     if (changes[field] !== undefined) (ticket as unknown as Record<string, unknown>)[field] = changes[field];
+  }
+  // An assignee outside the ticket's group brings the ticket to their default group, as the agent UI does.
+  if (typeof changes.assignee_id === 'number' && changes.group_id === undefined) {
+    const inGroup =
+      ticket.group_id !== null && state.groupMembers(ticket.group_id).includes(changes.assignee_id);
+    if (!inGroup) ticket.group_id = state.users.get(changes.assignee_id)?.default_group_id ?? ticket.group_id;
   }
   const changed = JSON.stringify(ticket) !== before;
   if (changed) ticket.updated_at = state.now();

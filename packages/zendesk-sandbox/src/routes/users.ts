@@ -1,19 +1,31 @@
-// Users: list (role, role[], permission_set, external_id filters; cursor or offset pages), show, show_many,
-// search, create, create_many, update, soft delete; deleted users; the account owner's refusals.
+// Users: list (role, role[], permission_set, external_id filters; offset or cursor pages), show, show_many,
+// search (lagging index), create, create_many (off by default), update, soft delete; deleted users; the refusals
+// Zendesk makes (account owner, requester of unclosed tickets) and the ticket moves it makes on removal.
 import { requireAdmin } from '../auth.js';
 import { badRequest, HttpError, invalid, notFound, numericId, send, type Ctx, type Router } from '../http.js';
-import { roleTypeOf, type Role, type User } from '../model.js';
-import { paginate } from '../pagination.js';
+import { customRoleFor, roleTypeOf, type Role, type User } from '../model.js';
+import { offsetPage, paginate } from '../pagination.js';
+import { reassignOnRemoval, unassignUnsolved } from '../reassign.js';
 import type { SandboxState } from '../state.js';
 import type { Jobs } from './jobs.js';
 
 const ROLES: Role[] = ['end-user', 'agent', 'admin'];
+
+export interface UserRouteOptions {
+  /** Bulk user imports enabled by Zendesk support for this account (default false: create_many is 403, S1). */
+  bulkUserImports: boolean;
+}
+
+/** S1: "The API treats the id as case insensitive." */
+const sameExternalId = (a: string | null, b: string | null) =>
+  a !== null && b !== null && a.toLowerCase() === b.toLowerCase();
 
 function rolesWanted(ctx: Ctx): Set<string> | null {
   const values = [...ctx.query.getAll('role[]'), ...ctx.query.getAll('role')].flatMap((v) => v.split(','));
   return values.length > 0 ? new Set(values) : null;
 }
 
+/** Zendesk documents no status or body for these refusals (facts §3, unverified): the sandbox's choice. */
 function ownerRefusal(verb: string): HttpError {
   return new HttpError(403, {
     error: 'PermissionDenied',
@@ -21,11 +33,22 @@ function ownerRefusal(verb: string): HttpError {
   });
 }
 
+const isStaff = (role: Role) => role !== 'end-user';
+const seatless = (roleType: number | null) => roleType === 1 || roleType === 3;
+
 function bodyUser(ctx: Ctx): Record<string, unknown> {
   const user = (ctx.body as { user?: unknown } | null)?.user;
   if (typeof user !== 'object' || user === null)
     throw badRequest('InvalidValue', 'the body needs a "user" object');
   return user as Record<string, unknown>;
+}
+
+function checkExternalId(state: SandboxState, externalId: unknown, self?: number): void {
+  if (typeof externalId !== 'string') return;
+  for (const u of state.users.values()) {
+    if (u.id !== self && sameExternalId(u.external_id, externalId))
+      throw invalid('external_id', `External: ${externalId} has already been taken`, 'DuplicateValue');
+  }
 }
 
 export function createUser(state: SandboxState, input: Record<string, unknown>): User {
@@ -39,13 +62,20 @@ export function createUser(state: SandboxState, input: Record<string, unknown>):
     throw invalid('email', `Email: ${email} is already being used by another user`, 'DuplicateValue');
   const role = (input.role as Role | undefined) ?? 'end-user';
   if (!ROLES.includes(role)) throw invalid('role', `Role: ${String(role)} is not valid`);
-  return state.addUser({
+  checkExternalId(state, input.external_id);
+  const user = state.addUser({
     name: input.name,
     email,
     role,
     custom_role_id: typeof input.custom_role_id === 'number' ? input.custom_role_id : null,
     external_id: typeof input.external_id === 'string' ? input.external_id : null,
   });
+  if (isStaff(role)) {
+    const defaultGroup = [...state.groups.values()].find((g) => g.default);
+    if (defaultGroup) state.addMembership(user.id, defaultGroup.id);
+  }
+  state.index(user);
+  return user;
 }
 
 function applyUpdate(
@@ -53,37 +83,94 @@ function applyUpdate(
   user: User,
   input: Record<string, unknown>,
   isOwner: boolean,
+  actor: User,
 ): boolean {
   const before = JSON.stringify(user);
+  const wasStaff = isStaff(user.role);
+  const wasSeatless = seatless(user.role_type);
   if (input.role !== undefined) {
     if (!ROLES.includes(input.role as Role))
       throw invalid('role', `Role: ${String(input.role)} is not valid`);
+    // S10, S21: the owner must stay an admin.
     if (isOwner && input.role !== 'admin') throw ownerRefusal('downgraded');
-    user.role = input.role as Role;
-    if (user.role !== 'agent') user.custom_role_id = null;
   }
-  if (input.custom_role_id !== undefined) {
-    const id = input.custom_role_id === null ? null : Number(input.custom_role_id);
-    if (id !== null && !state.customRoles.has(id)) throw invalid('custom_role_id', 'Custom role: not found');
-    user.custom_role_id = user.role === 'agent' ? id : null;
+  if (input.suspended === true && isOwner) throw ownerRefusal('suspended');
+  if (input.custom_role_id !== undefined && input.custom_role_id !== null) {
+    if (!state.customRoles.has(Number(input.custom_role_id)))
+      throw invalid('custom_role_id', 'Custom role: not found');
   }
-  if (input.suspended !== undefined) {
-    if (isOwner && input.suspended === true) throw ownerRefusal('suspended');
-    user.suspended = input.suspended === true;
+  if (typeof input.email === 'string') {
+    const owner = state.findUserByEmail(input.email);
+    if (owner && owner.id !== user.id)
+      throw invalid('email', `Email: ${input.email} is already being used by another user`, 'DuplicateValue');
   }
+  checkExternalId(state, input.external_id, user.id);
+
+  if (input.role !== undefined) user.role = input.role as Role;
+  const requestedRole = input.custom_role_id === undefined ? user.custom_role_id : input.custom_role_id;
+  user.custom_role_id = customRoleFor(user.role, requestedRole === null ? null : Number(requestedRole));
+  if (input.suspended !== undefined) user.suspended = input.suspended === true;
   for (const field of ['name', 'external_id', 'tags', 'locale', 'time_zone', 'user_fields'] as const) {
     if (input[field] !== undefined) (user as unknown as Record<string, unknown>)[field] = input[field];
   }
-  if (typeof input.email === 'string') user.email = input.email.toLowerCase();
+  // S1: email is "writeable on create only. On update, a secondary email is added".
+  if (typeof input.email === 'string' && input.email.toLowerCase() !== user.email) {
+    const emails = state.secondaryEmails.get(user.id) ?? [];
+    if (!emails.includes(input.email.toLowerCase())) emails.push(input.email.toLowerCase());
+    state.secondaryEmails.set(user.id, emails);
+  }
   user.role_type = roleTypeOf(user.role, user.custom_role_id, state.customRoles);
   user.ticket_restriction = user.role === 'end-user' ? 'requested' : null;
+  if (wasStaff && !isStaff(user.role)) {
+    reassignOnRemoval(state, user, actor); // S7
+    state.removeMemberships(user);
+  } else if (user.role === 'agent' && seatless(user.role_type) && !wasSeatless) {
+    unassignUnsolved(state, user); // S8
+  }
   const changed = JSON.stringify(user) !== before;
-  if (changed) user.updated_at = state.now();
+  if (changed) {
+    user.updated_at = state.now();
+    state.index(user);
+  }
   return changed;
 }
 
-export function userRoutes(router: Router, state: SandboxState, jobs: Jobs): void {
-  const show = (id: number) => state.users.get(id) ?? state.deletedUsers.get(id);
+/** A deleted user as GET /deleted_users shows it (DeletedUserObject, S1). */
+export function deletedUserView(ctx: Ctx, user: User): Record<string, unknown> {
+  return {
+    id: user.id,
+    url: `${ctx.origin}/api/v2/deleted_users/${user.id}.json`,
+    name: user.name,
+    email: user.email,
+    created_at: user.created_at,
+    updated_at: user.updated_at,
+    time_zone: user.time_zone,
+    phone: user.phone,
+    shared_phone_number: user.shared_phone_number,
+    photo: user.photo,
+    locale_id: user.locale_id,
+    locale: user.locale,
+    organization_id: user.organization_id,
+    role: user.role,
+    active: false,
+  };
+}
+
+function searchMatches(user: User, state: SandboxState, term: string): boolean {
+  const field = /^(\w+):(.*)$/.exec(term);
+  const [key, value] = field ? [field[1]!, field[2]!.replace(/^"|"$/g, '')] : [null, term];
+  if (value === '') return false;
+  const emails = [user.email, ...(state.secondaryEmails.get(user.id) ?? [])];
+  if (key === 'email') return emails.includes(value);
+  if (key === 'external_id') return sameExternalId(user.external_id, value);
+  if (key === 'name') return user.name.toLowerCase().includes(value);
+  if (key === 'role') return user.role === value;
+  return emails.includes(value) || user.name.toLowerCase().includes(value);
+}
+
+export function userRoutes(router: Router, state: SandboxState, jobs: Jobs, options: UserRouteOptions): void {
+  const show = (id: number) =>
+    state.users.get(id) ?? (state.purged.has(id) ? undefined : state.deletedUsers.get(id));
 
   router.on('GET /users', (ctx) => {
     const roles = rolesWanted(ctx);
@@ -92,7 +179,7 @@ export function userRoutes(router: Router, state: SandboxState, jobs: Jobs): voi
     const accept = (u: User) =>
       (roles === null || roles.has(u.role)) &&
       (permissionSet === null || String(u.custom_role_id) === permissionSet) &&
-      (externalId === null || u.external_id === externalId);
+      (externalId === null || sameExternalId(u.external_id, externalId));
     send(
       ctx,
       200,
@@ -101,20 +188,27 @@ export function userRoutes(router: Router, state: SandboxState, jobs: Jobs): voi
   });
   router.on('GET /users/me', (ctx) => send(ctx, 200, { user: ctx.user }));
   router.on('GET /users/show_many', (ctx) => {
-    const ids = (ctx.query.get('ids') ?? '').split(',').filter(Boolean).map(Number);
-    if (ids.length > 100) throw badRequest('TooManyIds', 'show_many accepts at most 100 ids');
-    send(ctx, 200, { users: ids.map((id) => state.users.get(id)).filter(Boolean) });
+    const list = (name: string) => (ctx.query.get(name) ?? '').split(',').filter(Boolean);
+    const ids = list('ids').map(Number);
+    const externalIds = list('external_ids');
+    if (ids.length > 100 || externalIds.length > 100)
+      throw badRequest('TooManyIds', 'show_many accepts at most 100 ids');
+    const users =
+      externalIds.length > 0
+        ? [...state.users.values()].filter((u) => externalIds.some((e) => sameExternalId(u.external_id, e)))
+        : ids.map((id) => state.users.get(id)).filter((u): u is User => u !== undefined);
+    send(ctx, 200, { users });
   });
+  // S16: the search index lags; S1: offset pagination only, at most 10,000 records.
   router.on('GET /users/search', (ctx) => {
     const query = (ctx.query.get('query') ?? '').trim().toLowerCase();
     const externalId = ctx.query.get('external_id');
-    const term = query.replace(/^email:/, '');
-    const users = [...state.users.values()].filter((u) =>
-      externalId !== null
-        ? u.external_id === externalId
-        : term !== '' && (u.email === term || u.name.toLowerCase().includes(term)),
-    );
-    send(ctx, 200, { users, count: users.length, next_page: null, previous_page: null });
+    const users = state
+      .searchable()
+      .filter((u) =>
+        externalId !== null ? sameExternalId(u.external_id, externalId) : searchMatches(u, state, query),
+      );
+    send(ctx, 200, offsetPage(ctx, 'users', users));
   });
   router.on('GET /users/:id', (ctx) => {
     const user = show(numericId(ctx.params.id));
@@ -129,24 +223,25 @@ export function userRoutes(router: Router, state: SandboxState, jobs: Jobs): voi
   router.on(
     'POST /users/create_many',
     (ctx) => {
+      if (!options.bulkUserImports) {
+        throw new HttpError(403, {
+          error: 'Forbidden',
+          description:
+            'Bulk user imports are not enabled for this account. The account owner can ask Zendesk Customer Support to enable them.',
+        });
+      }
       const users = (ctx.body as { users?: Array<Record<string, unknown>> } | null)?.users;
-      if (!Array.isArray(users) || users.length > 100)
+      if (!Array.isArray(users) || users.length === 0 || users.length > 100)
         throw badRequest('InvalidValue', 'create_many takes 1 to 100 users');
       ctx.changed = true;
       send(ctx, 200, {
-        job_status: jobs.start(users.length, () =>
+        job_status: jobs.start('create_many_users', users.length, () =>
           users.map((input, index) => {
             try {
-              const user = createUser(state, input);
-              return { id: user.id, index, action: 'create', success: true, status: 'Created' };
+              return { id: createUser(state, input).id, index };
             } catch (error) {
-              return {
-                id: 0,
-                index,
-                success: false,
-                error: 'UserCreateFailed',
-                details: (error as Error).message,
-              };
+              // S17 #98: a creation failure is {index, error, details}.
+              return { index, error: 'UserCreateFailed', details: (error as Error).message };
             }
           }),
         ),
@@ -159,7 +254,7 @@ export function userRoutes(router: Router, state: SandboxState, jobs: Jobs): voi
     (ctx) => {
       const user = state.users.get(numericId(ctx.params.id));
       if (!user) throw notFound();
-      ctx.changed = applyUpdate(state, user, bodyUser(ctx), user.id === state.ownerId);
+      ctx.changed = applyUpdate(state, user, bodyUser(ctx), user.id === state.ownerId, ctx.user!);
       send(ctx, 200, { user });
     },
     { adminOnly: true },
@@ -170,6 +265,16 @@ export function userRoutes(router: Router, state: SandboxState, jobs: Jobs): voi
       const user = state.users.get(numericId(ctx.params.id));
       if (!user) throw notFound();
       if (user.id === state.ownerId) throw ownerRefusal('deleted');
+      // S10, S7: refused while the user requests any ticket that is not closed. The status is unverified.
+      let open = 0;
+      for (const t of state.tickets.values()) if (t.requester_id === user.id && t.status !== 'closed') open++;
+      if (open > 0)
+        throw invalid(
+          'base',
+          `User is requester on ${open} tickets that are not closed`,
+          'UserRequesterOnTickets',
+        );
+      if (isStaff(user.role)) reassignOnRemoval(state, user, ctx.user!); // S7
       ctx.changed = true;
       send(ctx, 200, { user: state.softDelete(user) });
     },
@@ -184,15 +289,19 @@ export function userRoutes(router: Router, state: SandboxState, jobs: Jobs): voi
         ctx,
         'deleted_users',
         state.deletedUserIds,
-        (id) => state.deletedUsers.get(id),
+        (id) => {
+          const user = state.deletedUsers.get(id);
+          return user && deletedUserView(ctx, user);
+        },
         () => true,
       ),
     );
   });
   router.on('GET /deleted_users/:id', (ctx) => {
     requireAdmin(ctx.user!);
-    const user = state.deletedUsers.get(numericId(ctx.params.id));
+    const id = numericId(ctx.params.id);
+    const user = state.purged.has(id) ? undefined : state.deletedUsers.get(id);
     if (!user) throw notFound();
-    send(ctx, 200, { deleted_user: user });
+    send(ctx, 200, { deleted_user: deletedUserView(ctx, user) });
   });
 }

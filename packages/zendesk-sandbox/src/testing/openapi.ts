@@ -54,35 +54,23 @@ const SUPPLEMENT: Record<string, { like: string; source: string }> = {
 const CORRECTIONS: Array<{ schema: string; nullable: string[]; why: string }> = [
   {
     schema: 'DeletedUserObject',
-    nullable: ['email', 'name', 'organization_id', 'locale_id'],
-    why: 'ListDeletedUsers: "the users\' properties that normally contain personal data, such as email and phone, are null"; organization_id is nullable on UserForAdmin',
+    nullable: ['email', 'organization_id'],
+    why: 'ListDeletedUsers: a permanently deleted user\'s "properties that normally contain personal data, such as email and phone, are null"; organization_id is nullable on UserForAdmin',
   },
   {
     schema: 'UserForAdmin',
-    nullable: ['last_login_at', 'default_group_id', 'locale_id'],
-    why: 'last_login_at is "Last time the user signed in"; a user who never signed in has none. Users examples in this file carry default_group_id only for agents',
+    nullable: ['last_login_at', 'default_group_id'],
+    why: 'last_login_at is "Last time the user signed in": a user who never signed in has none; end users belong to no group',
   },
   {
     schema: 'UserForEndUser',
-    nullable: ['organization_id', 'phone', 'photo', 'shared_phone_number', 'locale_id'],
-    why: "the same fields are nullable on UserForAdmin; the file's own user examples show organization_id: null",
+    nullable: ['organization_id', 'phone', 'photo', 'shared_phone_number'],
+    why: "the same fields are nullable on UserForAdmin, and the file's own user examples show organization_id: null",
   },
   {
     schema: 'TicketObject',
-    nullable: [
-      'assignee_id',
-      'group_id',
-      'brand_id',
-      'ticket_form_id',
-      'organization_id',
-      'external_id',
-      'priority',
-      'type',
-      'problem_id',
-      'forum_topic_id',
-      'recipient',
-    ],
-    why: 'unassigned tickets and unset optional fields; the file\'s TicketObject example shows due_at null and the field descriptions say "if any"',
+    nullable: ['assignee_id', 'group_id', 'external_id', 'priority', 'type'],
+    why: 'a new ticket has no assignee, group, external id, priority or type until someone sets them',
   },
 ];
 
@@ -186,6 +174,19 @@ export function validateResponse(method: string, pathname: string, status: numbe
   }
   const validate = state.compiled.get(key);
   if (!validate) return [`no schema for ${status} in ${method.toUpperCase()} ${template}`];
+  return validate(body) ? [] : (validate.errors ?? []).map(formatError);
+}
+
+/** Problems with a body judged by one named component schema, e.g. "Errors" ({errors: [{code, title}]}). */
+export function validateSchema(name: string, body: unknown): string[] {
+  const state = load();
+  const key = `#${name}`;
+  if (!state.compiled.has(key)) {
+    const exists = name in state.doc.components.schemas;
+    state.compiled.set(key, exists ? state.ajv.compile({ $ref: `oas#/components/schemas/${name}` }) : null);
+  }
+  const validate = state.compiled.get(key);
+  if (!validate) return [`no component schema ${name}`];
   return validate(body) ? [] : (validate.errors ?? []).map(formatError);
 }
 
