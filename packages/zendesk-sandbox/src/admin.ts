@@ -45,6 +45,13 @@ export async function adminRoutes(ctx: Ctx, deps: AdminDeps): Promise<void> {
       const mutatingOnly = ctx.query.get('mutating') === 'true';
       return send(ctx, 200, { requests: state.requestLog.filter((r) => !mutatingOnly || r.mutating) });
     }
+    case 'POST /__sandbox/search-lag': {
+      // How long API changes take to reach /users/search, until the next reset (S16).
+      const ms = Number((await json(ctx)).ms);
+      if (!(ms >= 0)) return send(ctx, 400, { error: 'ms must be a number >= 0' });
+      state.searchLagMs = ms;
+      return send(ctx, 200, { search_lag_ms: ms });
+    }
     case 'GET /__sandbox/oauth':
       return send(ctx, 200, deps.oauth.summary());
     case 'POST /__sandbox/oauth/lifetime': {
@@ -88,6 +95,7 @@ export async function adminRoutes(ctx: Ctx, deps: AdminDeps): Promise<void> {
           'POST reset',
           'GET|POST|DELETE faults',
           'GET requests',
+          'POST search-lag {ms}',
           'GET oauth',
           'POST oauth/lifetime {seconds}',
           'POST oauth/revoke {token?}',
