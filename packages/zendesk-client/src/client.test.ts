@@ -17,6 +17,8 @@ function clientFor(s: RunningSandbox, extra: Record<string, unknown> = {}): Zend
     baseUrl: s.url,
     email: s.credentials.email,
     apiToken: s.credentials.token,
+    // Zendesk's public API does not name the owner (facts §11): it is configured.
+    accountOwnerId: s.state.ownerId,
     retry: { retries: 6, initialDelayMs: 20, maxDelayMs: 200 },
     ...extra,
   });

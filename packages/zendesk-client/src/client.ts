@@ -31,7 +31,6 @@ interface CursorPage {
 
 export class ZendeskClient {
   readonly http: HttpClient;
-  private ownerId: Promise<number | null> | undefined;
   private roles: Promise<ReadonlyMap<number, CustomRole> | null> | undefined;
   private me: Promise<UserSnapshot> | undefined;
 
@@ -54,16 +53,14 @@ export class ZendeskClient {
     }
   }
 
-  /** The account owner's id (cached), whom automation never changes. */
-  accountOwnerId(): Promise<number | null> {
-    this.ownerId ??= this.http
-      .call<{ account?: { owner_id?: number } }>('GET', ['account'])
-      .then((a) => a.body.account?.owner_id ?? null)
-      .catch(() => {
-        this.ownerId = undefined;
-        return null;
-      });
-    return this.ownerId;
+  /**
+   * The account owner's id, whom automation never changes: `accountOwnerId` (ZENDESK_ACCOUNT_OWNER_ID), or null.
+   * Zendesk's public API does not name the owner (`GET /api/v2/account` is not in its OpenAPI description, facts
+   * §11), so nothing is asked; unset, the owner is protected only by the policy's protected users and by Zendesk's
+   * own refusal to change the owner.
+   */
+  async accountOwnerId(): Promise<number | null> {
+    return this.config.accountOwnerId ?? null;
   }
 
   /** Streams every record of a cursor-paginated list, one page in memory at a time. */

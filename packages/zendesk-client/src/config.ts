@@ -43,6 +43,11 @@ const configSchema = z
       })
       .default({ retries: 5, initialDelayMs: 500, maxDelayMs: 30_000 }),
     transferJobTimeoutMs: z.number().int().positive().default(120_000),
+    /**
+     * The account owner's user id, whom automation never changes. Zendesk's public API does not tell who the
+     * owner is (`GET /api/v2/account` is not in its OpenAPI description, facts.md §11), so it is configured.
+     */
+    accountOwnerId: z.number().int().positive().optional(),
   })
   .superRefine((c, ctx) => {
     if (!c.subdomain === !c.baseUrl)
@@ -96,6 +101,7 @@ export function zendeskConfigFromEnv(env: Env, prefix = 'ZENDESK_'): ZendeskConf
     apiToken: value('API_TOKEN'),
     oauthToken: value('OAUTH_TOKEN'),
     timeoutMs: value('TIMEOUT_MS') === undefined ? undefined : Number(value('TIMEOUT_MS')),
+    accountOwnerId: value('ACCOUNT_OWNER_ID') === undefined ? undefined : Number(value('ACCOUNT_OWNER_ID')),
   };
   try {
     return parseZendeskConfig(Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)));
@@ -107,6 +113,7 @@ export function zendeskConfigFromEnv(env: Env, prefix = 'ZENDESK_'): ZendeskConf
       email: 'EMAIL',
       apiToken: 'API_TOKEN',
       oauthToken: 'OAUTH_TOKEN',
+      accountOwnerId: 'ACCOUNT_OWNER_ID',
     };
     throw new ConfigError(
       error.problems.map((p) => p.replace(/^(\w+):/, (_, f: string) => `${prefix}${names[f] ?? f}:`)),

@@ -8,7 +8,14 @@ export {
   type PaidSeat,
   type Seat,
 } from './users/seats.js';
-export { ZendeskActions, type ProtectionOptions } from './actions/actions.js';
+export {
+  DEFAULT_DESTINATION_WAIT_MS,
+  ZendeskActions,
+  type ActionsOptions,
+  type ProtectionOptions,
+} from './actions/actions.js';
+export type { FindUserOptions } from './users/find-user.js';
+export { PAGE_SIZE, type ListPath } from './lists/paging.js';
 export {
   parseZendeskConfig,
   zendeskConfigFromEnv,

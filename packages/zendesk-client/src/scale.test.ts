@@ -67,7 +67,13 @@ describe('at scale', () => {
     try {
       const client = clientOf(limited);
       const port = client.asPort();
-      const people = [DEMO_PEOPLE.agent, DEMO_PEOPLE.inactive, DEMO_PEOPLE.reviewed, DEMO_PEOPLE.leaver];
+      // People Zendesk lets go: no unclosed requested ticket, no open assigned ticket (facts.md §4).
+      const people = [
+        DEMO_PEOPLE.reviewed,
+        DEMO_PEOPLE.rehire,
+        DEMO_PEOPLE.lightAgent,
+        DEMO_PEOPLE.contributor,
+      ];
       for (const person of people) {
         const user = (await client.getUser(person.id))!;
         await port.deprovision(user, { idempotency_key: `pd-${person.id}`, permanent: true });

@@ -1,16 +1,21 @@
 // The lifecycle actions, each idempotent: a second run after success changes nothing and says `already_done`.
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
+  ActionRefused,
   LifecycleError,
   type ActionOptions,
   type ActionReport,
   type DeprovisionOptions,
+  type ReassignOptions,
   type UserRef,
   type UserSnapshot,
   type ZendeskPort,
 } from '@zendesk-lifecycle/core';
 import type { ZendeskClient } from '../client.js';
-import { NotFound } from '../errors.js';
+import { Invalid, NotFound } from '../errors.js';
+import { lookupLags } from '../users/find-user.js';
 import { toSnapshot, type ZendeskUser } from '../users/snapshot.js';
+import { openAssignedTickets, reassignTickets, type Reassigned } from './reassign.js';
 import { transferRequestedTickets } from './transfer.js';
 
 export interface ProtectionOptions {
@@ -19,10 +24,23 @@ export interface ProtectionOptions {
   protectedEmails?: string[];
 }
 
+export interface ActionsOptions extends ProtectionOptions {
+  /**
+   * How long a transfer destination named by email alone is looked for before "not found" is final: search
+   * lags minutes behind new users (facts.md §8, S16). Default 3 minutes.
+   */
+  destinationWaitMs?: number;
+}
+
+export const DEFAULT_DESTINATION_WAIT_MS = 180_000;
+
+/** Zendesk's refusal to soft delete a requester of unclosed tickets (facts.md §4, S10, S7). */
+const REQUESTER_REFUSAL = /User is requester on [^"]*?tickets? that (?:are|is) not closed/i;
+
 export class ZendeskActions implements ZendeskPort {
   constructor(
     readonly client: ZendeskClient,
-    private readonly protection: ProtectionOptions = {},
+    private readonly protection: ActionsOptions = {},
   ) {}
 
   findUser(ref: UserRef): Promise<UserSnapshot | null> {
@@ -77,25 +95,37 @@ export class ZendeskActions implements ZendeskPort {
     return { status: 'succeeded', before: user, after, request_ids: requestIds, detail };
   }
 
-  /** Ids of the tickets still assigned to the user (Zendesk advises reassigning them before a downgrade). */
-  async assignedTicketIds(userId: number): Promise<number[]> {
-    const ids: number[] = [];
-    for await (const page of this.client.pages<{ id: number; status: string }>('tickets', [
-      'users',
-      userId,
-      'tickets',
-      'assigned',
-    ])) {
-      for (const t of page) if (t.status !== 'closed' && t.status !== 'solved') ids.push(t.id);
-    }
-    return ids;
+  /** Ids of the user's open assigned tickets (Zendesk reassigns them when the user stops being an agent). */
+  assignedTicketIds(userId: number): Promise<number[]> {
+    return openAssignedTickets(this.client, userId);
   }
 
-  async downgrade(user: UserSnapshot, _options: ActionOptions): Promise<ActionReport> {
+  /** Reassigns the user's open assigned tickets to the first usable target; null when there were none. */
+  private async reassignOpenTickets(
+    user: UserSnapshot,
+    options: ReassignOptions,
+    ticketIds?: number[],
+  ): Promise<Reassigned | null> {
+    if (user.role === 'end-user') return null;
+    const ids = ticketIds ?? (await openAssignedTickets(this.client, user.id));
+    if (ids.length === 0) return null;
+    return reassignTickets(this.client, user, ids, options.reassign_to ?? []);
+  }
+
+  /** Reassigns the open assigned tickets first (see reassign.ts), then makes the user an end user. */
+  async downgrade(user: UserSnapshot, options: ReassignOptions): Promise<ActionReport> {
     if (user.role === 'end-user') return this.change(user, true, {}, 'an end user');
-    const assigned = await this.assignedTicketIds(user.id);
-    const report = await this.change(user, false, { role: 'end-user' }, 'downgraded to end user');
-    return { ...report, assigned_ticket_ids: assigned };
+    await this.refuseProtected(user);
+    const reassigned = await this.reassignOpenTickets(user, options);
+    const { after, requestIds } = await this.update(user, { role: 'end-user' });
+    return {
+      status: 'succeeded',
+      before: user,
+      after,
+      request_ids: [...(reassigned?.requestIds ?? []), ...requestIds],
+      detail: ['downgraded to end user', movedSentence(reassigned)].filter(Boolean).join('; '),
+      ...(reassigned ? { reassignment: reassigned.report } : {}),
+    };
   }
 
   suspend(user: UserSnapshot, _options: ActionOptions): Promise<ActionReport> {
@@ -106,19 +136,57 @@ export class ZendeskActions implements ZendeskPort {
     return this.change(user, !user.suspended, { suspended: false }, 'unsuspended');
   }
 
-  /** Soft delete, then (when permanent) permanent delete; resumes from the soft-deleted state. */
+  /** How many tickets the user requests that are not closed (each one makes Zendesk refuse the soft delete). */
+  private async requestedNotClosed(userId: number): Promise<number> {
+    let count = 0;
+    for await (const page of this.client.pages<{ status: string }>('tickets', [
+      'users',
+      userId,
+      'tickets',
+      'requested',
+    ])) {
+      for (const t of page) if (t.status !== 'closed') count++;
+    }
+    return count;
+  }
+
+  /**
+   * Soft delete (after reassigning the open assigned tickets), then, when permanent, permanent delete; resumes
+   * from the soft-deleted state. Zendesk's refusal to delete a requester of unclosed tickets is ActionRefused.
+   */
   async deprovision(user: UserSnapshot, options: DeprovisionOptions): Promise<ActionReport> {
     await this.refuseProtected(user);
     const requestIds: string[] = [];
     const steps: string[] = [];
     let current: UserSnapshot | null = user;
+    let reassigned: Reassigned | null = null;
     if (user.active) {
+      const assigned = user.role === 'end-user' ? [] : await openAssignedTickets(this.client, user.id);
+      if (assigned.length > 0) {
+        // Reassigning is only worth it when the delete can then go through: ask first.
+        const blocking = await this.requestedNotClosed(user.id);
+        if (blocking > 0)
+          throw deleteRefused(user, `User is requester on ${blocking} tickets that are not closed`, {});
+        reassigned = await this.reassignOpenTickets(user, options, assigned);
+        if (reassigned) requestIds.push(...reassigned.requestIds);
+      }
       try {
         const res = await this.client.http.call<{ user: ZendeskUser }>('DELETE', ['users', user.id]);
         requestIds.push(...res.requestIds);
         current = toSnapshot(res.body.user, null);
         steps.push('soft deleted');
       } catch (error) {
+        const refusal = error instanceof Invalid ? REQUESTER_REFUSAL.exec(JSON.stringify(error.body)) : null;
+        if (refusal) {
+          throw deleteRefused(user, refusal[0], {
+            before: user,
+            request_ids: [
+              ...requestIds,
+              ...(error instanceof Invalid && error.requestId ? [error.requestId] : []),
+            ],
+            ...(reassigned ? { reassignment: reassigned.report } : {}),
+          });
+        }
         if (!(error instanceof NotFound)) throw error;
       }
     }
@@ -142,13 +210,29 @@ export class ZendeskActions implements ZendeskPort {
         detail: options.permanent ? 'already gone' : 'already soft deleted',
       };
     }
+    const moved = movedSentence(reassigned);
     return {
       status: 'succeeded',
       before: user,
       after: current,
       request_ids: requestIds,
-      detail: steps.join(', then '),
+      detail: [steps.join(', then '), moved].filter(Boolean).join('; '),
+      ...(reassigned ? { reassignment: reassigned.report } : {}),
     };
+  }
+
+  /**
+   * The transfer destination, looked for again while a lookup by email may lag (search indexes new users within
+   * minutes), up to `destinationWaitMs`; then final.
+   */
+  private async findDestination(ref: UserRef): Promise<UserSnapshot | null> {
+    const waitMs = this.protection.destinationWaitMs ?? DEFAULT_DESTINATION_WAIT_MS;
+    const deadline = Date.now() + (lookupLags(ref) ? waitMs : 0);
+    for (let delay = 250; ; delay = Math.min(delay * 2, 10_000)) {
+      const found = await this.client.findUser(ref, { deleted: false });
+      if (found || Date.now() >= deadline) return found ?? (await this.client.findUser(ref));
+      await sleep(Math.min(delay, Math.max(0, deadline - Date.now())));
+    }
   }
 
   async transferData(
@@ -156,7 +240,7 @@ export class ZendeskActions implements ZendeskPort {
     destination: UserRef,
     options: ActionOptions,
   ): Promise<ActionReport> {
-    const target = await this.client.findUser(destination);
+    const target = await this.findDestination(destination);
     if (!target || !target.active) {
       throw new LifecycleError(
         'invalid_destination',
@@ -182,4 +266,24 @@ export class ZendeskActions implements ZendeskPort {
     const detail = `${report.moved.length} tickets moved to ${target.name} (${target.id}), ${report.skipped.length} closed tickets left as they are`;
     return { status, before: user, after: user, request_ids: requestIds, detail, transfer: report };
   }
+}
+
+function movedSentence(reassigned: Reassigned | null): string {
+  if (!reassigned) return '';
+  return `${reassigned.report.moved.length} open assigned tickets reassigned to ${reassigned.label} first`;
+}
+
+/** Zendesk refuses the delete (or would): what it said, and what a person does about it. */
+function deleteRefused(
+  user: UserSnapshot,
+  zendeskSays: string,
+  partial: ConstructorParameters<typeof ActionRefused>[2],
+): ActionRefused {
+  return new ActionRefused(
+    'zendesk_refused_delete',
+    `Zendesk refuses to delete ${user.name} (${user.id}): "${zendeskSays.replace(/\.$/, '')}". Give those tickets ` +
+      'another requester (an offboarding event with transfer_to, or the transfer_data action) or close them, ' +
+      'then send the event again.',
+    partial,
+  );
 }

@@ -4,14 +4,15 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { LifecycleError, type TransferReport } from '@zendesk-lifecycle/core';
 import type { ZendeskClient } from '../client.js';
 
-interface JobStatus {
+export interface JobStatus {
   id: string;
   status: 'queued' | 'working' | 'completed' | 'failed' | 'killed';
   results?: Array<{ id: number; success?: boolean; error?: string; details?: string; status?: string }>;
   message?: string | null;
 }
 
-async function waitForJob(client: ZendeskClient, id: string, deadlineMs: number): Promise<JobStatus> {
+/** Polls a job until it ends, within the deadline (else the retryable `job_timeout`). */
+export async function waitForJob(client: ZendeskClient, id: string, deadlineMs: number): Promise<JobStatus> {
   const deadline = Date.now() + deadlineMs;
   for (let delay = 100; ; delay = Math.min(delay * 2, 2000)) {
     const res = await client.http.call<{ job_status: JobStatus }>('GET', ['job_statuses', id]);
