@@ -71,10 +71,14 @@ describe('reading', () => {
     expect((await client.findUser({ email: 'LEO@acme.test' }))!.id).toBe(DEMO_PEOPLE.leaver.id);
     expect((await client.findUser({ external_id: 'HR-1012' }))!.id).toBe(DEMO_PEOPLE.reviewed.id);
     expect(await client.findUser({ id: 424242 })).toBeNull();
+    // Zendesk treats external ids case-insensitively (facts.md §1, S1); soft-deleted users stay findable (§4).
+    expect((await client.findUser({ external_id: 'hr-1012' }))!.id).toBe(DEMO_PEOPLE.reviewed.id);
     await client
       .asPort()
-      .deprovision((await client.getUser(DEMO_PEOPLE.agent.id))!, { ...key, permanent: false });
-    expect((await client.findUser({ id: DEMO_PEOPLE.agent.id }))!.active).toBe(false);
+      .deprovision((await client.getUser(DEMO_PEOPLE.reviewed.id))!, { ...key, permanent: false });
+    expect((await client.findUser({ id: DEMO_PEOPLE.reviewed.id }))!.active).toBe(false);
+    expect((await client.findUser({ email: DEMO_PEOPLE.reviewed.email }))!.active).toBe(false);
+    expect(await client.findUser({ email: DEMO_PEOPLE.reviewed.email }, { deleted: false })).toBeNull();
   });
 
   it('tells seats apart from public data only, reading the custom roles once, and last logins', async () => {
@@ -109,13 +113,16 @@ describe('actions', () => {
   const port = () => client.asPort();
   const user = async (id: number) => (await client.getUser(id))!;
 
-  it('downgrades once, reports the assigned tickets, and says already done the second time', async () => {
-    const first = await port().downgrade(await user(DEMO_PEOPLE.leaver.id), key);
+  it('downgrades once, reassigning the open assigned tickets first, and says already done the second time', async () => {
+    const reassign = { ...key, reassign_to: [{ agent: { email: DEMO_PEOPLE.manager.email } }] };
+    const first = await port().downgrade(await user(DEMO_PEOPLE.leaver.id), reassign);
     expect(first.status).toBe('succeeded');
     expect(first.after!.role).toBe('end-user');
-    expect(first.assigned_ticket_ids!.length).toBeGreaterThan(0);
-    expect(first.request_ids.length).toBeGreaterThan(0);
-    expect((await port().downgrade(await user(DEMO_PEOPLE.leaver.id), key)).status).toBe('already_done');
+    expect(first.reassignment!.moved.length).toBeGreaterThan(0);
+    for (const id of first.reassignment!.moved)
+      expect(sandbox.state.tickets.get(id)!.assignee_id).toBe(DEMO_PEOPLE.manager.id);
+    expect(first.request_ids.length).toBeGreaterThan(1);
+    expect((await port().downgrade(await user(DEMO_PEOPLE.leaver.id), reassign)).status).toBe('already_done');
   });
 
   it('suspends and unsuspends idempotently', async () => {
@@ -126,14 +133,18 @@ describe('actions', () => {
   });
 
   it('deprovisions in two steps, resumes after a soft delete, and is done when the user is gone', async () => {
-    const soft = await port().deprovision(await user(DEMO_PEOPLE.inactive.id), { ...key, permanent: false });
+    // The rehired agent requests no ticket and has none assigned, so Zendesk lets the delete through (§4).
+    const soft = await port().deprovision(await user(DEMO_PEOPLE.rehire.id), { ...key, permanent: false });
     expect(soft.detail).toBe('soft deleted');
-    const resumed = await port().deprovision(await user(DEMO_PEOPLE.inactive.id), {
+    const resumed = await port().deprovision((await client.findUser({ email: DEMO_PEOPLE.rehire.email }))!, {
       ...key,
       permanent: true,
     });
     expect(resumed).toMatchObject({ status: 'succeeded', detail: 'permanently deleted', after: null });
-    expect(await client.getUser(DEMO_PEOPLE.inactive.id)).toBeNull();
+    expect(sandbox.state.requestLog.filter((r) => r.method === 'DELETE').map((r) => r.path)).toEqual([
+      `/api/v2/users/${DEMO_PEOPLE.rehire.id}.json`,
+      `/api/v2/deleted_users/${DEMO_PEOPLE.rehire.id}.json`,
+    ]);
     const gone = { ...soft.before!, active: false };
     expect((await port().deprovision(gone, { ...key, permanent: true })).status).toBe('already_done');
   });

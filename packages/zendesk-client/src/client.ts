@@ -1,11 +1,13 @@
 // The Zendesk client a developer uses: agents and admins as a stream, seats, last login, user lookup,
 // audit-ticket helpers, and the lifecycle actions (as core's ZendeskPort).
-import type { UserRef, UserSnapshot } from '@zendesk-lifecycle/core';
-import { ZendeskActions, type ProtectionOptions } from './actions/actions.js';
+import { LifecycleError, type UserRef, type UserSnapshot } from '@zendesk-lifecycle/core';
+import { ZendeskActions, type ActionsOptions } from './actions/actions.js';
 import { parseZendeskConfig, type ZendeskConfig, type ZendeskConfigInput } from './config.js';
 import { NotFound } from './errors.js';
 import { HttpClient } from './http-client.js';
+import { nextPageOf, underApiBase, withPageSize, type ListPath, type PagedBody } from './lists/paging.js';
 import type { GovernorStats } from './transport/governor.js';
+import { findUser, type FindUserOptions } from './users/find-user.js';
 import { entitlementsOf, type CustomRole, type Entitlements } from './users/seats.js';
 import { statusOf, toSnapshot, type AccountStatus, type ZendeskUser } from './users/snapshot.js';
 
@@ -22,11 +24,6 @@ export interface TicketRecord {
   tags: string[];
   requester_id: number;
   [key: string]: unknown;
-}
-
-interface CursorPage {
-  meta?: { has_more: boolean };
-  links?: { next: string | null };
 }
 
 export class ZendeskClient {
@@ -63,17 +60,22 @@ export class ZendeskClient {
     return this.config.accountOwnerId ?? null;
   }
 
-  /** Streams every record of a cursor-paginated list, one page in memory at a time. */
-  async *pages<T>(
-    key: string,
-    path: Array<string | number | Record<string, string>> | string,
-  ): AsyncGenerator<T[]> {
-    let next: typeof path | null = path;
+  /**
+   * Streams every record of a list, one page in memory at a time, however Zendesk pages it: cursor pagination
+   * (asked for with page[size]=100, followed while meta.has_more) or an offset answer (next_page until null).
+   * `cursor: false` for endpoints that page by offset only (search). Throws rather than end early.
+   */
+  async *pages<T>(key: string, path: ListPath, options: { cursor?: boolean } = {}): AsyncGenerator<T[]> {
+    const what = `the list of ${key}`;
+    let next: ListPath | null = options.cursor === false ? path : withPageSize(path);
     while (next !== null) {
-      const page: { body: CursorPage & Record<string, unknown> } = await this.http.call('GET', next);
-      yield (page.body[key] as T[] | undefined) ?? [];
-      const link = page.body.links?.next ?? null;
-      next = page.body.meta?.has_more === false ? null : link;
+      const page: { body: PagedBody & Record<string, unknown> } = await this.http.call('GET', next);
+      const records = page.body[key];
+      if (records !== undefined && !Array.isArray(records))
+        throw new LifecycleError('incomplete_list', `${what}: the answer has no list of ${key}`);
+      yield (records as T[] | undefined) ?? [];
+      const link = nextPageOf(page.body, what);
+      next = link === null ? null : underApiBase(link, this.config.apiBase, what);
     }
   }
 
@@ -99,21 +101,12 @@ export class ZendeskClient {
     }
   }
 
-  /** The user named by id, email or external id, or null when none matches. */
-  async findUser(ref: UserRef): Promise<UserSnapshot | null> {
-    if (ref.id !== undefined) return this.getUser(ref.id);
-    const query: Record<string, string> =
-      ref.external_id !== undefined
-        ? { external_id: ref.external_id }
-        : { query: `email:${ref.email ?? ''}` };
-    const res = await this.http.call<{ users?: ZendeskUser[] }>('GET', ['users', 'search', query]);
-    const users = res.body.users ?? [];
-    const match = users.find((u) =>
-      ref.external_id !== undefined
-        ? u.external_id === ref.external_id
-        : u.email?.toLowerCase() === ref.email?.toLowerCase(),
-    );
-    return match ? toSnapshot(match, await this.accountOwnerId()) : null;
+  /**
+   * The user named by id, email or external id (case-insensitive), soft-deleted users included (active: false)
+   * unless `deleted: false`; null when none matches. See users/find-user.ts.
+   */
+  findUser(ref: UserRef, options: FindUserOptions = {}): Promise<UserSnapshot | null> {
+    return findUser(this, ref, options);
   }
 
   /** When the user last signed in or used the API with its own credentials. */
@@ -181,8 +174,8 @@ export class ZendeskClient {
   }
 
   /** The lifecycle actions as core's ZendeskPort. */
-  asPort(protection: ProtectionOptions = {}): ZendeskActions {
-    return new ZendeskActions(this, protection);
+  asPort(options: ActionsOptions = {}): ZendeskActions {
+    return new ZendeskActions(this, options);
   }
 }
 
