@@ -83,6 +83,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<RunningDemo> {
       ZENDESK_BASE_URL: sandbox.url,
       ZENDESK_EMAIL: sandbox.credentials.email,
       ZENDESK_API_TOKEN: sandbox.credentials.token,
+      ZENDESK_ACCOUNT_OWNER_ID: String(sandbox.state.ownerId),
       LOG_LEVEL: 'info',
     };
     const consumer: Service = await startService({
