@@ -2,6 +2,8 @@
 // audit-ticket helpers, and the lifecycle actions (as core's ZendeskPort).
 import { LifecycleError, type UserRef, type UserSnapshot } from '@zendesk-lifecycle/core';
 import { ZendeskActions, type ActionsOptions } from './actions/actions.js';
+import { authWarnings } from './auth/from-config.js';
+import { verifyAuth, type AuthCheck } from './auth/verify.js';
 import { parseZendeskConfig, type ZendeskConfig, type ZendeskConfigInput } from './config.js';
 import { NotFound } from './errors.js';
 import { HttpClient } from './http-client.js';
@@ -40,14 +42,27 @@ export class ZendeskClient {
     return { ...this.http.governor.stats };
   }
 
-  /** Whether Zendesk answers with these credentials (for readiness checks). */
+  /** Whether Zendesk answers with these credentials (for readiness checks); an anonymous answer is a no. */
   async ping(): Promise<boolean> {
     try {
-      await this.http.call('GET', ['users', 'me']);
-      return true;
+      const me = await this.http.call<{ user?: { id?: unknown } }>('GET', ['users', 'me']);
+      return typeof me.body.user?.id === 'number';
     } catch {
       return false;
     }
+  }
+
+  /**
+   * The start-up check: signs in once and asks who we are. Throws one ZendeskAuthFailed/OAuthGrantRefused that
+   * names the setting and what Zendesk said (wrong secret, revoked client, missing scope); never loops.
+   */
+  verifyAuth(needs?: string[]): Promise<AuthCheck> {
+    return verifyAuth(this.http, needs);
+  }
+
+  /** Start-up warnings about credentials that will stop working (static OAuth token, legacy API token). */
+  authWarnings(): string[] {
+    return authWarnings(this.config);
   }
 
   /**

@@ -1,6 +1,9 @@
 // The request path: node-zendesk builds URLs and drives the call, our transport does the network work.
 // Every call runs in its own context so that per-call headers, request ids and typed errors stay with it.
+// The transport signs each attempt with the auth provider; node-zendesk only ever holds a placeholder.
 import zendesk from 'node-zendesk';
+import { createAuth } from './auth/from-config.js';
+import type { AuthProvider } from './auth/providers.js';
 import type { ZendeskConfig } from './config.js';
 import { RateGovernor } from './transport/governor.js';
 import { callContext, createTransport, type CallContext } from './transport/transport.js';
@@ -26,11 +29,13 @@ export class HttpClient {
   readonly governor: RateGovernor;
   private readonly raw: RawClient;
   private readonly transport: ReturnType<typeof createTransport>;
-  private readonly authorization: string;
+  readonly auth: AuthProvider;
 
   constructor(readonly config: ZendeskConfig) {
     this.governor = new RateGovernor();
+    this.auth = createAuth(config);
     const transport = createTransport({
+      auth: this.auth,
       timeoutMs: config.timeoutMs,
       retry: config.retry,
       governor: this.governor,
@@ -38,15 +43,11 @@ export class HttpClient {
       ...(config.onCall ? { onCall: config.onCall } : {}),
     });
     this.transport = transport;
-    this.authorization = config.oauthToken
-      ? `Bearer ${config.oauthToken}`
-      : `Basic ${Buffer.from(`${config.email}/token:${config.apiToken}`).toString('base64')}`;
-    const auth = config.oauthToken
-      ? { token: config.oauthToken, oauth: true, useOAuth: true }
-      : { username: config.email, token: config.apiToken };
     // debug stays off: node-zendesk's debug events carry the Authorization header.
     const client = zendesk.createClient({
-      ...auth,
+      token: 'signed-per-attempt-by-our-transport',
+      oauth: true,
+      useOAuth: true,
       endpointUri: config.apiBase,
       throwOriginalException: true,
       debug: false,
@@ -83,7 +84,6 @@ export class HttpClient {
       this.transport.transportFn(absoluteUrl, {
         method,
         headers: {
-          Authorization: this.authorization,
           'Content-Type': 'application/json',
           Accept: 'application/json',
         },

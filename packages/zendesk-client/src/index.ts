@@ -16,8 +16,20 @@ export {
 } from './actions/actions.js';
 export type { FindUserOptions } from './users/find-user.js';
 export { PAGE_SIZE, type ListPath } from './lists/paging.js';
+export { authWarnings, createAuth } from './auth/from-config.js';
+export { OAuthGrantRefused, requestToken, type TokenReply } from './auth/grant.js';
+export {
+  ClientCredentialsAuth,
+  RefreshTokenAuth,
+  StaticAuth,
+  type AuthKind,
+  type AuthProvider,
+} from './auth/providers.js';
+export { FileTokenStore, MemoryTokenStore, type StoredGrant, type TokenStore } from './auth/token-store.js';
+export { credentialLabel, missingScopes, ZendeskAuthFailed, type AuthCheck } from './auth/verify.js';
 export {
   parseZendeskConfig,
+  settingName,
   zendeskConfigFromEnv,
   type CallInfo,
   type ClientLogger,

@@ -3,8 +3,9 @@
 // 429 or a 5xx: the call context carries the typed error and the request ids back to our client.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { AuthProvider } from '../auth/providers.js';
 import type { CallInfo, ClientLogger, RetryPolicy } from '../config.js';
-import { errorFromResponse, NetworkError, Timeout, type ZendeskError } from '../errors.js';
+import { errorFromResponse, NetworkError, Timeout, ZendeskError } from '../errors.js';
 import type { RateGovernor } from './governor.js';
 
 export interface CallContext {
@@ -46,6 +47,8 @@ export function createTransport(options: {
   governor: RateGovernor;
   logger?: ClientLogger;
   onCall?: (info: CallInfo) => void;
+  /** Signs every attempt (node-zendesk's own Authorization header is dropped, so no stale token is sent). */
+  auth?: AuthProvider;
 }) {
   const { retry, governor } = options;
 
@@ -55,11 +58,21 @@ export function createTransport(options: {
   ) => {
     const ctx = callContext.getStore();
     const headers = { ...request.headers, ...ctx?.headers };
+    if (options.auth) for (const h of Object.keys(headers)) if (/^authorization$/i.test(h)) delete headers[h];
+    let renewedToken = false;
     const method = request.method.toUpperCase();
     const key = endpointKey(method, uri);
     const repeatable = safeToRepeat(method, headers);
     for (let attempt = 1; ; attempt++) {
       await governor.beforeCall(key);
+      if (options.auth) {
+        try {
+          headers.Authorization = await options.auth.authorization();
+        } catch (cause) {
+          governor.callEnded(key);
+          return fail(ctx, authFailure(cause));
+        }
+      }
       const started = Date.now();
       let error: ZendeskError | undefined;
       let retryAfter: number | undefined;
@@ -103,6 +116,15 @@ export function createTransport(options: {
           /* keep the text */
         }
         error = errorFromResponse(res.status, body, requestId, retryAfter);
+        // 401 invalid_token: the token expired or was revoked under this call; renew once and send it again
+        // (Zendesk did nothing with a request it could not authenticate, so even a POST may go again).
+        if (res.status === 401 && options.auth && !renewedToken && invalidToken(body, res.headers)) {
+          renewedToken = true;
+          const used = headers.Authorization ?? '';
+          const again = await options.auth.invalidated(used).catch((cause: unknown) => authFailure(cause));
+          if (again === true) continue;
+          if (again instanceof ZendeskError) error = again;
+        }
       } catch (cause) {
         if (!answered) governor.callEnded(key);
         options.onCall?.({
@@ -153,6 +175,26 @@ export function createTransport(options: {
   };
 
   return { transportFn, responseAdapter };
+}
+
+function invalidToken(body: unknown, headers: Headers): boolean {
+  const error = body && typeof body === 'object' ? (body as { error?: unknown }).error : undefined;
+  return error === 'invalid_token' || /invalid_token/.test(headers.get('www-authenticate') ?? '');
+}
+
+/** A failed grant as the call's error (grant errors are ZendeskErrors; anything else, e.g. a broken store, too). */
+function authFailure(cause: unknown): ZendeskError {
+  if (cause instanceof ZendeskError) return cause;
+  return new NetworkError('zendesk_auth_unavailable', `signing in: ${(cause as Error).message}`, true, {
+    status: null,
+    body: null,
+    requestId: null,
+  });
+}
+
+function fail(ctx: CallContext | undefined, error: ZendeskError): AdaptedResponse {
+  if (ctx) ctx.error = error;
+  return failedResponse(error);
 }
 
 /** What node-zendesk gets for a failed call: a harmless 200 with an empty body; our client throws the real error. */
