@@ -9,7 +9,12 @@ import {
   parsePolicyText,
   type Policy,
 } from '@zendesk-lifecycle/core';
-import { createZendeskClient, zendeskConfigFromEnv } from '@zendesk-lifecycle/zendesk-client';
+import {
+  createZendeskClient,
+  Unauthorized,
+  zendeskConfigFromEnv,
+  type ZendeskClient,
+} from '@zendesk-lifecycle/zendesk-client';
 import { consumerSettingsFromEnv, type ConsumerSettings } from './config.js';
 import { replayDeadLetters } from './delivery/dead-letter-replay.js';
 import { createAuditTrail } from './wiring/audit.js';
@@ -18,6 +23,28 @@ import { createLogger, type Logger } from './logger.js';
 import { ConsumerMetrics } from './ops/metrics.js';
 import { createRecordProcessor } from './pipeline/process-record.js';
 import { startConsumerService } from './service.js';
+
+/**
+ * Signs in once before anything runs: the warnings about credentials that will stop working, then the check.
+ * A refusal (wrong secret, revoked client, missing scope) stops the consumer with one line; a network problem
+ * only delays the check to the readiness probe.
+ */
+async function signIn(client: ZendeskClient, logger: Logger, account: string): Promise<void> {
+  for (const warning of client.authWarnings()) logger.warn({ account }, warning);
+  try {
+    const check = await client.verifyAuth();
+    logger.info(
+      { account, auth: check.kind, user_id: check.user.id, scopes: check.scopes },
+      'signed in to Zendesk',
+    );
+  } catch (error) {
+    if (error instanceof Unauthorized) {
+      process.stderr.write(`consumer cannot sign in to Zendesk (${account}): ${error.message}\n`);
+      process.exit(2);
+    }
+    logger.warn({ account, err: error }, 'could not check the Zendesk sign-in at start-up; carrying on');
+  }
+}
 
 function loadPolicy(settings: ConsumerSettings): Policy {
   if (!settings.policyFile) return defaultPolicy();
@@ -36,7 +63,9 @@ async function run(settings: ConsumerSettings, logger: Logger): Promise<void> {
       if (status === 429) metrics.rateLimited.inc();
     },
   });
+  await signIn(zendesk, logger, 'target');
   const audit = await createAuditTrail(process.env, zendesk, logger);
+  if (audit.client) await signIn(audit.client, logger, 'audit (ITSM_ZENDESK_*)');
   const processor = createRecordProcessor({
     zendesk: zendesk.asPort({
       protectedUserIds: policy.protected_users.ids,

@@ -16,7 +16,7 @@ import {
   type LifecycleEvent,
   type UserRef,
 } from '@zendesk-lifecycle/core';
-import { createZendeskClient, zendeskConfigFromEnv } from '@zendesk-lifecycle/zendesk-client';
+import { createZendeskClient, Unauthorized, zendeskConfigFromEnv } from '@zendesk-lifecycle/zendesk-client';
 import { startIngestServer } from './ingest/server.js';
 import { createKafka, ensureTopics } from './kafka/client.js';
 import { createLogger } from './logger.js';
@@ -120,13 +120,17 @@ async function serveCommand(): Promise<void> {
   await publisher.stop();
 }
 
-function zendeskFromEnv() {
-  return createZendeskClient(zendeskConfigFromEnv(process.env));
+/** The Zendesk client, signed in once: a refused sign-in stops the command with one line naming the variable. */
+async function zendeskFromEnv() {
+  const zendesk = createZendeskClient(zendeskConfigFromEnv(process.env));
+  for (const warning of zendesk.authWarnings()) process.stderr.write(`warning: ${warning}\n`);
+  await zendesk.verifyAuth();
+  return zendesk;
 }
 
 async function syncCommand(args: string[]): Promise<void> {
   const { values } = parseArgs({ args, options: { format: { type: 'string' } } });
-  const zendesk = zendeskFromEnv();
+  const zendesk = await zendeskFromEnv();
   const bar = progress('accounts');
   if (values.format) {
     if (!['table', 'json', 'csv'].includes(values.format))
@@ -166,7 +170,7 @@ async function scanCommand(args: string[]): Promise<void> {
     ? parsePolicyText(readFileSync(process.env.POLICY_FILE, 'utf8'))
     : defaultPolicy();
   const events = await findInactive({
-    zendesk: zendeskFromEnv(),
+    zendesk: await zendeskFromEnv(),
     days,
     policy,
     ...(values['transfer-to-email'] ? { transferTo: { email: values['transfer-to-email'] } } : {}),
@@ -213,7 +217,10 @@ main().then(
   () => process.exit(0),
   (error: unknown) => {
     const usageProblem =
-      error instanceof UsageError || error instanceof ConfigError || error instanceof TypeError;
+      error instanceof UsageError ||
+      error instanceof ConfigError ||
+      error instanceof TypeError ||
+      error instanceof Unauthorized; // Zendesk refused the credentials: a setting to fix
     process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(usageProblem ? 2 : 1);
   },

@@ -13,20 +13,34 @@ import { createItsmLogger, type ItsmLogger } from './itsm-logger.js';
 export interface FromEnvOptions {
   /** The target account's client; reused when no ITSM_ZENDESK_* variable is set. */
   targetClient?: AuditZendeskClient;
+  /** A client the caller built (and signed in) from this config's `zendesk`, used when ITSM_ZENDESK_* is set. */
+  auditClient?: AuditZendeskClient;
   /** Extra client settings for a client built here (timeoutMs, retry, logger, onCall). */
   client?: Omit<ZendeskConfigInput, keyof AccountAndCredentials>;
 }
 
-type AccountAndCredentials = Pick<
-  ZendeskConfigInput,
-  'subdomain' | 'baseUrl' | 'email' | 'apiToken' | 'oauthToken'
->;
+const FIELDS = [
+  'subdomain',
+  'baseUrl',
+  'email',
+  'apiToken',
+  'oauthToken',
+  'oauthClientId',
+  'oauthClientSecret',
+  'oauthScopes',
+  'oauthRefreshToken',
+  'oauthTokenFile',
+  'tokenStore',
+  'envPrefix',
+] as const;
+
+type AccountAndCredentials = Pick<ZendeskConfigInput, (typeof FIELDS)[number]>;
 
 /** The account and credentials of a parsed config, so that the client's other settings are parsed anew. */
 function accountAndCredentials(config: ZendeskConfig): AccountAndCredentials {
-  const { subdomain, baseUrl, email, apiToken, oauthToken } = config;
-  const fields = { subdomain, baseUrl, email, apiToken, oauthToken };
-  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
+  return Object.fromEntries(
+    FIELDS.map((field) => [field, config[field]]).filter(([, value]) => value !== undefined),
+  ) as AccountAndCredentials;
 }
 
 /** A logger configured from ITSM_ZENDESK_* / ZENDESK_*, ITSM_REQUESTER_* and ITSM_TICKET_* (see the README). */
@@ -35,7 +49,8 @@ export function createItsmLoggerFromEnv(env: Env, options: FromEnvOptions = {}):
   const zendesk =
     config.sharesTargetClient && options.targetClient !== undefined
       ? options.targetClient
-      : createZendeskClient({ ...accountAndCredentials(config.zendesk), ...options.client });
+      : (options.auditClient ??
+        createZendeskClient({ ...accountAndCredentials(config.zendesk), ...options.client }));
   return createItsmLogger({
     zendesk,
     requester: config.requester,

@@ -51,9 +51,28 @@ describe('the audit account from the environment', () => {
     });
   });
 
+  it('signs a separate audit account in with its own OAuth client, named ITSM_ZENDESK_* in messages', () => {
+    const config = itsmLoggerConfigFromEnv({
+      ...target,
+      ITSM_ZENDESK_SUBDOMAIN: 'acme-itsm',
+      ITSM_ZENDESK_OAUTH_CLIENT_ID: 'audit-client',
+      ITSM_ZENDESK_OAUTH_CLIENT_SECRET: 'audit-secret',
+    });
+    expect(config.zendesk).toMatchObject({
+      authKind: 'client_credentials',
+      oauthClientId: 'audit-client',
+      oauthScopes: 'read write',
+      envPrefix: 'ITSM_ZENDESK_',
+    });
+    expect(config.requester).toBe('api_user');
+    expect(
+      problemsOf(() => itsmLoggerConfigFromEnv({ ...target, ITSM_ZENDESK_OAUTH_CLIENT_ID: 'audit-client' })),
+    ).toMatch(/ITSM_ZENDESK_OAUTH_CLIENT_SECRET: required with ITSM_ZENDESK_OAUTH_CLIENT_ID/);
+  });
+
   it('never lends the target credentials to a separate account', () => {
     expect(problemsOf(() => itsmLoggerConfigFromEnv({ ...target, ITSM_ZENDESK_SUBDOMAIN: 'other' }))).toMatch(
-      /ITSM_ZENDESK_API_TOKEN: set email \+ apiToken, or oauthToken/,
+      /ITSM_ZENDESK_OAUTH_CLIENT_ID: set ITSM_ZENDESK_OAUTH_CLIENT_ID \+ ITSM_ZENDESK_OAUTH_CLIENT_SECRET \(OAuth\), or ITSM_ZENDESK_OAUTH_TOKEN, or ITSM_ZENDESK_EMAIL \+ ITSM_ZENDESK_API_TOKEN \(legacy\)/,
     );
   });
 

@@ -21,7 +21,16 @@ export interface ItsmLoggerConfig {
 }
 
 const LOCATION = ['SUBDOMAIN', 'BASE_URL'] as const;
-const CREDENTIALS = ['EMAIL', 'API_TOKEN', 'OAUTH_TOKEN'] as const;
+const CREDENTIALS = [
+  'OAUTH_CLIENT_ID',
+  'OAUTH_CLIENT_SECRET',
+  'OAUTH_SCOPES',
+  'OAUTH_REFRESH_TOKEN',
+  'OAUTH_TOKEN_FILE',
+  'OAUTH_TOKEN',
+  'EMAIL',
+  'API_TOKEN',
+] as const;
 
 const isSet = (env: Env, name: string): boolean => (env[name]?.trim() ?? '') !== '';
 const anySet = (env: Env, prefix: string, names: readonly string[]) =>
