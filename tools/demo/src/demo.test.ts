@@ -18,6 +18,8 @@ describe('npm start on embedded defaults', () => {
       expect(demo.rows.every((r) => /^#\d+( #\d+)*$/.test(r.tickets))).toBe(true);
       expect(demo.deadLetters.map((d) => d.reason)).toEqual(['invalid_data']);
       expect(renderTable(demo.rows.map((r) => ({ ...r })))).toContain('transfer_data: succeeded');
+      // The services signed in with OAuth client credentials and renewed the short-lived token at least once.
+      expect(demo.sandbox.oauth.grants.client_credentials).toBeGreaterThanOrEqual(2);
     } finally {
       await demo.stop();
     }

@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderTable } from './outcomes.js';
-import { runDemo } from './run-demo.js';
+import { DEMO_TOKEN_SECONDS, runDemo } from './run-demo.js';
 import { repoRoot, startService, answers, type Service } from './services.js';
 
 const say = (line: string) => process.stderr.write(`[zendesk-lifecycle] ${line}\n`);
@@ -22,6 +22,10 @@ async function embedded(): Promise<void> {
   process.stdout.write(`\nWhat happened, per event:\n\n${renderTable(demo.rows.map((r) => ({ ...r })))}\n`);
   process.stdout.write(`\nDead-letter topic (${demo.deadLetters.length}):\n`);
   for (const d of demo.deadLetters) process.stdout.write(`  ${d.reason}: ${d.error}\n`);
+  process.stdout.write(
+    `\nOAuth: ${demo.sandbox.oauth.grants.client_credentials} access tokens granted to the consumer so far ` +
+      `(each lives ${DEMO_TOKEN_SECONDS} s here; the first sign-in, then one renewal per expiry)\n`,
+  );
   process.stdout.write(`
 Audit tickets live in the sandbox: ${demo.sandbox.baseUrl}/tickets?external_id=... or GET ${demo.sandbox.url}/__sandbox/state
 Logs of the consumer and the ingestion endpoint: ${demo.logDir}
@@ -30,7 +34,7 @@ Send more events (still running; Ctrl-C stops everything):
   curl -X POST ${demo.ingestUrl} \\
     -H 'authorization: Bearer ${demo.ingestToken}' -H 'content-type: application/cloudevents+json' \\
     -d '{"specversion":"1.0","id":"my-1","source":"me","type":"lifecycle.access_revoked.v1","data":{"user":{"email":"alex@acme.test"}}}'
-  KAFKA_BROKERS=${demo.kafkaBrokers} ZENDESK_BASE_URL=${demo.sandbox.url} ZENDESK_EMAIL=${demo.sandbox.credentials.email} ZENDESK_API_TOKEN=${demo.sandbox.credentials.token} \\
+  KAFKA_BROKERS=${demo.kafkaBrokers} ZENDESK_BASE_URL=${demo.sandbox.url} ZENDESK_OAUTH_CLIENT_ID=${demo.sandbox.credentials.oauthClientId} ZENDESK_OAUTH_CLIENT_SECRET=${demo.sandbox.credentials.oauthClientSecret} \\
     npm run producer -- publish --type lifecycle.license_reclaim.v1 --user-email luis@acme.test
 `);
   await untilSignal();
@@ -42,8 +46,13 @@ Send more events (still running; Ctrl-C stops everything):
 async function configured(): Promise<void> {
   const missing: string[] = [];
   if (!process.env.KAFKA_BROKERS) missing.push('KAFKA_BROKERS (the Kafka cluster, host:port[,host:port])');
-  if (!process.env.ZENDESK_OAUTH_TOKEN && !(process.env.ZENDESK_EMAIL && process.env.ZENDESK_API_TOKEN)) {
-    missing.push('ZENDESK_EMAIL + ZENDESK_API_TOKEN, or ZENDESK_OAUTH_TOKEN');
+  const oauthClient = process.env.ZENDESK_OAUTH_CLIENT_ID && process.env.ZENDESK_OAUTH_CLIENT_SECRET;
+  const legacy =
+    process.env.ZENDESK_OAUTH_TOKEN || (process.env.ZENDESK_EMAIL && process.env.ZENDESK_API_TOKEN);
+  if (!oauthClient && !legacy) {
+    missing.push(
+      'ZENDESK_OAUTH_CLIENT_ID + ZENDESK_OAUTH_CLIENT_SECRET (an OAuth client; legacy: ZENDESK_OAUTH_TOKEN, or ZENDESK_EMAIL + ZENDESK_API_TOKEN)',
+    );
   }
   if (!process.env.INGEST_TOKEN && !process.env.INGEST_HMAC_SECRET)
     missing.push('INGEST_TOKEN or INGEST_HMAC_SECRET');

@@ -22,6 +22,9 @@ export interface DemoOptions {
   opsPort?: number;
 }
 
+/** How long the sandbox's access tokens live in the demo: short enough that every run renews some. */
+export const DEMO_TOKEN_SECONDS = 3;
+
 export interface RunningDemo {
   rows: SummaryRow[];
   deadLetters: DeadLetter[];
@@ -61,9 +64,19 @@ export async function runDemo(options: DemoOptions = {}): Promise<RunningDemo> {
       brokers = cluster.bootstrap;
     }
     say(`Kafka at ${brokers}`);
-    const sandbox = await startSandbox({ port: options.sandboxPort ?? 0, seed: 'demo', rpm: 0 });
+    // Short-lived OAuth tokens, so that every run shows the services renewing them (Zendesk: 30 min by default).
+    const sandbox = await startSandbox({
+      port: options.sandboxPort ?? 0,
+      seed: 'demo',
+      rpm: 0,
+      tokenLifetimeSeconds: DEMO_TOKEN_SECONDS,
+    });
     stack.push(() => sandbox.stop());
     say(`Zendesk sandbox at ${sandbox.baseUrl} (seeded with a small company)`);
+    say(
+      `signing in with the OAuth client "${sandbox.credentials.oauthClientId}" (client credentials); ` +
+        `access tokens live ${DEMO_TOKEN_SECONDS} s here`,
+    );
 
     const prefix = options.topicPrefix ? `${options.topicPrefix}.` : '';
     const topics = {
@@ -81,11 +94,12 @@ export async function runDemo(options: DemoOptions = {}): Promise<RunningDemo> {
       ...topics,
       ...(prefix ? { KAFKA_GROUP_ID: `${prefix}zendesk-lifecycle-consumer` } : {}),
       ZENDESK_BASE_URL: sandbox.url,
-      ZENDESK_EMAIL: sandbox.credentials.email,
-      ZENDESK_API_TOKEN: sandbox.credentials.token,
+      ZENDESK_OAUTH_CLIENT_ID: sandbox.credentials.oauthClientId,
+      ZENDESK_OAUTH_CLIENT_SECRET: sandbox.credentials.oauthClientSecret,
       ZENDESK_ACCOUNT_OWNER_ID: String(sandbox.state.ownerId),
       LOG_LEVEL: 'info',
     };
+    const consumerStarted = Date.now();
     const consumer: Service = await startService({
       name: 'consumer',
       entry: 'apps/consumer/src/main.ts',
@@ -118,6 +132,13 @@ export async function runDemo(options: DemoOptions = {}): Promise<RunningDemo> {
     const ingestUrl = `http://127.0.0.1:${ingestPort}/events`;
     say(`ingestion endpoint at ${ingestUrl}`);
 
+    // The consumer signed in when it started; let that token come due, so the first event is handled with a
+    // renewed one (every run shows a renewal, however fast the machine).
+    const signedInFor = Date.now() - consumerStarted;
+    if (signedInFor < DEMO_TOKEN_SECONDS * 1000) {
+      say(`letting the consumer's first OAuth token come due (${DEMO_TOKEN_SECONDS} s)...`);
+      await new Promise((r) => setTimeout(r, DEMO_TOKEN_SECONDS * 1000 - signedInFor + 200));
+    }
     const story = scenario(DEMO_PEOPLE);
     for (const { title, event } of story) {
       const res = await fetch(ingestUrl, {
