@@ -34,6 +34,7 @@ beforeAll(async () => {
     baseUrl: sandbox.url,
     email: sandbox.credentials.email,
     apiToken: sandbox.credentials.token,
+    accountOwnerId: DEMO_PEOPLE.owner.id,
   });
   apiUserId = sandbox.state.findUserByEmail(sandbox.credentials.email)!.id;
 });
@@ -44,7 +45,12 @@ beforeEach(() => sandbox.reset('demo'));
 
 /** A leaver requesting 250 tickets (30 closed) and assigned 120 open ones, as the issue's acceptance asks. */
 function seedLeaver() {
-  const leaver = sandbox.state.addUser({ name: 'Lars Leaver', email: 'lars@acme.test', role: 'agent' });
+  const leaver = sandbox.state.addUser({
+    name: 'Lars Leaver',
+    email: 'lars@acme.test',
+    role: 'agent',
+    external_id: 'HR-LARS',
+  });
   for (let i = 0; i < 250; i++) {
     sandbox.state.addTicket({
       subject: `requested ${i}`,
@@ -78,7 +84,9 @@ async function offboard(
   const event = createLifecycleEvent({
     type: 'lifecycle.offboarding.v1',
     source: 'hr/test',
-    user: { email: 'LARS@acme.test' },
+    // Created a moment ago, so search would not show him yet (S16); the external-id filter does not lag and
+    // ignores case (facts.md §1, §8).
+    user: { external_id: 'hr-lars' },
     ...(transferTo ? { transfer_to: transferTo } : {}),
   });
   const audit = new Outcomes();
