@@ -135,7 +135,6 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       state.addUser({ id: 1, name: 'Account Owner', email: credentials.email, role: 'admin' });
       state.ownerId = 1;
     } else seedGenerated(state, credentials.email, chosen, seededRandom(options.randomSeed ?? 42));
-    state.indexAll();
     state.searchLagMs = options.searchLagMs ?? 2000;
     router = new Router();
     userRoutes(router, state, jobs, { bulkUserImports: options.bulkUserImports ?? false });

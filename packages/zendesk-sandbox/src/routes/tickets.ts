@@ -31,8 +31,10 @@ function requesterOf(state: SandboxState, input: Record<string, unknown>, fallba
   if (requester?.email) {
     const found = state.findUserByEmail(requester.email);
     if (found) return found.id;
-    const created = state.addUser({ name: requester.name ?? requester.email, email: requester.email });
-    state.index(created);
+    const created = state.addUser(
+      { name: requester.name ?? requester.email, email: requester.email },
+      state.searchLagMs,
+    );
     return created.id;
   }
   return fallback;

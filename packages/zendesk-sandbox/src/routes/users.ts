@@ -63,18 +63,20 @@ export function createUser(state: SandboxState, input: Record<string, unknown>):
   const role = (input.role as Role | undefined) ?? 'end-user';
   if (!ROLES.includes(role)) throw invalid('role', `Role: ${String(role)} is not valid`);
   checkExternalId(state, input.external_id);
-  const user = state.addUser({
-    name: input.name,
-    email,
-    role,
-    custom_role_id: typeof input.custom_role_id === 'number' ? input.custom_role_id : null,
-    external_id: typeof input.external_id === 'string' ? input.external_id : null,
-  });
+  const user = state.addUser(
+    {
+      name: input.name,
+      email,
+      role,
+      custom_role_id: typeof input.custom_role_id === 'number' ? input.custom_role_id : null,
+      external_id: typeof input.external_id === 'string' ? input.external_id : null,
+    },
+    state.searchLagMs,
+  );
   if (isStaff(role)) {
     const defaultGroup = [...state.groups.values()].find((g) => g.default);
     if (defaultGroup) state.addMembership(user.id, defaultGroup.id);
   }
-  state.index(user);
   return user;
 }
 
