@@ -23,6 +23,8 @@ afterEach(() => {
   sandbox.reset('demo');
 });
 
+const apiUserId = () => sandbox.state.findUserByEmail(sandbox.credentials.email)!.id;
+
 const rejection = (promise: Promise<unknown>) =>
   promise.then(
     () => null,
@@ -61,6 +63,8 @@ describe('one audit ticket per outcome kind', () => {
         external_id: `zendesk-lifecycle:${step.step.idempotency_key}`,
         tags: ['itsm_audit', 'action_suspend', 'workflow_access_review', `outcome_${outcome}`],
         requester_id: DEMO_PEOPLE.bot.id,
+        // A real account solves a ticket only with an assignee: the service identity, the API user (/users/me).
+        assignee_id: status === 'solved' ? apiUserId() : null,
       });
       expect(ticket?.subject).toContain(`Rita Reviewed <rita@acme.test> #${DEMO_PEOPLE.reviewed.id}`);
       const [comment] = ticket?.comments ?? [];

@@ -1,6 +1,12 @@
 // The ITSM logger: one audit ticket in Zendesk per step outcome, exactly once. It implements core's AuditPort,
 // so the executor can use it as is, and it is usable alone: createItsmLogger({ zendesk, requester }).log(outcome).
-import type { AuditPort, AuditReceipt, RecalledOutcome, StepOutcome } from '@zendesk-lifecycle/core';
+import {
+  LifecycleError,
+  type AuditPort,
+  type AuditReceipt,
+  type RecalledOutcome,
+  type StepOutcome,
+} from '@zendesk-lifecycle/core';
 import { recallOutcome } from './delivery/recall.js';
 import { DEFAULT_SETTLE_POLICY, writeOnce, type SettlePolicy } from './delivery/write-once.js';
 import type { AuditTicketGateway } from './delivery/ticket-gateway.js';
@@ -10,7 +16,12 @@ import {
   refuseRequesterActedOn,
   type ServiceRequester,
 } from './requester/service-requester.js';
-import { buildAuditTicket, type AuditTicket, type AuditTicketSettings } from './ticket/audit-ticket.js';
+import {
+  buildAuditTicket,
+  needsAttention,
+  type AuditTicket,
+  type AuditTicketSettings,
+} from './ticket/audit-ticket.js';
 import { zendeskLinks, type ZendeskLinks } from './ticket/zendesk-links.js';
 
 /** What `log` tells about the ticket it wrote or found. */
@@ -77,10 +88,32 @@ export function assembleItsmLogger(parts: ItsmLoggerParts): ItsmLogger {
   const auditLinks = zendeskLinks(parts.auditAccountUrl);
   const targetLinks = zendeskLinks(parts.targetAccountUrl ?? parts.auditAccountUrl);
   const sameAccount = sameOrigin(auditLinks, targetLinks);
-  const context = { requester: parts.requester, links: targetLinks, settings: parts.ticket ?? {} };
+  const settings = parts.ticket ?? {};
   const settle = parts.settle ?? DEFAULT_SETTLE_POLICY;
 
-  const preview = (outcome: StepOutcome) => buildAuditTicket(outcome, context);
+  // Zendesk needs an assignee to solve a ticket: without a configured one, the service identity (read once).
+  let serviceAssigneeId: number | undefined;
+  const assigneeFor = async (outcome: StepOutcome): Promise<void> => {
+    if (serviceAssigneeId !== undefined || settings.assigneeId !== undefined) return;
+    if (needsAttention(outcome.outcome) || parts.gateway.serviceUserId === undefined) return;
+    try {
+      serviceAssigneeId = await parts.gateway.serviceUserId();
+    } catch (error) {
+      const wait = error instanceof LifecycleError ? error.retryAfterSeconds : undefined;
+      throw new LifecycleError(
+        'audit_unavailable',
+        'could not read the service identity (GET /users/me) to assign the solved audit ticket',
+        { retryable: true, cause: error, ...(wait === undefined ? {} : { retryAfterSeconds: wait }) },
+      );
+    }
+  };
+  const preview = (outcome: StepOutcome) =>
+    buildAuditTicket(outcome, {
+      requester: parts.requester,
+      links: targetLinks,
+      settings,
+      ...(serviceAssigneeId === undefined ? {} : { serviceAssigneeId }),
+    });
 
   // A recall that found no ticket for a step, remembered briefly: the executor recalls each step right before
   // acting and auditing it, so the write can skip its own look-up (one Zendesk call per step). Racing deliveries
@@ -98,6 +131,7 @@ export function assembleItsmLogger(parts: ItsmLoggerParts): ItsmLogger {
 
   const log = async (outcome: StepOutcome): Promise<ItsmLogReceipt> => {
     refuseRequesterActedOn(parts.requester, outcome, sameAccount);
+    await assigneeFor(outcome);
     const ticket = preview(outcome);
     const receipt = await writeOnce(parts.gateway, ticket, settle, {
       lookedUpJustNow: lookedUpJustNow(ticket.externalId),

@@ -27,4 +27,6 @@ export interface AuditTicketGateway {
   findTickets(externalId: string): Promise<FoundTicket[]>;
   create(body: AuditTicketBody, idempotencyKey: string): Promise<CreatedTicket>;
   classifyCreateFailure(error: unknown): CreateFailure;
+  /** The user id of the identity writing the tickets, when the gateway can tell (assignee of solved tickets). */
+  serviceUserId?(): Promise<number>;
 }

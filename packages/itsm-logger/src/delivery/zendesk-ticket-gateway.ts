@@ -13,6 +13,8 @@ export interface AuditZendeskClient {
     options: { idempotencyKey?: string },
   ): Promise<{ ticket: { id: number }; replayed: boolean }>;
   findTicketsByExternalId(externalId: string): Promise<Array<{ id: number; tags: string[] }>>;
+  /** The authenticated API user (GET /users/me): assignee of solved audit tickets when none is configured. */
+  serviceUser?(): Promise<{ id: number }>;
 }
 
 function statusOf(error: unknown): number | null {
@@ -54,5 +56,6 @@ export function zendeskTicketGateway(client: AuditZendeskClient): AuditTicketGat
       return { id: ticket.id, replayed };
     },
     classifyCreateFailure,
+    ...(client.serviceUser ? { serviceUserId: async () => (await client.serviceUser!()).id } : {}),
   };
 }

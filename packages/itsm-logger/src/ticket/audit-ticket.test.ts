@@ -123,6 +123,44 @@ describe('the audit ticket', () => {
   });
 });
 
+describe('real-account rules', () => {
+  it('assigns solved tickets to the service identity, since Zendesk needs an assignee to solve', () => {
+    const withService = { ...context, serviceAssigneeId: 1003 };
+    expect(buildAuditTicket(anOutcome(), withService).body).toMatchObject({
+      status: 'solved',
+      assignee_id: 1003,
+    });
+    const failed = anOutcome({ outcome: 'failed', error: { code: 'x', message: 'y', retryable: false } });
+    expect(buildAuditTicket(failed, withService).body.assignee_id).toBeUndefined();
+    const configured = { ...withService, settings: { assigneeId: 55 } };
+    expect(buildAuditTicket(anOutcome(), configured).body.assignee_id).toBe(55);
+    expect(buildAuditTicket(failed, configured).body.assignee_id).toBe(55);
+  });
+
+  it('says why Zendesk refused a deletion and what to do, and where the open tickets went', () => {
+    const outcome = anOutcome({
+      outcome: 'refused',
+      step: { index: 3, count: 4, action: 'deprovision', idempotency_key: 'evt-1:3:deprovision' },
+      refusal: {
+        rule: 'zendesk_refused_delete',
+        reason:
+          'Zendesk refuses to delete Jane Doe (4242): "User is requester on 3 tickets that are not closed". Give ' +
+          'those tickets another requester (an offboarding event with transfer_to, or the transfer_data action) ' +
+          'or close them, then send the event again.',
+      },
+      reassignment: { to: { group_id: 360001 }, moved: [601, 602], failed: [] },
+    });
+    const { body } = buildAuditTicket(outcome, context);
+    expect(body).toMatchObject({ status: 'open', priority: 'high' });
+    expect(body.comment.body).toContain('Refused by rule: zendesk_refused_delete');
+    expect(body.comment.body).toMatch(
+      /requester on 3 tickets that are not closed[\s\S]*transfer_to[\s\S]*close them/,
+    );
+    expect(body.comment.body).toContain('Open assigned tickets reassigned to group: 360001');
+    expect(body.comment.html_body).toContain('<a href="https://acme.zendesk.com/agent/tickets/601">#601</a>');
+  });
+});
+
 describe('the private comment', () => {
   const outcome = anOutcome({
     workflow: 'license_management',

@@ -22,7 +22,10 @@ export interface AuditTicketSettings {
   groupId?: number;
   brandId?: number;
   ticketFormId?: number;
-  /** The agent audit tickets are assigned to. Zendesk needs an assignee to solve a ticket. */
+  /**
+   * The agent audit tickets are assigned to. Zendesk needs an assignee to solve a ticket: unset, solved tickets
+   * are assigned to the service identity (the API user), and open ones are left to Zendesk's routing.
+   */
   assigneeId?: number;
   customFields?: Array<{ id: number; value: CustomFieldValue }>;
   /** Priority of tickets for actions that succeeded or were already done. Zendesk's default when unset. */
@@ -79,6 +82,8 @@ export interface AuditTicketContext {
   /** Links into the account where the user and their tickets live. */
   links: ZendeskLinks;
   settings: AuditTicketSettings;
+  /** The service identity's user id (the API user): the assignee of solved tickets when none is configured. */
+  serviceAssigneeId?: number;
 }
 
 /** The audit ticket for one step outcome. The same outcome always gives the same ticket. */
@@ -98,5 +103,7 @@ export function buildAuditTicket(outcome: StepOutcome, context: AuditTicketConte
     external_id: externalId,
     ...routingFields(settings),
   };
+  if (!attention && body.assignee_id === undefined && context.serviceAssigneeId !== undefined)
+    body.assignee_id = context.serviceAssigneeId;
   return { externalId, idempotencyKey: auditIdempotencyKey(outcome.step.idempotency_key), body };
 }

@@ -1,5 +1,5 @@
-// The related-tickets part of an audit comment: where a data transfer moved tickets, which it left alone, and
-// which tickets were still assigned to the user. Lists are capped: a user can own thousands of tickets, and a
+// The related-tickets part of an audit comment: where a data transfer moved tickets, which it left alone, who took
+// over the open tickets assigned to the user before it stopped being an agent, and which were still assigned. Lists are capped: a user can own thousands of tickets, and a
 // Zendesk comment has a size limit.
 import type { StepOutcome } from '@zendesk-lifecycle/core';
 import { text, type Block, type Fact, type Phrase } from './document.js';
@@ -44,9 +44,35 @@ function transferFacts(outcome: StepOutcome, links: ZendeskLinks): Fact[] {
   return facts;
 }
 
+function reassignmentFacts(outcome: StepOutcome, links: ZendeskLinks): Fact[] {
+  const reassignment = outcome.reassignment;
+  if (reassignment === undefined) return [];
+  const to = reassignment.to;
+  const facts: Fact[] = [
+    'assignee_id' in to
+      ? {
+          label: 'Open assigned tickets reassigned to agent',
+          value: [{ text: String(to.assignee_id), href: links.user(to.assignee_id) }],
+        }
+      : { label: 'Open assigned tickets reassigned to group', value: [text(String(to.group_id))] },
+    {
+      label: 'Reassigned',
+      value: ticketList(
+        reassignment.moved.map((id) => ({ id })),
+        links,
+      ),
+    },
+  ];
+  if (reassignment.failed.length > 0) {
+    const failed = reassignment.failed.map(({ id, error }) => ({ id, note: error }));
+    facts.push({ label: 'Could not be reassigned', value: ticketList(failed, links) });
+  }
+  return facts;
+}
+
 /** The "Related tickets" block, or null when the action touched no tickets. */
 export function relatedTicketsBlock(outcome: StepOutcome, links: ZendeskLinks): Block | null {
-  const facts = transferFacts(outcome, links);
+  const facts = [...transferFacts(outcome, links), ...reassignmentFacts(outcome, links)];
   const assigned = outcome.assigned_ticket_ids ?? [];
   if (assigned.length > 0) {
     const value = ticketList(
