@@ -29,7 +29,7 @@ import { startConsumerService } from './service.js';
  * A refusal (wrong secret, revoked client, missing scope) stops the consumer with one line; a network problem
  * only delays the check to the readiness probe.
  */
-async function signIn(client: ZendeskClient, logger: Logger, account: string): Promise<void> {
+async function signIn(client: ZendeskClient, logger: Logger, account: string): Promise<number | undefined> {
   for (const warning of client.authWarnings()) logger.warn({ account }, warning);
   try {
     const check = await client.verifyAuth();
@@ -37,12 +37,14 @@ async function signIn(client: ZendeskClient, logger: Logger, account: string): P
       { account, auth: check.kind, user_id: check.user.id, scopes: check.scopes },
       'signed in to Zendesk',
     );
+    return check.user.id;
   } catch (error) {
     if (error instanceof Unauthorized) {
       process.stderr.write(`consumer cannot sign in to Zendesk (${account}): ${error.message}\n`);
       process.exit(2);
     }
     logger.warn({ account, err: error }, 'could not check the Zendesk sign-in at start-up; carrying on');
+    return undefined;
   }
 }
 
@@ -63,7 +65,8 @@ async function run(settings: ConsumerSettings, logger: Logger): Promise<void> {
       if (status === 429) metrics.rateLimited.inc();
     },
   });
-  await signIn(zendesk, logger, 'target');
+  // The API user is the service identity (with OAuth there is no ZENDESK_EMAIL to name it): never acted upon.
+  const apiUserId = await signIn(zendesk, logger, 'target');
   const audit = await createAuditTrail(process.env, zendesk, logger);
   if (audit.client) await signIn(audit.client, logger, 'audit (ITSM_ZENDESK_*)');
   const processor = createRecordProcessor({
@@ -74,7 +77,7 @@ async function run(settings: ConsumerSettings, logger: Logger): Promise<void> {
     audit: audit.port,
     policy,
     protectedUsers: {
-      ids: policy.protected_users.ids,
+      ids: apiUserId === undefined ? policy.protected_users.ids : [...policy.protected_users.ids, apiUserId],
       emails: [...policy.protected_users.emails, ...audit.serviceEmails],
       external_ids: policy.protected_users.external_ids,
     },
