@@ -85,9 +85,10 @@ describe('deleting a requester of unclosed tickets (facts.md §4, S10, S7)', () 
 
 describe('finding the transfer destination', () => {
   it('waits for a destination that search does not show yet (S16), within the bound', async () => {
-    // Created now: search shows it after the lag; the list filter and show do not lag.
-    sandbox.state.addUser({ name: 'Nina New', email: 'nina@acme.test', role: 'agent' });
-    sandbox.state.index(sandbox.state.findUserByEmail('nina@acme.test')!);
+    // Created through the API now: search shows it only after the lag; the list filter and show do not lag.
+    await client.http.call('POST', ['users'], {
+      user: { name: 'Nina New', email: 'nina@acme.test', role: 'agent' },
+    });
     expect(await client.findUser({ email: 'nina@acme.test' }, { deleted: false })).toBeNull();
     const port = client.asPort({ destinationWaitMs: 10_000 });
     const t0 = Date.now();
