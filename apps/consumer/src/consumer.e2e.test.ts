@@ -25,6 +25,8 @@ const kafka = testKafka(run);
 let sandbox: RunningSandbox;
 let consumer: ChildProcess;
 let opsPort: number;
+/** Everything the consumer printed (its logs), read back to prove that no secret is in them. */
+let consumerOutput = '';
 
 const freePort = () =>
   new Promise<number>((done) => {
@@ -35,7 +37,8 @@ const freePort = () =>
   });
 
 beforeAll(async () => {
-  sandbox = await startSandbox({ seed: 'demo', rpm: 0, jobDelayMs: 5 });
+  // Tokens live 20 seconds, so the run renews at least once.
+  sandbox = await startSandbox({ seed: 'demo', rpm: 0, jobDelayMs: 5, tokenLifetimeSeconds: 20 });
   const admin = kafka.admin();
   await admin.connect();
   await createTopics(
@@ -57,17 +60,20 @@ beforeAll(async () => {
       TOPIC_ACCOUNTS: topics.accounts,
       KAFKA_GROUP_ID: `${run}-group`,
       ZENDESK_BASE_URL: sandbox.url,
-      ZENDESK_EMAIL: sandbox.credentials.email,
-      ZENDESK_API_TOKEN: sandbox.credentials.token,
+      // As a new customer signs in today: OAuth client credentials (API tokens are being retired).
+      ZENDESK_OAUTH_CLIENT_ID: sandbox.credentials.oauthClientId,
+      ZENDESK_OAUTH_CLIENT_SECRET: sandbox.credentials.oauthClientSecret,
       // Zendesk's public API does not name the account owner (facts.md §11): it is configured.
       ZENDESK_ACCOUNT_OWNER_ID: String(sandbox.state.ownerId),
       ITSM_REQUESTER_EMAIL: DEMO_PEOPLE.bot.email,
       ALLOW_IRREVERSIBLE: 'true',
       OPS_PORT: String(opsPort),
-      LOG_LEVEL: 'warn',
+      LOG_LEVEL: 'info',
     },
-    stdio: ['ignore', 'inherit', 'inherit'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  for (const stream of [consumer.stdout!, consumer.stderr!])
+    stream.on('data', (chunk: Buffer) => (consumerOutput += chunk.toString()));
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     const ready = await fetch(`http://127.0.0.1:${opsPort}/readyz`).then(
@@ -137,6 +143,10 @@ describe('the consumer, end to end', () => {
       }),
       event({ type: 'lifecycle.access_revoked.v1', user: { id: DEMO_PEOPLE.owner.id } }),
     ];
+    const leaversOpenTickets = [...sandbox.state.tickets.values()]
+      .filter((t) => t.assignee_id === DEMO_PEOPLE.leaver.id && !['solved', 'closed'].includes(t.status))
+      .map((t) => t.id);
+    expect(leaversOpenTickets.length).toBeGreaterThan(0);
     await publish([
       ...events.map((e) => ({ key: eventKey(e), value: JSON.stringify(e) })),
       { key: 'poison', value: '{ not json' },
@@ -147,7 +157,14 @@ describe('the consumer, end to end', () => {
     );
     const outcome = (e: LifecycleEvent) =>
       results.get(e.id)!.data.steps.map((s) => `${s.action}:${s.outcome}`);
-    expect(outcome(events[0]!)).toEqual(['transfer_data:succeeded', 'deprovision:succeeded']);
+    // Seat reclamation in Zendesk's order: requested tickets moved, assigned ones reassigned by the downgrade,
+    // then suspend, then (irreversible actions allowed here) the delete.
+    expect(outcome(events[0]!)).toEqual([
+      'transfer_data:succeeded',
+      'downgrade:succeeded',
+      'suspend:succeeded',
+      'deprovision:succeeded',
+    ]);
     expect(outcome(events[1]!)).toEqual(['suspend:succeeded']);
     expect(outcome(events[2]!)).toEqual(['downgrade:succeeded']);
     expect(outcome(events[3]!)).toEqual(['unsuspend:succeeded']);
@@ -155,19 +172,38 @@ describe('the consumer, end to end', () => {
     expect(outcome(events[5]!)).toEqual(['suspend:refused']);
 
     const state = sandbox.state;
-    expect(state.users.has(DEMO_PEOPLE.leaver.id) || state.deletedUsers.has(DEMO_PEOPLE.leaver.id)).toBe(
-      false,
-    );
+    // Permanently deleted: gone from the users, kept among deleted users without personal data (S1).
+    expect(state.users.has(DEMO_PEOPLE.leaver.id)).toBe(false);
+    expect(state.deletedUsers.get(DEMO_PEOPLE.leaver.id)).toMatchObject({
+      name: 'Permanently Deleted User',
+      email: null,
+    });
     expect(state.users.get(DEMO_PEOPLE.reviewed.id)!.suspended).toBe(true);
     expect(state.users.get(DEMO_PEOPLE.inactive.id)!.role).toBe('end-user');
     expect(state.users.get(DEMO_PEOPLE.rehire.id)!.suspended).toBe(false);
     expect(state.users.get(DEMO_PEOPLE.agent.id)!.role).toBe('agent');
 
+    // The leaver's open assigned tickets went to the transfer destination, none to the service's own account.
+    for (const id of leaversOpenTickets)
+      expect(state.tickets.get(id)!.assignee_id).toBe(DEMO_PEOPLE.manager.id);
+
     const audit = [...state.tickets.values()].filter((t) => t.tags.includes('itsm_audit'));
-    expect(audit).toHaveLength(7);
+    expect(audit).toHaveLength(9);
     expect(audit.every((t) => t.requester_id === DEMO_PEOPLE.bot.id)).toBe(true);
     const ids = [...results.values()].flatMap((r) => r.data.steps.map((s) => s.audit_ticket_id));
-    expect(new Set(ids).size).toBe(7);
+    expect(new Set(ids).size).toBe(9);
+
+    // No client secret and no token Zendesk issued appears in a log line, result, dead letter or audit ticket.
+    const written = [
+      consumerOutput,
+      JSON.stringify([...results.values()]),
+      JSON.stringify(dead.map((d) => [d.value?.toString(), d.headers])),
+      JSON.stringify(audit.map((t) => [t.subject, t.description, state.tickets.get(t.id)!.comments])),
+    ].join('\n');
+    const secrets = [sandbox.credentials.oauthClientSecret, ...sandbox.oauth.issuedSecrets()];
+    expect(secrets.length).toBeGreaterThan(1);
+    expect(consumerOutput).toContain('signed in to Zendesk'); // the logs were captured
+    for (const secret of secrets) expect(written).not.toContain(secret);
 
     expect(dead).toHaveLength(1);
     expect(dead[0]!.headers!['dlq-reason']!.toString()).toBe('not_json');

@@ -129,6 +129,11 @@ export class OAuthState {
     return this.clients.delete(identifier);
   }
 
+  /** Every access and refresh token issued so far (for tests that prove no token leaks into output). */
+  issuedSecrets(): string[] {
+    return [...this.access.keys(), ...this.refresh.keys()];
+  }
+
   /** What the admin API shows: clients without secrets, token counts, the lifetime and the grant counters. */
   summary() {
     const now = Date.now();

@@ -10,7 +10,11 @@ describe('npm start on embedded defaults', () => {
     try {
       const rows = demo.rows.map((r) => [r.type, r.steps, r.status]);
       expect(rows).toEqual([
-        ['lifecycle.offboarding.v1', 'transfer_data: succeeded, deprovision: succeeded', 'completed'],
+        [
+          'lifecycle.offboarding.v1',
+          'transfer_data: succeeded, downgrade: succeeded, suspend: succeeded, deprovision: succeeded',
+          'completed',
+        ],
         ['lifecycle.access_revoked.v1', 'suspend: succeeded', 'completed'],
         ['lifecycle.inactivity.v1', 'downgrade: succeeded', 'completed'],
         ['lifecycle.rehire.v1', 'unsuspend: succeeded', 'completed'],
