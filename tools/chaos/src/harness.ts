@@ -11,6 +11,9 @@ import { checkInvariants, printFigures, type Verdict } from './invariants.js';
 import { readLedger, type Ledger } from './ledger.js';
 import { buildWorkload, type Workload } from './workload.js';
 
+/** Lifetime of the sandbox's OAuth access tokens in a chaos run: several renewals per run. */
+const TOKEN_SECONDS = 20;
+
 export interface RunOptions {
   name: string;
   brokers: string;
@@ -55,8 +58,12 @@ export async function runChaos(options: RunOptions): Promise<Verdict & { workloa
     rpm: 0,
     permanentDeleteLimit: { max: 0, windowMs: 1 },
     randomSeed: options.seed ?? 1,
+    // Short-lived OAuth tokens, so that every run also renews them under its faults.
+    tokenLifetimeSeconds: TOKEN_SECONDS,
   });
-  const itsm = options.separateItsm ? await startSandbox({ seed: 'empty', rpm: 0 }) : sandbox;
+  const itsm = options.separateItsm
+    ? await startSandbox({ seed: 'empty', rpm: 0, tokenLifetimeSeconds: TOKEN_SECONDS })
+    : sandbox;
   const agents = [...sandbox.state.users.values()]
     .filter((u) => u.role === 'agent' && !u.suspended && u.id !== sandbox.state.ownerId)
     .map((u) => ({ id: u.id, email: u.email, role: u.role, suspended: u.suspended }));
@@ -74,13 +81,13 @@ export async function runChaos(options: RunOptions): Promise<Verdict & { workloa
     KAFKA_GROUP_ID: `${runId}-group`,
     KAFKA_TOPIC_PARTITIONS: String(options.partitions ?? 6),
     ZENDESK_BASE_URL: sandbox.url,
-    ZENDESK_EMAIL: sandbox.credentials.email,
-    ZENDESK_API_TOKEN: sandbox.credentials.token,
+    ZENDESK_OAUTH_CLIENT_ID: sandbox.credentials.oauthClientId,
+    ZENDESK_OAUTH_CLIENT_SECRET: sandbox.credentials.oauthClientSecret,
     ...(options.separateItsm
       ? {
           ITSM_ZENDESK_BASE_URL: itsm.url,
-          ITSM_ZENDESK_EMAIL: itsm.credentials.email,
-          ITSM_ZENDESK_API_TOKEN: itsm.credentials.token,
+          ITSM_ZENDESK_OAUTH_CLIENT_ID: itsm.credentials.oauthClientId,
+          ITSM_ZENDESK_OAUTH_CLIENT_SECRET: itsm.credentials.oauthClientSecret,
         }
       : {}),
     ALLOW_IRREVERSIBLE: 'true',
