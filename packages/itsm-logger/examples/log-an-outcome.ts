@@ -1,6 +1,6 @@
 // Logs one step outcome as an audit ticket, twice, and shows that the second call finds the first ticket.
 // Run against the sandbox (see the README):
-//   ZENDESK_BASE_URL=http://127.0.0.1:4010 ZENDESK_EMAIL=admin@acme.test ZENDESK_API_TOKEN=sandbox-api-token \
+//   ZENDESK_BASE_URL=http://127.0.0.1:4010 ZENDESK_OAUTH_CLIENT_ID=zendesk-lifecycle ZENDESK_OAUTH_CLIENT_SECRET=sandbox-oauth-client-secret \
 //   ITSM_REQUESTER_EMAIL=lifecycle-bot@acme.test npx tsx packages/itsm-logger/examples/log-an-outcome.ts
 import type { StepOutcome, UserSnapshot } from '@zendesk-lifecycle/core';
 import { createItsmLoggerFromEnv } from '../src/index.js'; // '@zendesk-lifecycle/itsm-logger' outside this repo
