@@ -84,7 +84,6 @@ async function run(settings: ConsumerSettings, logger: Logger): Promise<void> {
     limiter: new BlastRadiusLimiter(policy.blast_radius),
     dryRun: settings.dryRun || policy.dry_run,
     allowIrreversible: settings.allowIrreversible || policy.allow_irreversible,
-    maxAttempts: settings.maxAttempts,
     eventMaxBytes: settings.eventMaxBytes,
     resultSource: `zendesk-lifecycle/consumer/${settings.instanceId}`,
     logger,

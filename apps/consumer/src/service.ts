@@ -2,7 +2,7 @@
 import type { Kafka } from 'kafkajs';
 import type { ConsumerSettings } from './config.js';
 import { DeliveryLoop, type RecordProcessor } from './delivery/delivery-loop.js';
-import type { Verdict } from './delivery/verdict.js';
+import type { Verdict } from './pipeline/contract.js';
 import { createKafka } from './kafka/client.js';
 import { ensureTopics } from './kafka/topics.js';
 import type { Logger } from './logger.js';

@@ -1,22 +1,18 @@
 // The consumer loop: one record at a time per partition, partitions in parallel. Every record ends in exactly
 // one terminal write (result, dead letter, or hand-off to the retry topic) committed atomically with its offset.
-// Transient failures pause the partition (heartbeats keep flowing) instead of sleeping in the handler.
-import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+// Transient failures pause the partition (heartbeats keep flowing) instead of sleeping in the handler. This file
+// is the consumer's lifecycle (batches, pauses, tries); fencing and routing live beside it.
+import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { KafkaSettings } from '@zendesk-lifecycle/core';
 import type { Logger } from '../logger.js';
-import {
-  deadLetterHeaders,
-  originalHeaders,
-  originOf,
-  readHeaders,
-  RETRY,
-  retryHeaders,
-  type Origin,
-} from './headers.js';
+import type { RecordInput, Verdict } from '../pipeline/contract.js';
+import { originOf, readHeaders, RETRY, type Origin } from './headers.js';
+import { PartitionFence } from './partition-fence.js';
+import { routeVerdict, type TerminalVerdict } from './routing.js';
 import { TransactionalWriters } from './transactions.js';
-import type { Verdict } from './verdict.js';
 
-export interface RecordContext {
+/** The pipeline's input (value, headers, finalAttempt) and where the record sits in Kafka. */
+export interface RecordContext extends RecordInput {
   topic: string;
   partition: number;
   message: KafkaMessage;
@@ -67,15 +63,8 @@ const fullJitter = (attempt: number, initialMs: number, maxMs: number) =>
 export class DeliveryLoop {
   private readonly consumer: Consumer;
   private readonly writers: TransactionalWriters;
+  private readonly fence: PartitionFence;
   private readonly inPlaceTries = new Map<string, number>();
-  /** Bumped on every group join: partitions may have moved, so each must be fenced again before use. */
-  private generation = 0;
-  /**
-   * Per partition ("topic/partition"), the generation in which this member fenced it and the group's committed
-   * offset it read then. A partition without an entry for the current generation is not yet safe to write.
-   */
-  private readonly fenced = new Map<string, { generation: number; committed: bigint }>();
-  private admin: Admin | undefined;
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly now: () => number;
   private connected = false;
@@ -94,10 +83,7 @@ export class DeliveryLoop {
       maxWaitTimeInMs: options.maxWaitTimeMs ?? 1000,
     });
     this.writers = new TransactionalWriters(kafka, settings.groupId, options.transactionalIdPrefix);
-  }
-
-  get kafkaConsumer(): Consumer {
-    return this.consumer;
+    this.fence = new PartitionFence(kafka, this.writers, settings.groupId, options.logger, this.now);
   }
 
   isConnected(): boolean {
@@ -106,11 +92,10 @@ export class DeliveryLoop {
 
   async start(): Promise<void> {
     const { settings } = this.options;
-    this.admin = this.options.kafka.admin();
-    await this.admin.connect();
+    await this.fence.connect();
     await this.consumer.connect();
     this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
-      this.generation++;
+      this.fence.newGeneration();
       this.connected = true;
     });
     this.consumer.on(this.consumer.events.CRASH, (event) => {
@@ -136,7 +121,7 @@ export class DeliveryLoop {
     this.timers.clear();
     await this.consumer.disconnect();
     await this.writers.disconnect();
-    await this.admin?.disconnect();
+    await this.fence.disconnect();
     this.connected = false;
   }
 
@@ -144,7 +129,7 @@ export class DeliveryLoop {
     const { batch, isRunning, isStale, heartbeat } = payload;
     this.options.events?.onLag?.(batch.topic, batch.partition, Number(batch.offsetLagLow()));
     if (batch.messages.length === 0 || !isRunning() || isStale()) return;
-    const committed = await this.fencedOffset(batch.topic, batch.partition);
+    const committed = await this.fence.committedOffset(batch.topic, batch.partition);
     for (const message of batch.messages) {
       if (!isRunning() || isStale()) return;
       if (BigInt(message.offset) < committed) {
@@ -185,12 +170,16 @@ export class DeliveryLoop {
     const key = `${batch.topic}/${batch.partition}/${message.offset}`;
     const origin = originOf(batch.topic, batch.partition, message, new Date(this.now()));
     const inPlace = (this.inPlaceTries.get(key) ?? 0) + 1;
+    const attempt = origin.attempts + inPlace;
     const record: RecordContext = {
+      value: message.value,
+      headers: message.headers ?? {},
+      finalAttempt: attempt >= o.maxAttempts,
       topic: batch.topic,
       partition: batch.partition,
       message,
       origin,
-      attempt: origin.attempts + inPlace,
+      attempt,
       heartbeat: payload.heartbeat,
     };
     const verdict = await this.process(record);
@@ -224,7 +213,7 @@ export class DeliveryLoop {
     } catch (error) {
       // The transaction may have committed although its answer was lost, or another member may own the partition
       // now: fence it again before the next try, which then skips the record if its outcome is committed.
-      this.fenced.delete(`${batch.topic}/${batch.partition}`);
+      this.fence.forget(batch.topic, batch.partition);
       // Rethrown as a plain error so that kafkajs retries the batch (it would give up on a "non-retriable" fenced
       // producer).
       throw new Error(`the outcome of ${key} could not be committed: ${(error as Error).message}`, {
@@ -236,89 +225,31 @@ export class DeliveryLoop {
     return true;
   }
 
-  /**
-   * The group's committed offset for a partition, read after fencing the partition's transactional id, once per
-   * partition and group generation. Without the fence, a former owner of the partition (a member that lost it in a
-   * rebalance, or one cut off by a broker failure) could still commit the outcome of a record this member is about
-   * to process again, and the record would have two outcomes. Broker trouble is waited out.
-   */
-  private async fencedOffset(topic: string, partition: number): Promise<bigint> {
-    const tp = `${topic}/${partition}`;
-    const generation = this.generation;
-    const known = this.fenced.get(tp);
-    if (known?.generation === generation) return known.committed;
-    let lastError: unknown;
-    const started = this.now();
-    for (let attempt = 0; attempt < 30; attempt++) {
-      try {
-        this.options.logger.debug({ topic, partition, generation, attempt }, 'fencing the partition');
-        await this.writers.fence(topic, partition);
-        const [offsets] = await this.admin!.fetchOffsets({
-          groupId: this.options.settings.groupId,
-          topics: [topic],
-        });
-        const committed = BigInt(offsets?.partitions.find((p) => p.partition === partition)?.offset ?? '-1');
-        this.fenced.set(tp, { generation, committed });
-        this.options.logger.info(
-          { topic, partition, generation, committed: committed.toString(), ms: this.now() - started },
-          'partition fenced; committed offset read',
-        );
-        return committed;
-      } catch (error) {
-        lastError = error;
-        this.options.logger.warn(
-          { topic, partition, attempt, err: error },
-          'could not fence the partition yet',
-        );
-        await new Promise((r) => setTimeout(r, 1000));
-      }
-    }
-    throw new Error(`partition ${tp} could not be fenced: ${(lastError as Error).message}`, {
-      cause: lastError,
-    });
-  }
-
   /** The one terminal write of a record, in the same transaction as its offset. */
   private async writeTerminal(
-    verdict: Exclude<Verdict, { kind: 'hold' }>,
+    verdict: TerminalVerdict,
     record: RecordContext,
     next: { topic: string; partition: number; offset: string },
   ): Promise<void> {
-    const { topics } = this.options.settings;
-    const { message, origin } = record;
-    const now = this.now();
-    if (verdict.kind === 'done') {
-      await this.writers.commit([{ topic: topics.results, messages: [verdict.result] }], next);
-      return;
-    }
-    const exhausted = verdict.kind === 'retry' && record.attempt >= this.options.maxAttempts;
-    if (verdict.kind === 'dead_letter' || exhausted) {
-      const reason = verdict.kind === 'dead_letter' ? verdict.reason : 'attempts_exhausted';
-      const error = verdict.kind === 'retry' ? `${verdict.reason}: ${verdict.error}` : verdict.error;
-      const headers = {
-        ...originalHeaders(message),
-        ...deadLetterHeaders(origin, record.attempt, reason, error, new Date(now)),
-      };
-      this.options.logger.warn({ reason, error, origin }, 'record sent to the dead-letter topic');
-      await this.writers.commit(
-        [{ topic: topics.dlq, messages: [{ key: message.key, value: message.value, headers }] }],
-        next,
+    const { settings, maxAttempts, retryDelayMs, logger } = this.options;
+    const route = routeVerdict(
+      verdict,
+      record,
+      { topics: settings.topics, maxAttempts, retryDelayMs },
+      this.now(),
+    );
+    if (route.to === 'dead_letter') {
+      logger.warn(
+        { reason: route.reason, error: route.error, origin: record.origin },
+        'record sent to the dead-letter topic',
       );
-      return;
+    } else if (route.to === 'retry') {
+      logger.warn(
+        { attempt: record.attempt, reason: route.reason, origin: record.origin },
+        'record handed to the retry topic',
+      );
     }
-    const due = now + this.options.retryDelayMs;
-    const headers = {
-      ...originalHeaders(message),
-      ...retryHeaders(origin, record.attempt, due, verdict.reason, verdict.error),
-    };
-    this.options.logger.warn(
-      { attempt: record.attempt, reason: verdict.reason, origin },
-      'record handed to the retry topic',
-    );
-    await this.writers.commit(
-      [{ topic: topics.retry, messages: [{ key: message.key, value: message.value, headers }] }],
-      next,
-    );
+    await this.writers.commit([route.write], next);
   }
 
   private async process(record: RecordContext): Promise<Verdict> {

@@ -1,5 +1,5 @@
-// One Kafka record through the product: validate -> plan -> act -> audit -> result. It decides a verdict;
-// the delivery loop turns the verdict into Kafka writes. Bad input is a dead letter, never an exception.
+// One record through the product: validate -> plan -> act -> audit -> result. It decides a verdict;
+// the delivery side turns the verdict into Kafka writes. Bad input is a dead letter, never an exception.
 import {
   buildResultEvent,
   describeParseError,
@@ -14,10 +14,9 @@ import {
   type ProtectedUsers,
   type ZendeskPort,
 } from '@zendesk-lifecycle/core';
-import type { RecordContext, RecordProcessor } from '../delivery/delivery-loop.js';
-import type { Verdict } from '../delivery/verdict.js';
 import type { Logger } from '../logger.js';
 import type { ConsumerMetrics } from '../ops/metrics.js';
+import type { RecordInput, Verdict } from './contract.js';
 
 export interface PipelineOptions {
   zendesk: ZendeskPort;
@@ -28,7 +27,6 @@ export interface PipelineOptions {
   limiter: BlastRadiusLimiter;
   dryRun: boolean;
   allowIrreversible: boolean;
-  maxAttempts: number;
   eventMaxBytes: number;
   /** CloudEvents `source` of the result events this consumer writes. */
   resultSource: string;
@@ -37,11 +35,12 @@ export interface PipelineOptions {
   clock?: Clock;
 }
 
-export function createRecordProcessor(options: PipelineOptions): RecordProcessor {
+/** The pipeline for one record. It never throws for bad input: that is a dead-letter verdict. */
+export function createRecordProcessor(options: PipelineOptions): (record: RecordInput) => Promise<Verdict> {
   const clock = options.clock ?? systemClock;
-  return async (record: RecordContext): Promise<Verdict> => {
+  return async (record: RecordInput): Promise<Verdict> => {
     const parsed = parseKafkaRecord(
-      { value: record.message.value, headers: record.message.headers ?? {} },
+      { value: record.value, headers: record.headers },
       { maxBytes: options.eventMaxBytes },
     );
     if (!parsed.ok) {
@@ -65,7 +64,7 @@ export function createRecordProcessor(options: PipelineOptions): RecordProcessor
       protectedUsers: options.protectedUsers,
       limiter: options.limiter,
       clock,
-      finalAttempt: record.attempt >= options.maxAttempts,
+      finalAttempt: record.finalAttempt,
     });
     for (const step of execution.steps) {
       if (!step.recalled) options.metrics?.actions.inc({ action: step.action, outcome: step.outcome });
@@ -95,7 +94,7 @@ export function createRecordProcessor(options: PipelineOptions): RecordProcessor
     }
     if (execution.status === 'retry') {
       options.metrics?.events.inc({ type: event.type, outcome: 'retry' });
-      log.warn({ attempt: record.attempt, error: execution.error }, 'transient failure');
+      log.warn({ error: execution.error }, 'transient failure');
       return {
         kind: 'retry',
         reason: execution.error.code,

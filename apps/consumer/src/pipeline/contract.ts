@@ -1,0 +1,28 @@
+// The pipeline's contract: what it reads from a record (transport-neutral) and the verdict it returns.
+import type { HeaderValue } from '@zendesk-lifecycle/core';
+
+/** One record as the pipeline sees it: its bytes, its headers, and whether this is the last try. */
+export interface RecordInput {
+  value: Uint8Array | string | null;
+  headers: Record<string, HeaderValue>;
+  /** The last try the delivery side will make: a transient failure is then audited as failed, not retried. */
+  finalAttempt: boolean;
+}
+
+/** The result event to publish for a record. */
+export interface ResultRecord {
+  key: string;
+  value: string;
+  headers?: Record<string, string>;
+}
+
+/** What processing one record decided. The delivery side turns each verdict into Kafka writes and an offset. */
+export type Verdict =
+  /** Terminal: the result event to publish (the offset is committed with it, atomically). */
+  | { kind: 'done'; result: ResultRecord; summary: string }
+  /** Terminal: the record cannot be processed (invalid, unknown type, too large, out of attempts). */
+  | { kind: 'dead_letter'; reason: string; error: string }
+  /** Transient: try again after a delay (Retry-After when the remote side gave one). */
+  | { kind: 'retry'; reason: string; error: string; delayMs?: number }
+  /** A safety rail holds this and later records of the partition (blast radius); not an error, not lost. */
+  | { kind: 'hold'; reason: string; delayMs: number };
