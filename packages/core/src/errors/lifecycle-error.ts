@@ -1,5 +1,6 @@
 // The one error shape every layer speaks: a searchable code, whether trying again can help, and the cause.
 // Adapters subclass it (Zendesk errors, Kafka errors) so that the executor can classify failures without I/O.
+import { ERROR_CODES, type ErrorCode, type RefusalRule } from '../model/codes.js';
 
 export interface LifecycleErrorOptions {
   /** Whether the same operation may succeed if tried again later (rate limit, 5xx, network). */
@@ -11,11 +12,12 @@ export interface LifecycleErrorOptions {
 
 /** Base class of every error the system raises on purpose. */
 export class LifecycleError extends Error {
-  readonly code: string;
+  /** One of the closed sets in model/codes.ts: an error code, or (ActionRefused) the rule that refused. */
+  readonly code: ErrorCode | RefusalRule;
   readonly retryable: boolean;
   readonly retryAfterSeconds: number | undefined;
 
-  constructor(code: string, message: string, options: LifecycleErrorOptions = {}) {
+  constructor(code: ErrorCode | RefusalRule, message: string, options: LifecycleErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;
@@ -24,7 +26,7 @@ export class LifecycleError extends Error {
   }
 }
 
-/** True when the error says trying again may help. Unknown errors are treated as not retryable. */
-export function isRetryable(error: unknown): boolean {
-  return error instanceof LifecycleError ? error.retryable : false;
+/** True for the codes of failures (not refusal rules). */
+export function isErrorCode(code: string): code is ErrorCode {
+  return (ERROR_CODES as readonly string[]).includes(code);
 }

@@ -1,5 +1,5 @@
 // Builds valid lifecycle events for publishers: id and time filled in, subject set from the user.
-import type { ActionName, UserRef } from '../ports/zendesk-port.js';
+import type { ActionName, UserRef } from '../model/index.js';
 import type { EventType } from './event-types.js';
 import { parseEventObject } from './parse-event.js';
 import { describeParseError } from './parse-errors.js';

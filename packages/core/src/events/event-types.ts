@@ -1,5 +1,5 @@
 // The lifecycle event types (CloudEvents `type`) and the workflow each one belongs to. Names: interfaces.md.
-import type { WorkflowName } from '../ports/audit-port.js';
+import type { WorkflowOf } from '../model/workflows.js';
 
 export const EVENT_TYPES = [
   'lifecycle.offboarding.v1',
@@ -11,12 +11,6 @@ export const EVENT_TYPES = [
 export type EventType = (typeof EVENT_TYPES)[number];
 
 export const RESULT_EVENT_TYPE = 'lifecycle.result.v1';
-
-export interface WorkflowOf {
-  workflow: WorkflowName;
-  /** A narrower case of the workflow that changes what it may do. */
-  variant: 'inactivity' | 'reversal' | null;
-}
 
 export const WORKFLOW_OF_TYPE: Record<EventType, WorkflowOf> = {
   'lifecycle.offboarding.v1': { workflow: 'offboarding', variant: null },

@@ -1,19 +1,8 @@
 // The zod schemas of lifecycle events: the single source of truth for types, parsing and the JSON Schemas.
 import { z } from 'zod';
-import { ACTIONS } from '../ports/zendesk-port.js';
+import { ACTIONS } from '../model/actions.js';
+import { userRefSchema } from '../model/users.js';
 import { EVENT_TYPES, type EventType } from './event-types.js';
-
-/** How an event names a Zendesk user: at least one of id, email, external id. */
-export const userRefSchema = z
-  .object({
-    id: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
-    email: z.email().max(254).optional(),
-    external_id: z.string().min(1).max(255).optional(),
-  })
-  .strict()
-  .refine((ref) => ref.id !== undefined || ref.email !== undefined || ref.external_id !== undefined, {
-    message: 'needs at least one of id, email, external_id',
-  });
 
 export const lifecycleDataSchema = z
   .object({
@@ -64,7 +53,6 @@ export const EVENT_SCHEMAS = {
   'lifecycle.rehire.v1': eventSchema('lifecycle.rehire.v1', lifecycleDataSchema),
 } as const satisfies Record<EventType, z.ZodType>;
 
-export type UserRefInput = z.infer<typeof userRefSchema>;
 export type LifecycleData = z.infer<typeof lifecycleDataSchema>;
 export type LifecycleEvent = {
   [T in EventType]: z.infer<(typeof EVENT_SCHEMAS)[T]>;

@@ -1,5 +1,5 @@
 // The user an event is about, as a short stable string: the Kafka message key and the CloudEvents subject.
-import type { UserRef } from '../ports/zendesk-port.js';
+import type { UserRef } from '../model/users.js';
 
 /** The user's most stable identifier: Zendesk id, else external id, else the lower-cased email. */
 export function userKey(ref: UserRef): string {

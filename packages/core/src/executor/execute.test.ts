@@ -22,6 +22,7 @@ function setup(
     user({ id: 2, name: 'Manager' }),
     user({ id: 1, is_account_owner: true }),
   ]);
+  zendesk.requested.set(10, [601, 602]);
   const audit = new MemoryAudit();
   const event = createLifecycleEvent({ source: 'test', user: { id: 10 }, id: 'e-1', ...input });
   const plan = planEvent(event, policy, { allowIrreversible: irreversible });
@@ -145,7 +146,7 @@ describe('executing a plan', () => {
   it('stops and retries later on a transient failure, without auditing it', async () => {
     const { zendesk, audit, plan, options } = setup({ type: 'lifecycle.access_revoked.v1' });
     zendesk.failures.set('suspend', [
-      new LifecycleError('rate_limited', '429', { retryable: true, retryAfterSeconds: 3 }),
+      new LifecycleError('zendesk_rate_limited', '429', { retryable: true, retryAfterSeconds: 3 }),
     ]);
     const execution = await executePlan(plan, options);
     expect(execution).toMatchObject({ status: 'retry', retryAfterMs: 3000 });
@@ -157,11 +158,11 @@ describe('executing a plan', () => {
 
   it('audits a transient failure as failed on the final attempt', async () => {
     const { zendesk, plan, options } = setup({ type: 'lifecycle.access_revoked.v1' });
-    zendesk.failures.set('suspend', [new LifecycleError('server_error', '503', { retryable: true })]);
+    zendesk.failures.set('suspend', [new LifecycleError('zendesk_server_error', '503', { retryable: true })]);
     const execution = await executePlan(plan, { ...options, finalAttempt: true });
     expect(execution.steps[0]).toMatchObject({
       outcome: 'failed',
-      error: { code: 'server_error', retryable: true },
+      error: { code: 'zendesk_server_error', retryable: true },
     });
   });
 

@@ -2,14 +2,26 @@
 // before the next step starts. Transient failures stop the plan (the event is delivered again later and the
 // idempotent steps make the replay harmless); a blast-radius hold stops it before acting.
 import { ActionRefused, type RefusedPartial } from '../errors/action-refused.js';
-import { LifecycleError } from '../errors/lifecycle-error.js';
-import type { Plan, PlannedStep, Refusal } from '../planner/plan.js';
-import type { AuditPort, AuditedEvent, Outcome, StepOutcome } from '../ports/audit-port.js';
-import type { ActionReport, UserSnapshot, ZendeskPort } from '../ports/zendesk-port.js';
+import { LifecycleError, isErrorCode } from '../errors/lifecycle-error.js';
+import {
+  isSuccess,
+  type ActionReport,
+  type AuditedEvent,
+  type Outcome,
+  type Refusal,
+  type RefusalRule,
+  type StepError,
+  type StepOutcome,
+  type StepReport,
+  type UserSnapshot,
+} from '../model/index.js';
+import type { Plan, PlannedStep } from '../planner/plan.js';
+import type { AuditPort } from '../ports/audit-port.js';
+import type { ZendeskPort } from '../ports/zendesk-port.js';
 import type { BlastRadiusLimiter } from '../rails/blast-radius.js';
 import { protectionOf, type ProtectedUsers } from '../rails/protected-users.js';
 import { systemClock, type Clock } from './clock.js';
-import { isSuccess, type Execution, type StepReport } from './step-report.js';
+import type { Execution } from './execution.js';
 
 export interface ExecuteOptions {
   zendesk: ZendeskPort;
@@ -32,11 +44,11 @@ type Attempt =
       error?: StepOutcome['error'];
       detail?: string;
     }
-  | { kind: 'retry'; error: LifecycleError }
+  | { kind: 'retry'; error: StepError; retryAfterSeconds: number | undefined }
   | { kind: 'hold'; reason: string; retryAfterMs: number };
 
-function errorOf(error: unknown): { code: string; message: string; retryable: boolean } {
-  if (error instanceof LifecycleError)
+function errorOf(error: unknown): StepError {
+  if (error instanceof LifecycleError && isErrorCode(error.code))
     return { code: error.code, message: error.message, retryable: error.retryable };
   return {
     code: 'unexpected_error',
@@ -74,6 +86,8 @@ class PlanRun {
     for (const step of this.plan.steps) {
       const started = this.clock.now();
       const recalled = await this.options.audit.recall?.(step.idempotency_key);
+      // recall() is optional: without it there is no look-up the audit trail could skip.
+      const recallContext = recalled === null ? { nothingRecalledAt: started } : {};
       if (recalled) {
         this.push(step, started, { outcome: recalled.outcome, ticket: recalled.ticket_id, recalled: true });
         continue;
@@ -88,17 +102,17 @@ class PlanRun {
         };
       if (attempt.kind === 'retry') {
         const retryAfterMs =
-          attempt.error.retryAfterSeconds === undefined ? undefined : attempt.error.retryAfterSeconds * 1000;
+          attempt.retryAfterSeconds === undefined ? undefined : attempt.retryAfterSeconds * 1000;
         return {
           status: 'retry',
           steps: this.reports,
-          error: { code: attempt.error.code, message: attempt.error.message, retryable: true },
+          error: attempt.error,
           ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
         };
       }
       const outcome = this.outcomeOf(step, attempt, started);
       try {
-        const receipt = await this.options.audit.record(outcome);
+        const receipt = await this.options.audit.record(outcome, recallContext);
         this.push(step, started, { ...attempt, ticket: receipt.ticket_id, recalled: false });
       } catch (error) {
         // The step happened but its audit record could not be written: deliver the event again (the replay
@@ -113,7 +127,7 @@ class PlanRun {
         };
       }
     }
-    return { status: 'completed', steps: this.reports };
+    return { status: 'completed', steps: this.reports, zendesk_user_id: this.resolvedUserId() };
   }
 
   private push(
@@ -145,7 +159,13 @@ class PlanRun {
     });
   }
 
-  private refuse(rule: string, reason: string): Attempt {
+  /** The Zendesk user the plan acted on: as found, else the event's id when no step had to look it up. */
+  private resolvedUserId(): number | null {
+    if (this.user === undefined) return this.plan.user.id ?? null;
+    return this.user?.id ?? null;
+  }
+
+  private refuse(rule: RefusalRule, reason: string): Attempt {
     return { kind: 'outcome', outcome: 'refused', refusal: { rule, reason } };
   }
 
@@ -222,11 +242,11 @@ class PlanRun {
     }
     const e = errorOf(error);
     if (e.retryable && !this.options.finalAttempt && error instanceof LifecycleError)
-      return { kind: 'retry', error };
+      return { kind: 'retry', error: e, retryAfterSeconds: error.retryAfterSeconds };
     return this.outcomeFailure(e);
   }
 
-  private outcomeFailure(error: { code: string; message: string; retryable: boolean }): Attempt {
+  private outcomeFailure(error: StepError): Attempt {
     return { kind: 'outcome', outcome: 'failed', error };
   }
 

@@ -1,18 +1,12 @@
 // From an event and the policy to an ordered plan: which actions, in which order, with which preconditions,
 // and a stable idempotency key per step so that a redelivered event names the same steps again.
-import type { EventType, WorkflowOf } from '../events/event-types.js';
+import type { EventType } from '../events/event-types.js';
 import { WORKFLOW_OF_TYPE } from '../events/event-types.js';
 import type { LifecycleEvent } from '../events/schemas.js';
 import { fnv1a64 } from '../hash/fnv.js';
 import { planOf, reassignTargetOf, type Policy } from '../policy/policy.js';
-import type { ActionName, AssigneeTarget, UserRef } from '../ports/zendesk-port.js';
+import type { ActionName, AssigneeTarget, Refusal, UserRef, WorkflowOf } from '../model/index.js';
 import { isAllowed, refusalReason } from '../workflows/matrix.js';
-
-export interface Refusal {
-  /** The rule that stopped the step: workflow_matrix, missing_destination, irreversible_disabled, ... */
-  rule: string;
-  reason: string;
-}
 
 export interface PlannedStep {
   index: number;

@@ -2,8 +2,7 @@
 import { z } from 'zod';
 import { parseConfig } from '../config/config-error.js';
 import { EVENT_TYPES, type EventType } from '../events/event-types.js';
-import { userRefSchema } from '../events/schemas.js';
-import { ACTIONS, type ActionName, type AssigneeTarget } from '../ports/zendesk-port.js';
+import { ACTIONS, assigneeTargetSchema, type ActionName, type AssigneeTarget } from '../model/actions.js';
 
 const DESTRUCTIVE_DEFAULT: ActionName[] = ['deprovision', 'downgrade'];
 
@@ -32,13 +31,7 @@ export const policySchema = z
      * deprovision of an agent who still has open assigned tickets is refused rather than letting Zendesk put
      * them on the service's own account.
      */
-    reassign_assigned_tickets_to: z
-      .union([
-        z.object({ agent: userRefSchema }).strict(),
-        z.object({ group_id: z.number().int().positive().max(Number.MAX_SAFE_INTEGER) }).strict(),
-      ])
-      .nullable()
-      .default(null),
+    reassign_assigned_tickets_to: assigneeTargetSchema.nullable().default(null),
     allow_irreversible: z.boolean().default(false),
     dry_run: z.boolean().default(false),
   })
@@ -84,7 +77,7 @@ export function parsePolicyText(text: string): Policy {
 
 /** Where the policy sends a leaver's open assigned tickets when the transfer destination cannot take them. */
 export function reassignTargetOf(policy: Policy): AssigneeTarget | null {
-  return policy.reassign_assigned_tickets_to as AssigneeTarget | null;
+  return policy.reassign_assigned_tickets_to;
 }
 
 export function planOf(policy: Policy, type: EventType): ActionName[] {

@@ -1,6 +1,6 @@
 // The blast-radius limit: at most N destructive actions per sliding window. A rogue upstream that floods
 // deprovisions is stopped here; the consumer holds the rest of the events instead of acting on them.
-import type { ActionName } from '../ports/zendesk-port.js';
+import type { ActionName } from '../model/actions.js';
 
 export interface BlastRadiusSettings {
   max_actions: number;

@@ -1,5 +1,5 @@
 // Users no automation may touch: the account owner, configured ids/emails/external ids, the service identity.
-import type { UserSnapshot } from '../ports/zendesk-port.js';
+import type { UserSnapshot } from '../model/users.js';
 
 export interface ProtectedUsers {
   ids: number[];

@@ -7,7 +7,7 @@ import { createLifecycleEvent } from '../events/build-event.js';
 import { executePlan } from '../executor/execute.js';
 import { planEvent } from '../planner/plan.js';
 import { defaultPolicy } from '../policy/policy.js';
-import { ACTIONS } from '../ports/zendesk-port.js';
+import { ACTIONS } from '../model/actions.js';
 import { MemoryAudit, MemoryZendesk, user } from '../testing/fakes.js';
 import { isAllowed } from '../workflows/matrix.js';
 

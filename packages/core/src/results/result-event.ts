@@ -1,36 +1,27 @@
-// The result event: one per lifecycle event, on the results topic, saying what each step ended as.
+// The result event: one per lifecycle event, on the results topic, saying what each step ended as. Its schema is
+// built from the model's, so a word means the same here as in the executor and the audit trail.
 import { z } from 'zod';
-import { ACTIONS } from '../ports/zendesk-port.js';
 import { RESULT_EVENT_TYPE } from '../events/event-types.js';
 import { userKey } from '../events/user-key.js';
-import type { Execution, StepReport } from '../executor/step-report.js';
+import type { Execution } from '../executor/execution.js';
+import { ACTIONS, stepReportSchema, workflowOfSchema, type StepReport } from '../model/index.js';
 import type { Plan } from '../planner/plan.js';
-
-const outcomeSchema = z.enum(['succeeded', 'already_done', 'refused', 'failed']);
 
 export const resultDataSchema = z.object({
   source_event: z.object({ id: z.string(), source: z.string(), type: z.string() }),
-  workflow: z.string(),
-  workflow_variant: z.string().nullable(),
+  /**
+   * The Zendesk user the event acted on, as resolved by the service (read this, not the subject); null when no
+   * user matched, or when the event named the user by email or external id and every step was recalled from the
+   * audit trail of an earlier delivery without looking the user up again.
+   */
+  zendesk_user_id: z.number().int().nullable(),
+  workflow: workflowOfSchema.shape.workflow,
+  workflow_variant: workflowOfSchema.shape.variant,
   dry_run: z.boolean(),
   plan: z.array(z.enum(ACTIONS)),
   /** completed: every step succeeded or was already done; otherwise the worst outcome wins. */
   status: z.enum(['completed', 'refused', 'failed']),
-  steps: z.array(
-    z.object({
-      index: z.number().int(),
-      action: z.enum(ACTIONS),
-      outcome: outcomeSchema,
-      audit_ticket_id: z.number().int().nullable(),
-      recalled: z.boolean(),
-      detail: z.string().optional(),
-      refusal: z.object({ rule: z.string(), reason: z.string() }).optional(),
-      error: z.object({ code: z.string(), message: z.string(), retryable: z.boolean() }).optional(),
-      started_at: z.string(),
-      finished_at: z.string(),
-      duration_ms: z.number(),
-    }),
-  ),
+  steps: z.array(stepReportSchema.omit({ idempotency_key: true })),
   started_at: z.string(),
   finished_at: z.string(),
   duration_ms: z.number(),
@@ -72,6 +63,7 @@ export function buildResultEvent(
     datacontenttype: 'application/json',
     data: {
       source_event: { id: event.id, source: event.source, type: event.type },
+      zendesk_user_id: execution.zendesk_user_id,
       workflow: plan.workflow.workflow,
       workflow_variant: plan.workflow.variant,
       dry_run: plan.dry_run,

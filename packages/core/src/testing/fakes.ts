@@ -1,16 +1,19 @@
 // Test doubles of core's own ports (not of HTTP or Kafka): an in-memory Zendesk and audit trail for unit tests.
 import { ActionRefused } from '../errors/action-refused.js';
 import { LifecycleError } from '../errors/lifecycle-error.js';
-import type { AuditPort, AuditReceipt, RecalledOutcome, StepOutcome } from '../ports/audit-port.js';
 import type {
   ActionReport,
   AssigneeTarget,
+  AuditReceipt,
+  RecalledOutcome,
   ReassignOptions,
   ReassignReport,
+  StepOutcome,
   UserRef,
   UserSnapshot,
-  ZendeskPort,
-} from '../ports/zendesk-port.js';
+} from '../model/index.js';
+import type { AuditPort, RecordContext } from '../ports/audit-port.js';
+import type { ZendeskPort } from '../ports/zendesk-port.js';
 
 export function user(partial: Partial<UserSnapshot> & { id: number }): UserSnapshot {
   return {
@@ -27,6 +30,11 @@ export function user(partial: Partial<UserSnapshot> & { id: number }): UserSnaps
   };
 }
 
+/**
+ * Zendesk in memory, held to the same contract as the real client (testing/contracts/zendesk-port.contract.ts):
+ * idempotent actions that report `already_done`, soft-deleted users still found (inactive), the delete refused
+ * while the user requests open tickets, assigned tickets reassigned first or the action refused.
+ */
 export class MemoryZendesk implements ZendeskPort {
   readonly users = new Map<number, UserSnapshot>();
   readonly calls: string[] = [];
@@ -34,6 +42,8 @@ export class MemoryZendesk implements ZendeskPort {
   readonly failures = new Map<string, LifecycleError[]>();
   /** Open tickets assigned to each agent, reassigned before a downgrade or deprovision. */
   readonly assigned = new Map<number, number[]>();
+  /** Tickets each user requests that are not closed: moved by a transfer, blocking a delete. */
+  readonly requested = new Map<number, number[]>();
 
   constructor(users: UserSnapshot[] = []) {
     for (const u of users) this.users.set(u.id, u);
@@ -48,8 +58,9 @@ export class MemoryZendesk implements ZendeskPort {
     this.maybeFail('findUser');
     for (const u of this.users.values()) {
       if (ref.id !== undefined && u.id === ref.id) return u;
-      if (ref.email !== undefined && u.email === ref.email.toLowerCase()) return u;
-      if (ref.external_id !== undefined && u.external_id === ref.external_id) return u;
+      if (ref.email !== undefined && u.email?.toLowerCase() === ref.email.toLowerCase()) return u;
+      if (ref.external_id !== undefined && u.external_id?.toLowerCase() === ref.external_id.toLowerCase())
+        return u;
     }
     return null;
   }
@@ -64,7 +75,7 @@ export class MemoryZendesk implements ZendeskPort {
   /** Like the real port: the assigned tickets go to the first target that exists, or the action is refused. */
   private async reassign(u: UserSnapshot, targets: AssigneeTarget[] = []): Promise<ReassignReport | null> {
     const tickets = this.assigned.get(u.id) ?? [];
-    if (tickets.length === 0) return null;
+    if (tickets.length === 0 || u.role === 'end-user') return null;
     for (const target of targets) {
       const to =
         'group_id' in target
@@ -72,6 +83,9 @@ export class MemoryZendesk implements ZendeskPort {
           : { assignee_id: (await this.findUser(target.agent))?.id ?? 0 };
       if ('assignee_id' in to && (to.assignee_id === 0 || to.assignee_id === u.id)) continue;
       this.assigned.delete(u.id);
+      const agentId = 'assignee_id' in to ? to.assignee_id : undefined;
+      if (agentId !== undefined)
+        this.assigned.set(agentId, [...(this.assigned.get(agentId) ?? []), ...tickets]);
       return { to, moved: tickets, failed: [] };
     }
     throw new ActionRefused('no_reassignment_target', `no one to take ${tickets.length} assigned tickets`);
@@ -101,14 +115,28 @@ export class MemoryZendesk implements ZendeskPort {
   ): Promise<ActionReport> {
     this.calls.push(`deprovision:${u.id}:${options.permanent}`);
     this.maybeFail('deprovision');
-    const reassignment = await this.reassign(u, options.reassign_to);
+    const stored = this.users.get(u.id);
+    const softDeleted = !stored || !stored.active;
+    const gone = !stored;
+    if (softDeleted && (gone || !options.permanent))
+      return { status: 'already_done', before: u, after: stored ?? null, request_ids: [] };
+    let reassignment: ReassignReport | null = null;
+    if (!softDeleted) {
+      const blocking = this.requested.get(u.id)?.length ?? 0;
+      if (blocking > 0)
+        throw new ActionRefused(
+          'zendesk_refused_delete',
+          `Zendesk refuses to delete ${u.name} (${u.id}): "User is requester on ${blocking} tickets that are not closed"`,
+        );
+      reassignment = await this.reassign(u, options.reassign_to);
+    }
     if (options.permanent) this.users.delete(u.id);
     else this.users.set(u.id, { ...u, active: false });
     return {
       status: 'succeeded',
       before: u,
       after: options.permanent ? null : { ...u, active: false },
-      request_ids: [],
+      request_ids: [`req-${this.calls.length}`],
       ...(reassignment ? { reassignment } : {}),
     };
   }
@@ -116,22 +144,35 @@ export class MemoryZendesk implements ZendeskPort {
     this.calls.push(`transfer_data:${u.id}->${destination.id ?? destination.email}`);
     this.maybeFail('transferData');
     const target = await this.findUser(destination);
-    if (!target) throw new LifecycleError('destination_not_found', 'no such destination');
+    if (!target || !target.active)
+      throw new LifecycleError(
+        'invalid_destination',
+        'the transfer destination does not exist or was deleted',
+      );
+    if (target.id === u.id)
+      throw new LifecycleError('invalid_destination', 'the transfer destination is the user itself');
+    const moved = this.requested.get(u.id) ?? [];
+    this.requested.delete(u.id);
+    if (moved.length > 0) this.requested.set(target.id, [...(this.requested.get(target.id) ?? []), ...moved]);
     return {
-      status: 'succeeded',
+      status: moved.length === 0 ? 'already_done' : 'succeeded',
       before: u,
       after: u,
-      request_ids: [],
-      transfer: { destination_id: target.id, moved: [1, 2], skipped: [], failed: [] },
+      request_ids: moved.length === 0 ? [] : [`req-${this.calls.length}`],
+      transfer: { destination_id: target.id, moved, skipped: [], failed: [] },
     };
   }
 }
 
+/** The audit trail in memory, held to the same contract as the ITSM logger (testing/contracts/audit-port.contract.ts). */
 export class MemoryAudit implements AuditPort {
   readonly tickets = new Map<string, { id: number; outcome: StepOutcome }>();
+  /** The context of each record call, in order: what the executor said its recall found. */
+  readonly contexts: RecordContext[] = [];
   failNext = 0;
 
-  async record(outcome: StepOutcome): Promise<AuditReceipt> {
+  async record(outcome: StepOutcome, context: RecordContext = {}): Promise<AuditReceipt> {
+    this.contexts.push(context);
     if (this.failNext > 0) {
       this.failNext--;
       throw new LifecycleError('audit_unavailable', 'audit target down', { retryable: true });

@@ -1,7 +1,5 @@
 // Which workflow may run which action (capabilities.md). Anything outside the matrix is refused with a reason.
-import type { WorkflowName } from '../ports/audit-port.js';
-import type { ActionName } from '../ports/zendesk-port.js';
-import type { WorkflowOf } from '../events/event-types.js';
+import type { ActionName, WorkflowName, WorkflowOf } from '../model/index.js';
 
 type Rule = boolean | ((variant: WorkflowOf['variant']) => boolean);
 

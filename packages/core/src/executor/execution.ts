@@ -1,0 +1,19 @@
+// How the execution of a plan ended: every step's report, and whether the caller delivers the event again.
+import type { StepError, StepReport } from '../model/index.js';
+
+/** How the plan ended. `retry` and `hold` are not terminal: the consumer delivers the event again later. */
+export type Execution =
+  | {
+      status: 'completed';
+      steps: StepReport[];
+      /** The Zendesk user acted on, as resolved; null when no user matched (or none was looked up by email). */
+      zendesk_user_id: number | null;
+    }
+  | {
+      status: 'retry';
+      steps: StepReport[];
+      /** `retryable: false` when trying again cannot help (e.g. the audit trail refuses the record for good). */
+      error: StepError;
+      retryAfterMs?: number;
+    }
+  | { status: 'hold'; steps: StepReport[]; reason: string; retryAfterMs: number };

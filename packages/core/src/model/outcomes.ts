@@ -1,0 +1,78 @@
+// What became of a step: its outcome, why it was refused or failed, and the facts an audit record holds.
+import { z } from 'zod';
+import { ACTIONS, actionReportSchema, reassignReportSchema, transferReportSchema } from './actions.js';
+import { ERROR_CODES, REFUSAL_RULES } from './codes.js';
+import { userRefSchema, userSnapshotSchema } from './users.js';
+import { WORKFLOWS } from './workflows.js';
+
+export const OUTCOMES = ['succeeded', 'already_done', 'refused', 'failed'] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+
+export const isSuccess = (outcome: Outcome) => outcome === 'succeeded' || outcome === 'already_done';
+
+/** Why a step was refused: the rule that stopped it and a sentence for people (what to do about it). */
+export const refusalSchema = z.object({ rule: z.enum(REFUSAL_RULES), reason: z.string() });
+export type Refusal = z.infer<typeof refusalSchema>;
+
+/** Why a step failed: a searchable code, a sentence, and whether trying again may help. */
+export const stepErrorSchema = z.object({
+  code: z.enum(ERROR_CODES),
+  message: z.string(),
+  retryable: z.boolean(),
+});
+export type StepError = z.infer<typeof stepErrorSchema>;
+
+/** The event facts an auditor needs, copied from the CloudEvent. */
+export const auditedEventSchema = z.object({
+  id: z.string(),
+  type: z.string(),
+  source: z.string(),
+  time: z.string().nullable(),
+  subject: z.string().nullable(),
+  reason: z.string().nullable(),
+  requested_by: z.string().nullable(),
+});
+export type AuditedEvent = z.infer<typeof auditedEventSchema>;
+
+/** One step's outcome: everything an audit record says. */
+export const stepOutcomeSchema = z.object({
+  event: auditedEventSchema,
+  workflow: z.enum(WORKFLOWS),
+  /** e.g. "inactivity" for the inactivity variant of licence management, "reversal" for a re-hire. */
+  workflow_variant: z.string().nullable(),
+  step: z.object({
+    index: z.number().int(),
+    count: z.number().int(),
+    action: z.enum(ACTIONS),
+    idempotency_key: z.string(),
+  }),
+  /** The user acted on, as found in Zendesk; the reference from the event when it could not be found. */
+  user: userSnapshotSchema.nullable(),
+  user_ref: userRefSchema,
+  outcome: z.enum(OUTCOMES),
+  dry_run: z.boolean(),
+  before: userSnapshotSchema.nullable(),
+  after: userSnapshotSchema.nullable(),
+  refusal: refusalSchema.optional(),
+  error: stepErrorSchema.optional(),
+  request_ids: actionReportSchema.shape.request_ids,
+  transfer: transferReportSchema.optional(),
+  /** The user's open assigned tickets given to someone else before a downgrade or deletion. */
+  reassignment: reassignReportSchema.optional(),
+  assigned_ticket_ids: actionReportSchema.shape.assigned_ticket_ids,
+  detail: z.string().optional(),
+  started_at: z.string(),
+  finished_at: z.string(),
+});
+export type StepOutcome = z.infer<typeof stepOutcomeSchema>;
+
+export const auditReceiptSchema = z.object({
+  ticket_id: z.number().int(),
+  /** false when the record already existed (a replay) and was not written again. */
+  created: z.boolean(),
+});
+export type AuditReceipt = z.infer<typeof auditReceiptSchema>;
+
+/** What the audit trail says an earlier delivery did with a step. */
+export const recalledOutcomeSchema = z.object({ ticket_id: z.number().int(), outcome: z.enum(OUTCOMES) });
+export type RecalledOutcome = z.infer<typeof recalledOutcomeSchema>;
