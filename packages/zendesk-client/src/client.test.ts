@@ -194,7 +194,12 @@ describe('tickets for the audit trail', () => {
 
 describe('resilience', () => {
   it('keeps status, body and request id in typed errors', async () => {
-    const error = await client.http.call('GET', ['users', 777]).catch((e: unknown) => e);
+    // A user Zendesk does not have: the PUT answers 404 (S1).
+    const ghost = { ...(await client.getUser(DEMO_PEOPLE.agent.id))!, id: 777, suspended: false };
+    const error = await client
+      .asPort()
+      .suspend(ghost, key)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NotFound);
     expect(error).toMatchObject({ status: 404, retryable: false, body: { error: 'RecordNotFound' } });
     expect((error as NotFound).requestId).toBeTruthy();

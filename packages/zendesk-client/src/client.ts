@@ -1,13 +1,13 @@
 // The Zendesk client a developer uses: agents and admins as a stream, seats, last login, user lookup,
 // audit-ticket helpers, and the lifecycle actions (as core's ZendeskPort).
-import { LifecycleError, type UserRef, type UserSnapshot } from '@zendesk-lifecycle/core';
+import type { UserRef, UserSnapshot } from '@zendesk-lifecycle/core';
 import { ZendeskActions, type ActionsOptions } from './actions/actions.js';
+import { ZendeskApi } from './api/zendesk-api.js';
 import { authWarnings } from './auth/from-config.js';
 import { verifyAuth, type AuthCheck } from './auth/verify.js';
 import { parseZendeskConfig, type ZendeskConfig, type ZendeskConfigInput } from './config.js';
 import { NotFound } from './errors.js';
-import { HttpClient } from './http-client.js';
-import { nextPageOf, underApiBase, withPageSize, type ListPath, type PagedBody } from './lists/paging.js';
+import type { ListPath } from './lists/paging.js';
 import type { GovernorStats } from './transport/governor.js';
 import { findUser, type FindUserOptions } from './users/find-user.js';
 import { entitlementsOf, type CustomRole, type Entitlements } from './users/seats.js';
@@ -29,24 +29,24 @@ export interface TicketRecord {
 }
 
 export class ZendeskClient {
-  readonly http: HttpClient;
+  private readonly api: ZendeskApi;
   private roles: Promise<ReadonlyMap<number, CustomRole> | null> | undefined;
   private me: Promise<UserSnapshot> | undefined;
 
   constructor(readonly config: ZendeskConfig) {
-    this.http = new HttpClient(config);
+    this.api = new ZendeskApi(config);
   }
 
   /** Calls, 429s, retries and time spent waiting for the rate budget. */
   stats(): GovernorStats {
-    return { ...this.http.governor.stats };
+    return { ...this.api.governor.stats };
   }
 
   /** Whether Zendesk answers with these credentials (for readiness checks); an anonymous answer is a no. */
   async ping(): Promise<boolean> {
     try {
-      const me = await this.http.call<{ user?: { id?: unknown } }>('GET', ['users', 'me']);
-      return typeof me.body.user?.id === 'number';
+      const me = await this.api.me<{ id?: unknown } | undefined>();
+      return typeof me.body?.id === 'number';
     } catch {
       return false;
     }
@@ -57,7 +57,7 @@ export class ZendeskClient {
    * names the setting and what Zendesk said (wrong secret, revoked client, missing scope); never loops.
    */
   verifyAuth(needs?: string[]): Promise<AuthCheck> {
-    return verifyAuth(this.http, needs);
+    return verifyAuth(this.api, needs);
   }
 
   /** Start-up warnings about credentials that will stop working (static OAuth token, legacy API token). */
@@ -72,7 +72,7 @@ export class ZendeskClient {
    * own refusal to change the owner.
    */
   async accountOwnerId(): Promise<number | null> {
-    return this.config.accountOwnerId ?? null;
+    return this.api.accountOwnerId();
   }
 
   /**
@@ -80,18 +80,8 @@ export class ZendeskClient {
    * (asked for with page[size]=100, followed while meta.has_more) or an offset answer (next_page until null).
    * `cursor: false` for endpoints that page by offset only (search). Throws rather than end early.
    */
-  async *pages<T>(key: string, path: ListPath, options: { cursor?: boolean } = {}): AsyncGenerator<T[]> {
-    const what = `the list of ${key}`;
-    let next: ListPath | null = options.cursor === false ? path : withPageSize(path);
-    while (next !== null) {
-      const page: { body: PagedBody & Record<string, unknown> } = await this.http.call('GET', next);
-      const records = page.body[key];
-      if (records !== undefined && !Array.isArray(records))
-        throw new LifecycleError('incomplete_list', `${what}: the answer has no list of ${key}`);
-      yield (records as T[] | undefined) ?? [];
-      const link = nextPageOf(page.body, what);
-      next = link === null ? null : underApiBase(link, this.config.apiBase, what);
-    }
+  pages<T>(key: string, path: ListPath, options: { cursor?: boolean } = {}): AsyncGenerator<T[]> {
+    return this.api.pages<T>(key, path, options);
   }
 
   /** Every agent and admin, as accounts with their status; constant memory however large the account. */
@@ -108,8 +98,8 @@ export class ZendeskClient {
   /** The user (soft-deleted users come back with active: false), or null. */
   async getUser(id: number): Promise<UserSnapshot | null> {
     try {
-      const res = await this.http.call<{ user: ZendeskUser }>('GET', ['users', id]);
-      return toSnapshot(res.body.user, await this.accountOwnerId());
+      const res = await this.api.showUser<ZendeskUser>(id);
+      return toSnapshot(res.body, this.api.accountOwnerId());
     } catch (error) {
       if (error instanceof NotFound) return null;
       throw error;
@@ -121,7 +111,7 @@ export class ZendeskClient {
    * unless `deleted: false`; null when none matches. See users/find-user.ts.
    */
   findUser(ref: UserRef, options: FindUserOptions = {}): Promise<UserSnapshot | null> {
-    return findUser(this, ref, options);
+    return findUser(this.api, ref, options);
   }
 
   /** When the user last signed in or used the API with its own credentials. */
@@ -139,9 +129,9 @@ export class ZendeskClient {
    * it (Enterprise plans only): role names are then `custom_<id>`, and seats rest on each user's role_type.
    */
   customRoles(): Promise<ReadonlyMap<number, CustomRole> | null> {
-    this.roles ??= this.http
-      .call<{ custom_roles?: CustomRole[] }>('GET', ['custom_roles'])
-      .then((res) => new Map((res.body.custom_roles ?? []).map((r) => [r.id, r] as const)))
+    this.roles ??= this.api
+      .customRoles<CustomRole>()
+      .then((roles) => new Map(roles.map((r) => [r.id, r] as const)))
       .catch((error: unknown) => {
         if ((error as { retryable?: boolean }).retryable) {
           this.roles = undefined;
@@ -152,15 +142,18 @@ export class ZendeskClient {
     return this.roles;
   }
 
+  /** The user whose credentials this client uses, asked anew (`GET /users/me`); throws when Zendesk refuses. */
+  async currentUser(): Promise<UserSnapshot> {
+    const res = await this.api.me<ZendeskUser>();
+    return toSnapshot(res.body, this.api.accountOwnerId());
+  }
+
   /** The service identity (`GET /users/me`, cached): the user whose credentials this client uses. */
   serviceUser(): Promise<UserSnapshot> {
-    this.me ??= this.http
-      .call<{ user: ZendeskUser }>('GET', ['users', 'me'])
-      .then(async (res) => toSnapshot(res.body.user, await this.accountOwnerId()))
-      .catch((error: unknown) => {
-        this.me = undefined;
-        throw error;
-      });
+    this.me ??= this.currentUser().catch((error: unknown) => {
+      this.me = undefined;
+      throw error;
+    });
     return this.me;
   }
 
@@ -172,25 +165,28 @@ export class ZendeskClient {
 
   /** Creates a ticket; with an idempotency key, a replay answers the original ticket (`replayed: true`). */
   async createTicket(ticket: Record<string, unknown>, options: { idempotencyKey?: string } = {}) {
-    const res = await this.http.call<{ ticket: TicketRecord }>('POST', ['tickets'], { ticket }, options);
+    const res = await this.api.createTicket<TicketRecord>(ticket, options.idempotencyKey);
     return {
-      ticket: res.body.ticket,
+      ticket: res.body,
       replayed: res.header('x-idempotency-lookup') === 'hit',
       requestId: res.requestIds.at(-1) ?? null,
     };
   }
 
+  /** Every ticket with this external id. */
   async findTicketsByExternalId(externalId: string): Promise<TicketRecord[]> {
-    const res = await this.http.call<{ tickets?: TicketRecord[] }>('GET', [
+    const found: TicketRecord[] = [];
+    for await (const page of this.api.pages<TicketRecord>('tickets', [
       'tickets',
       { external_id: externalId },
-    ]);
-    return res.body.tickets ?? [];
+    ]))
+      found.push(...page);
+    return found;
   }
 
   /** The lifecycle actions as core's ZendeskPort. */
   asPort(options: ActionsOptions = {}): ZendeskActions {
-    return new ZendeskActions(this, options);
+    return new ZendeskActions(this.api, options);
   }
 }
 

@@ -11,9 +11,9 @@ import {
   type UserSnapshot,
   type ZendeskPort,
 } from '@zendesk-lifecycle/core';
-import type { ZendeskClient } from '../client.js';
+import type { ZendeskApi } from '../api/zendesk-api.js';
 import { Invalid, NotFound } from '../errors.js';
-import { lookupLags } from '../users/find-user.js';
+import { findUser, lookupLags } from '../users/find-user.js';
 import { toSnapshot, type ZendeskUser } from '../users/snapshot.js';
 import { openAssignedTickets, reassignTickets, type Reassigned } from './reassign.js';
 import { transferRequestedTickets } from './transfer.js';
@@ -39,16 +39,16 @@ const REQUESTER_REFUSAL = /User is requester on [^"]*?tickets? that (?:are|is) n
 
 export class ZendeskActions implements ZendeskPort {
   constructor(
-    readonly client: ZendeskClient,
+    private readonly api: ZendeskApi,
     private readonly protection: ActionsOptions = {},
   ) {}
 
   findUser(ref: UserRef): Promise<UserSnapshot | null> {
-    return this.client.findUser(ref);
+    return findUser(this.api, ref);
   }
 
   private async refuseProtected(user: UserSnapshot): Promise<void> {
-    const owner = await this.client.accountOwnerId();
+    const owner = this.api.accountOwnerId();
     const email = user.email?.toLowerCase();
     if (
       user.is_account_owner ||
@@ -67,11 +67,9 @@ export class ZendeskActions implements ZendeskPort {
     user: UserSnapshot,
     changes: Record<string, unknown>,
   ): Promise<{ after: UserSnapshot; requestIds: string[] }> {
-    const res = await this.client.http.call<{ user: ZendeskUser }>('PUT', ['users', user.id], {
-      user: changes,
-    });
+    const res = await this.api.updateUser<ZendeskUser>(user.id, changes);
     return {
-      after: toSnapshot(res.body.user, await this.client.accountOwnerId()),
+      after: toSnapshot(res.body, this.api.accountOwnerId()),
       requestIds: res.requestIds,
     };
   }
@@ -97,7 +95,7 @@ export class ZendeskActions implements ZendeskPort {
 
   /** Ids of the user's open assigned tickets (Zendesk reassigns them when the user stops being an agent). */
   assignedTicketIds(userId: number): Promise<number[]> {
-    return openAssignedTickets(this.client, userId);
+    return openAssignedTickets(this.api, userId);
   }
 
   /** Reassigns the user's open assigned tickets to the first usable target; null when there were none. */
@@ -107,9 +105,9 @@ export class ZendeskActions implements ZendeskPort {
     ticketIds?: number[],
   ): Promise<Reassigned | null> {
     if (user.role === 'end-user') return null;
-    const ids = ticketIds ?? (await openAssignedTickets(this.client, user.id));
+    const ids = ticketIds ?? (await openAssignedTickets(this.api, user.id));
     if (ids.length === 0) return null;
-    return reassignTickets(this.client, user, ids, options.reassign_to ?? []);
+    return reassignTickets(this.api, user, ids, options.reassign_to ?? []);
   }
 
   /** Reassigns the open assigned tickets first (see reassign.ts), then makes the user an end user. */
@@ -139,7 +137,7 @@ export class ZendeskActions implements ZendeskPort {
   /** How many tickets the user requests that are not closed (each one makes Zendesk refuse the soft delete). */
   private async requestedNotClosed(userId: number): Promise<number> {
     let count = 0;
-    for await (const page of this.client.pages<{ status: string }>('tickets', [
+    for await (const page of this.api.pages<{ status: string }>('tickets', [
       'users',
       userId,
       'tickets',
@@ -161,7 +159,7 @@ export class ZendeskActions implements ZendeskPort {
     let current: UserSnapshot | null = user;
     let reassigned: Reassigned | null = null;
     if (user.active) {
-      const assigned = user.role === 'end-user' ? [] : await openAssignedTickets(this.client, user.id);
+      const assigned = user.role === 'end-user' ? [] : await openAssignedTickets(this.api, user.id);
       if (assigned.length > 0) {
         // Reassigning is only worth it when the delete can then go through: ask first.
         const blocking = await this.requestedNotClosed(user.id);
@@ -171,9 +169,9 @@ export class ZendeskActions implements ZendeskPort {
         if (reassigned) requestIds.push(...reassigned.requestIds);
       }
       try {
-        const res = await this.client.http.call<{ user: ZendeskUser }>('DELETE', ['users', user.id]);
+        const res = await this.api.deleteUser<ZendeskUser>(user.id);
         requestIds.push(...res.requestIds);
-        current = toSnapshot(res.body.user, null);
+        current = toSnapshot(res.body, null);
         steps.push('soft deleted');
       } catch (error) {
         const refusal = error instanceof Invalid ? REQUESTER_REFUSAL.exec(JSON.stringify(error.body)) : null;
@@ -192,7 +190,7 @@ export class ZendeskActions implements ZendeskPort {
     }
     if (options.permanent) {
       try {
-        const res = await this.client.http.call('DELETE', ['deleted_users', user.id]);
+        const res = await this.api.deleteUserPermanently(user.id);
         requestIds.push(...res.requestIds);
         current = null;
         steps.push('permanently deleted');
@@ -229,8 +227,8 @@ export class ZendeskActions implements ZendeskPort {
     const waitMs = this.protection.destinationWaitMs ?? DEFAULT_DESTINATION_WAIT_MS;
     const deadline = Date.now() + (lookupLags(ref) ? waitMs : 0);
     for (let delay = 250; ; delay = Math.min(delay * 2, 10_000)) {
-      const found = await this.client.findUser(ref, { deleted: false });
-      if (found || Date.now() >= deadline) return found ?? (await this.client.findUser(ref));
+      const found = await findUser(this.api, ref, { deleted: false });
+      if (found || Date.now() >= deadline) return found ?? (await findUser(this.api, ref));
       await sleep(Math.min(delay, Math.max(0, deadline - Date.now())));
     }
   }
@@ -250,7 +248,7 @@ export class ZendeskActions implements ZendeskPort {
     if (target.id === user.id)
       throw new LifecycleError('invalid_destination', 'the transfer destination is the user itself');
     const { report, requestIds } = await transferRequestedTickets(
-      this.client,
+      this.api,
       user.id,
       target.id,
       options.idempotency_key,

@@ -10,17 +10,18 @@ import {
   type ReassignReport,
   type UserSnapshot,
 } from '@zendesk-lifecycle/core';
-import type { ZendeskClient } from '../client.js';
+import type { ZendeskApi } from '../api/zendesk-api.js';
 import { NotFound } from '../errors.js';
+import { findUser } from '../users/find-user.js';
 import { waitForJob, type JobStatus } from './transfer.js';
 
 /** Ticket statuses Zendesk does not reassign when an agent goes (solved and closed stay as they are). */
 const SETTLED = new Set(['solved', 'closed']);
 
 /** Ids of the tickets assigned to the user that are still open (new, open, pending, on hold). */
-export async function openAssignedTickets(client: ZendeskClient, userId: number): Promise<number[]> {
+export async function openAssignedTickets(api: ZendeskApi, userId: number): Promise<number[]> {
   const ids: number[] = [];
-  for await (const page of client.pages<{ id: number; status: string }>('tickets', [
+  for await (const page of api.pages<{ id: number; status: string }>('tickets', [
     'users',
     userId,
     'tickets',
@@ -40,25 +41,21 @@ function assignable(user: UserSnapshot): boolean {
 
 type Resolved = { to: ReassignReport['to']; label: string } | { why: string };
 
-async function resolve(client: ZendeskClient, user: UserSnapshot, target: AssigneeTarget): Promise<Resolved> {
+async function resolve(api: ZendeskApi, user: UserSnapshot, target: AssigneeTarget): Promise<Resolved> {
   if ('group_id' in target) {
     try {
-      const res = await client.http.call<{ group?: { id: number; name?: string; deleted?: boolean } }>(
-        'GET',
-        ['groups', target.group_id],
-      );
-      if (res.body.group && res.body.group.deleted !== true)
-        return {
-          to: { group_id: target.group_id },
-          label: `group ${res.body.group.name ?? ''} (${target.group_id})`,
-        };
+      const { body: group } = await api.showGroup<
+        { id: number; name?: string; deleted?: boolean } | undefined
+      >(target.group_id);
+      if (group && group.deleted !== true)
+        return { to: { group_id: target.group_id }, label: `group ${group.name ?? ''} (${target.group_id})` };
       return { why: `group ${target.group_id} is deleted` };
     } catch (error) {
       if (error instanceof NotFound) return { why: `group ${target.group_id} does not exist` };
       throw error;
     }
   }
-  const agent = await client.findUser(target.agent, { deleted: false });
+  const agent = await findUser(api, target.agent, { deleted: false });
   const name = JSON.stringify(target.agent);
   if (!agent) return { why: `${name} is not a Zendesk user` };
   if (agent.id === user.id) return { why: `${name} is the user being removed` };
@@ -82,7 +79,7 @@ export interface Reassigned {
  * could not be moved (the action must not go on: Zendesk would hand those to the API user).
  */
 export async function reassignTickets(
-  client: ZendeskClient,
+  api: ZendeskApi,
   user: UserSnapshot,
   ticketIds: number[],
   targets: AssigneeTarget[],
@@ -90,7 +87,7 @@ export async function reassignTickets(
   const reasons: string[] = [];
   let chosen: { to: ReassignReport['to']; label: string } | null = null;
   for (const target of targets) {
-    const resolved = await resolve(client, user, target);
+    const resolved = await resolve(api, user, target);
     if ('why' in resolved) reasons.push(resolved.why);
     else {
       chosen = resolved;
@@ -117,13 +114,9 @@ export async function reassignTickets(
   const requestIds: string[] = [];
   for (let i = 0; i < ticketIds.length; i += 100) {
     const ids = ticketIds.slice(i, i + 100);
-    const res = await client.http.call<{ job_status: JobStatus }>(
-      'PUT',
-      ['tickets', 'update_many', { ids: ids.join(',') }],
-      { ticket: changes },
-    );
+    const res = await api.updateManyTickets<JobStatus>(ids, changes);
     requestIds.push(...res.requestIds);
-    const job = await waitForJob(client, res.body.job_status.id, client.config.transferJobTimeoutMs);
+    const job = await waitForJob(api, res.body.id, api.config.transferJobTimeoutMs);
     const results = new Map((job.results ?? []).map((r) => [r.id, r]));
     for (const id of ids) {
       const result = results.get(id);

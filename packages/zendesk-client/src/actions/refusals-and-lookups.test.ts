@@ -86,9 +86,15 @@ describe('deleting a requester of unclosed tickets (facts.md §4, S10, S7)', () 
 describe('finding the transfer destination', () => {
   it('waits for a destination that search does not show yet (S16), within the bound', async () => {
     // Created through the API now: search shows it only after the lag; the list filter and show do not lag.
-    await client.http.call('POST', ['users'], {
-      user: { name: 'Nina New', email: 'nina@acme.test', role: 'agent' },
+    const basic = Buffer.from(`${sandbox.credentials.email}/token:${sandbox.credentials.token}`).toString(
+      'base64',
+    );
+    const created = await fetch(`${sandbox.url}/api/v2/users.json`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Basic ${basic}` },
+      body: JSON.stringify({ user: { name: 'Nina New', email: 'nina@acme.test', role: 'agent' } }),
     });
+    expect(created.status).toBe(201);
     expect(await client.findUser({ email: 'nina@acme.test' }, { deleted: false })).toBeNull();
     const port = client.asPort({ destinationWaitMs: 10_000 });
     const t0 = Date.now();

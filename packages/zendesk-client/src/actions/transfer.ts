@@ -2,7 +2,7 @@
 // each job polled with a deadline. Closed tickets cannot change and are reported as skipped.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LifecycleError, type TransferReport } from '@zendesk-lifecycle/core';
-import type { ZendeskClient } from '../client.js';
+import type { ZendeskApi } from '../api/zendesk-api.js';
 
 export interface JobStatus {
   id: string;
@@ -12,11 +12,10 @@ export interface JobStatus {
 }
 
 /** Polls a job until it ends, within the deadline (else the retryable `job_timeout`). */
-export async function waitForJob(client: ZendeskClient, id: string, deadlineMs: number): Promise<JobStatus> {
+export async function waitForJob(api: ZendeskApi, id: string, deadlineMs: number): Promise<JobStatus> {
   const deadline = Date.now() + deadlineMs;
   for (let delay = 100; ; delay = Math.min(delay * 2, 2000)) {
-    const res = await client.http.call<{ job_status: JobStatus }>('GET', ['job_statuses', id]);
-    const job = res.body.job_status;
+    const job = (await api.showJob<JobStatus>(id)).body;
     if (job.status === 'completed' || job.status === 'failed' || job.status === 'killed') return job;
     if (Date.now() + delay > deadline)
       throw new LifecycleError('job_timeout', `job ${id} did not finish in time`, { retryable: true });
@@ -25,7 +24,7 @@ export async function waitForJob(client: ZendeskClient, id: string, deadlineMs: 
 }
 
 export async function transferRequestedTickets(
-  client: ZendeskClient,
+  api: ZendeskApi,
   fromId: number,
   toId: number,
   _key: string,
@@ -33,7 +32,7 @@ export async function transferRequestedTickets(
   const report: TransferReport = { destination_id: toId, moved: [], skipped: [], failed: [] };
   const requestIds: string[] = [];
   const movable: number[] = [];
-  for await (const page of client.pages<{ id: number; status: string }>('tickets', [
+  for await (const page of api.pages<{ id: number; status: string }>('tickets', [
     'users',
     fromId,
     'tickets',
@@ -47,15 +46,9 @@ export async function transferRequestedTickets(
   }
   for (let i = 0; i < movable.length; i += 100) {
     const ids = movable.slice(i, i + 100);
-    const res = await client.http.call<{ job_status: JobStatus }>(
-      'PUT',
-      ['tickets', 'update_many', { ids: ids.join(',') }],
-      {
-        ticket: { requester_id: toId },
-      },
-    );
+    const res = await api.updateManyTickets<JobStatus>(ids, { requester_id: toId });
     requestIds.push(...res.requestIds);
-    const job = await waitForJob(client, res.body.job_status.id, client.config.transferJobTimeoutMs);
+    const job = await waitForJob(api, res.body.id, api.config.transferJobTimeoutMs);
     const results = new Map((job.results ?? []).map((r) => [r.id, r]));
     for (const id of ids) {
       const result = results.get(id);

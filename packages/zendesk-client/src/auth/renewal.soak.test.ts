@@ -3,7 +3,7 @@
 // sandbox over real HTTP (facts.md section 10: OAuth access tokens expire and must be renewed).
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startSandbox, type RunningSandbox } from '@zendesk-lifecycle/zendesk-sandbox';
-import { createZendeskClient, zendeskConfigFromEnv } from '../index.js';
+import { createZendeskClient, zendeskConfigFromEnv, type ListPath } from '../index.js';
 
 const LIFETIME_S = 20;
 const RUN_MS = 130_000;
@@ -33,6 +33,8 @@ it(
       onCall: ({ status }) => statuses.set(String(status), (statuses.get(String(status)) ?? 0) + 1),
     });
     await client.verifyAuth();
+    /** One GET: the first page of a list. */
+    const firstPage = (key: string, path: ListPath) => client.pages(key, path).next();
     const started = Date.now();
     let calls = 0;
     const failures: string[] = [];
@@ -42,10 +44,10 @@ it(
         while (Date.now() - started < RUN_MS) {
           const call =
             i % 3 === 0
-              ? client.http.call('GET', ['users', 'me'])
+              ? client.currentUser()
               : i % 3 === 1
-                ? client.http.call('GET', ['users', { 'page[size]': '10' }])
-                : client.http.call('GET', ['tickets', { 'page[size]': '10' }]);
+                ? firstPage('users', ['users', { 'page[size]': '10' }])
+                : firstPage('tickets', ['tickets', { 'page[size]': '10' }]);
           await call.then(
             () => calls++,
             (e: Error) => failures.push(e.message),

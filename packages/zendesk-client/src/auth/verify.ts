@@ -1,9 +1,9 @@
 // The start-up check: sign in once, compare the granted scopes with what the service needs, and ask Zendesk who
 // we are. Any refusal becomes one error that names the setting and repeats what Zendesk said; nothing is retried
 // beyond the transport's usual handful for network trouble.
+import type { ZendeskApi } from '../api/zendesk-api.js';
 import { settingName, type ZendeskConfig } from '../config.js';
 import { Forbidden, Unauthorized } from '../errors.js';
-import type { HttpClient } from '../http-client.js';
 import { authWarnings } from './from-config.js';
 import type { AuthKind } from './providers.js';
 
@@ -42,20 +42,20 @@ export function credentialLabel(config: ZendeskConfig): string {
 const failed = (message: string, status: number | null = null, body: unknown = null) =>
   new ZendeskAuthFailed('zendesk_auth_failed', message, false, { status, body, requestId: null });
 
-export async function verifyAuth(http: HttpClient, needs: string[] = ['read', 'write']): Promise<AuthCheck> {
-  const config = http.config;
+export async function verifyAuth(api: ZendeskApi, needs: string[] = ['read', 'write']): Promise<AuthCheck> {
+  const config = api.config;
   const label = credentialLabel(config);
-  await http.auth.authorization();
-  const scopes = http.auth.grantedScopes();
+  await api.auth.authorization();
+  const scopes = api.auth.grantedScopes();
   const missing = scopes ? missingScopes(scopes, needs) : [];
   if (missing.length > 0)
     throw failed(
       `${settingName(config, 'oauthScopes')}: Zendesk granted "${scopes!.join(' ')}", but this service needs ` +
         `"${needs.join(' ')}" (missing: ${missing.join(', ')})`,
     );
-  let me: { user?: { id?: number | null; email?: string | null; role?: string | null } };
+  let user: { id?: number | null; email?: string | null; role?: string | null } | undefined;
   try {
-    me = (await http.call<typeof me>('GET', ['users', 'me'])).body;
+    user = (await api.me<typeof user>()).body;
   } catch (error) {
     if (error instanceof Unauthorized)
       throw failed(`Zendesk refused ${label}: ${error.message}`, error.status, error.body);
@@ -68,7 +68,6 @@ export async function verifyAuth(http: HttpClient, needs: string[] = ['read', 'w
       );
     throw error;
   }
-  const user = me.user;
   if (typeof user?.id !== 'number')
     throw failed(`Zendesk took ${label} for an anonymous caller: the credentials were not accepted`);
   return {

@@ -1,28 +1,39 @@
-// Our transport for node-zendesk: Node's fetch with timeouts and keep-alive, per-call headers, Retry-After-aware
-// retries with full jitter for safe requests, the rate governor, and typed errors. node-zendesk never sees a
-// 429 or a 5xx: the call context carries the typed error and the request ids back to our client.
-import { AsyncLocalStorage } from 'node:async_hooks';
+// Our transport: Node's fetch with timeouts, Retry-After-aware retries with full jitter for safe requests, the
+// rate governor, a fresh Authorization header per attempt, and typed errors. It serves node-zendesk as its
+// documented `transportConfig` (a failed call throws our ZendeskError, which node-zendesk rethrows unchanged under
+// `throwOriginalException`), and it sends directly the calls node-zendesk's public methods cannot make.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AuthProvider } from '../auth/providers.js';
 import type { CallInfo, ClientLogger, RetryPolicy } from '../config.js';
 import { errorFromResponse, NetworkError, Timeout, ZendeskError } from '../errors.js';
 import type { RateGovernor } from './governor.js';
 
-export interface CallContext {
+/** One request as node-zendesk hands it over (its whole config travels along; never log it). */
+export interface OutgoingRequest {
+  method: string;
   headers: Record<string, string>;
-  requestIds: string[];
-  error?: ZendeskError;
-  status?: number;
-  responseHeaders?: Headers;
+  body?: string;
 }
 
-export const callContext = new AsyncLocalStorage<CallContext>();
+/** A successful answer, with the request ids of every attempt it took. */
+export interface Delivered {
+  response: Response;
+  requestIds: string[];
+}
 
-interface AdaptedResponse {
+/** What node-zendesk reads of an answer (its documented responseAdapter shape), plus our request ids. */
+export interface AdaptedResponse {
   json(): Promise<unknown>;
   status: number;
   statusText: string;
   headers: { get(name: string): string | null };
+  requestIds: string[];
+}
+
+export interface Transport {
+  /** Sends one request (retried when safe); resolves only with a 2xx answer, else throws a ZendeskError. */
+  transportFn(uri: string, request: OutgoingRequest): Promise<Delivered>;
+  responseAdapter(delivered: Delivered): AdaptedResponse;
 }
 
 /**
@@ -49,15 +60,12 @@ export function createTransport(options: {
   onCall?: (info: CallInfo) => void;
   /** Signs every attempt (node-zendesk's own Authorization header is dropped, so no stale token is sent). */
   auth?: AuthProvider;
-}) {
+}): Transport {
   const { retry, governor } = options;
 
-  const transportFn = async (
-    uri: string,
-    request: { method: string; headers: Record<string, string>; body?: string },
-  ) => {
-    const ctx = callContext.getStore();
-    const headers = { ...request.headers, ...ctx?.headers };
+  const transportFn = async (uri: string, request: OutgoingRequest): Promise<Delivered> => {
+    const headers = { ...request.headers };
+    const requestIds: string[] = [];
     if (options.auth) for (const h of Object.keys(headers)) if (/^authorization$/i.test(h)) delete headers[h];
     let renewedToken = false;
     const method = request.method.toUpperCase();
@@ -70,7 +78,7 @@ export function createTransport(options: {
           headers.Authorization = await options.auth.authorization();
         } catch (cause) {
           governor.callEnded(key);
-          return fail(ctx, authFailure(cause));
+          throw authFailure(cause);
         }
       }
       const started = Date.now();
@@ -85,7 +93,7 @@ export function createTransport(options: {
           signal: AbortSignal.timeout(options.timeoutMs),
         });
         const requestId = res.headers.get('x-request-id');
-        if (requestId && ctx) ctx.requestIds.push(requestId);
+        if (requestId) requestIds.push(requestId);
         answered = true;
         // Endpoint buckets, named by the header itself: `zendesk-ratelimit-tickets-index: total=100; ...` (S4).
         const buckets: Record<string, string> = {};
@@ -101,13 +109,7 @@ export function createTransport(options: {
           durationMs: Date.now() - started,
           attempt,
         });
-        if (res.ok) {
-          if (ctx) {
-            ctx.status = res.status;
-            ctx.responseHeaders = res.headers;
-          }
-          return res;
-        }
+        if (res.ok) return { response: res, requestIds };
         const text = await res.text();
         let body: unknown = text;
         try {
@@ -149,10 +151,7 @@ export function createTransport(options: {
           },
         );
       }
-      if (!error.retryable || !repeatable || attempt > retry.retries) {
-        if (ctx) ctx.error = error;
-        return failedResponse(error);
-      }
+      if (!error.retryable || !repeatable || attempt > retry.retries) throw error;
       governor.stats.retries++;
       const backoff = Math.random() * Math.min(retry.maxDelayMs, retry.initialDelayMs * 2 ** (attempt - 1));
       const delay = retryAfter !== undefined ? retryAfter * 1000 : backoff;
@@ -164,15 +163,13 @@ export function createTransport(options: {
     }
   };
 
-  const responseAdapter = (res: Response | AdaptedResponse): AdaptedResponse => {
-    if (!(res instanceof Response)) return res;
-    return {
-      json: () => res.json(),
-      status: res.status,
-      statusText: res.statusText,
-      headers: { get: (name: string) => res.headers.get(name) },
-    };
-  };
+  const responseAdapter = ({ response, requestIds }: Delivered): AdaptedResponse => ({
+    json: () => response.json(),
+    status: response.status,
+    statusText: response.statusText,
+    headers: { get: (name: string) => response.headers.get(name) },
+    requestIds,
+  });
 
   return { transportFn, responseAdapter };
 }
@@ -190,19 +187,4 @@ function authFailure(cause: unknown): ZendeskError {
     body: null,
     requestId: null,
   });
-}
-
-function fail(ctx: CallContext | undefined, error: ZendeskError): AdaptedResponse {
-  if (ctx) ctx.error = error;
-  return failedResponse(error);
-}
-
-/** What node-zendesk gets for a failed call: a harmless 200 with an empty body; our client throws the real error. */
-function failedResponse(error: ZendeskError): AdaptedResponse {
-  return {
-    json: async () => ({}),
-    status: 200,
-    statusText: error.code,
-    headers: { get: () => 'application/json' },
-  };
 }

@@ -4,7 +4,7 @@
 // lookup misses, among soft-deleted users, so that an interrupted deprovision can resume. Zendesk's deleted-user
 // records carry no external_id (S1, DeletedUserObject): a soft-deleted user is found by id or email only.
 import type { UserRef, UserSnapshot } from '@zendesk-lifecycle/core';
-import type { ZendeskClient } from '../client.js';
+import type { ZendeskApi } from '../api/zendesk-api.js';
 import { NotFound } from '../errors.js';
 import { toSnapshot, type ZendeskUser } from './snapshot.js';
 
@@ -28,10 +28,10 @@ export function lookupLags(ref: UserRef): boolean {
   return ref.id === undefined && ref.external_id === undefined && ref.email !== undefined;
 }
 
-async function show(client: ZendeskClient, path: Array<string | number>, key: string) {
+/** The record a show call answers, or null when Zendesk has none. */
+async function show(read: Promise<{ body: ZendeskUser | undefined }>): Promise<ZendeskUser | null> {
   try {
-    const res = await client.http.call<Record<string, ZendeskUser | undefined>>('GET', path);
-    return res.body[key] ?? null;
+    return (await read).body ?? null;
   } catch (error) {
     if (error instanceof NotFound) return null;
     throw error;
@@ -46,36 +46,33 @@ async function firstMatch(pages: AsyncIterable<ZendeskUser[]>, ref: UserRef): Pr
   return null;
 }
 
-async function findLive(client: ZendeskClient, ref: UserRef): Promise<ZendeskUser | null> {
-  if (ref.id !== undefined) return show(client, ['users', ref.id], 'user');
+async function findLive(api: ZendeskApi, ref: UserRef): Promise<ZendeskUser | null> {
+  if (ref.id !== undefined) return show(api.showUser(ref.id));
   if (ref.external_id !== undefined)
-    return firstMatch(client.pages<ZendeskUser>('users', ['users', { external_id: ref.external_id }]), ref);
+    return firstMatch(api.pages<ZendeskUser>('users', ['users', { external_id: ref.external_id }]), ref);
   if (ref.email === undefined) return null;
   // Search pages by offset only (S1): no page[size]. Its records lag too (a user soft-deleted a moment ago is
   // still there, active), so the user found is read again by id.
   const search = ['users', 'search', { query: `email:${ref.email}` }];
-  const hit = await firstMatch(client.pages<ZendeskUser>('users', search, { cursor: false }), ref);
+  const hit = await firstMatch(api.pages<ZendeskUser>('users', search, { cursor: false }), ref);
   if (!hit) return null;
-  return (
-    (await show(client, ['users', hit.id], 'user')) ??
-    (await show(client, ['deleted_users', hit.id], 'deleted_user'))
-  );
+  return (await show(api.showUser(hit.id))) ?? (await show(api.showDeletedUser(hit.id)));
 }
 
-async function findDeleted(client: ZendeskClient, ref: UserRef): Promise<ZendeskUser | null> {
-  if (ref.id !== undefined) return show(client, ['deleted_users', ref.id], 'deleted_user');
-  return firstMatch(client.pages<ZendeskUser>('deleted_users', ['deleted_users']), ref);
+async function findDeleted(api: ZendeskApi, ref: UserRef): Promise<ZendeskUser | null> {
+  if (ref.id !== undefined) return show(api.showDeletedUser(ref.id));
+  return firstMatch(api.pages<ZendeskUser>('deleted_users', ['deleted_users']), ref);
 }
 
 /** The user a reference names, soft-deleted users included (active: false) unless asked not to; or null. */
 export async function findUser(
-  client: ZendeskClient,
+  api: ZendeskApi,
   ref: UserRef,
   options: FindUserOptions = {},
 ): Promise<UserSnapshot | null> {
-  const live = await findLive(client, ref);
-  if (live && live.active !== false) return toSnapshot(live, await client.accountOwnerId());
+  const live = await findLive(api, ref);
+  if (live && live.active !== false) return toSnapshot(live, api.accountOwnerId());
   if (options.deleted === false) return null;
-  const deleted = live ?? (await findDeleted(client, ref));
-  return deleted ? toSnapshot({ ...deleted, active: false }, await client.accountOwnerId()) : null;
+  const deleted = live ?? (await findDeleted(api, ref));
+  return deleted ? toSnapshot({ ...deleted, active: false }, api.accountOwnerId()) : null;
 }
