@@ -1,6 +1,7 @@
 import { DEMO_PEOPLE, startSandbox, type RunningSandbox } from '@zendesk-lifecycle/zendesk-sandbox';
 import type { Outcome } from '@zendesk-lifecycle/core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { RECALL_FRESH_MS } from './itsm-logger.js';
 import { redelivered } from './testing/outcomes.js';
 import {
   auditTickets,
@@ -207,7 +208,7 @@ describe('recalling a step', () => {
     expect(await logger.recall(step.step.idempotency_key)).toEqual({ ticket_id, outcome: 'already_done' });
   });
 
-  it('spares the write its own look-up right after a recall that found no ticket', async () => {
+  it('spares the write its own look-up when told a recall found no ticket just now (RecordContext)', async () => {
     const logger = loggerFor(sandbox);
     const step = ritaSuspended();
     const lookups = () =>
@@ -215,14 +216,17 @@ describe('recalling a step', () => {
         .length;
     expect(await logger.recall(step.step.idempotency_key)).toBeNull();
     expect(lookups()).toBe(1);
-    await logger.log(step);
+    await logger.record(step, { nothingRecalledAt: new Date() });
     expect(lookups()).toBe(1);
-    // Without a recall just before, the write looks the ticket up itself.
-    const other = ritaSuspended({
-      step: { ...step.step, index: 1, idempotency_key: `${step.step.idempotency_key}-b` },
-    });
-    await logger.log(other);
+    // Without a recall, or after one too long ago, the write looks the ticket up itself.
+    const other = (index: number) =>
+      ritaSuspended({
+        step: { ...step.step, index, idempotency_key: `${step.step.idempotency_key}-${index}` },
+      });
+    await logger.log(other(1));
     expect(lookups()).toBe(2);
+    await logger.record(other(2), { nothingRecalledAt: new Date(Date.now() - RECALL_FRESH_MS) });
+    expect(lookups()).toBe(3);
   });
 
   it('still writes one ticket when a racing delivery audits the step between the recall and the write', async () => {
@@ -230,8 +234,9 @@ describe('recalling a step', () => {
     const racer = loggerFor(sandbox);
     const step = ritaSuspended();
     expect(await logger.recall(step.step.idempotency_key)).toBeNull();
+    const recalledAt = new Date();
     const theirs = await racer.log(redelivered(step, 1));
-    const ours = await logger.log(step);
+    const ours = await logger.log(step, { nothingRecalledAt: recalledAt });
     expect(ours.ticket_id).toBe(theirs.ticket_id);
     expect(ours.created).toBe(false);
     expect(auditTickets(sandbox)).toHaveLength(1);

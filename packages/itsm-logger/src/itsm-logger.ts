@@ -5,6 +5,7 @@ import {
   type AuditPort,
   type AuditReceipt,
   type RecalledOutcome,
+  type RecordContext,
   type StepOutcome,
 } from '@zendesk-lifecycle/core';
 import { recallOutcome } from './delivery/recall.js';
@@ -32,10 +33,13 @@ export interface ItsmLogReceipt extends AuditReceipt {
 }
 
 export interface ItsmLogger extends AuditPort {
-  /** Writes the audit ticket for `outcome`, or finds the one an earlier delivery wrote. */
-  log(outcome: StepOutcome): Promise<ItsmLogReceipt>;
+  /**
+   * Writes the audit ticket for `outcome`, or finds the one an earlier delivery wrote. With a recent
+   * `nothingRecalledAt` (see RecordContext) it skips its own look-up by external id.
+   */
+  log(outcome: StepOutcome, context?: RecordContext): Promise<ItsmLogReceipt>;
   /** The AuditPort method: the same as `log`. */
-  record(outcome: StepOutcome): Promise<AuditReceipt>;
+  record(outcome: StepOutcome, context?: RecordContext): Promise<AuditReceipt>;
   /** The outcome audited for the step with this idempotency key, or null when there is no audit ticket yet. */
   recall(idempotencyKey: string): Promise<RecalledOutcome | null>;
   /** The ticket `log` would write for `outcome`, without writing anything. */
@@ -77,8 +81,8 @@ export interface ItsmLoggerParts {
   settle?: SettlePolicy;
 }
 
-/** How long a recall that found no ticket spares the write its own look-up. */
-const RECALL_FRESH_MS = 60_000;
+/** How recent a recall that found no ticket must be to spare the write its own look-up (RecordContext). */
+export const RECALL_FRESH_MS = 60_000;
 
 const sameOrigin = (a: ZendeskLinks, b: ZendeskLinks): boolean => a.accountUrl === b.accountUrl;
 
@@ -115,26 +119,20 @@ export function assembleItsmLogger(parts: ItsmLoggerParts): ItsmLogger {
       ...(serviceAssigneeId === undefined ? {} : { serviceAssigneeId }),
     });
 
-  // A recall that found no ticket for a step, remembered briefly: the executor recalls each step right before
-  // acting and auditing it, so the write can skip its own look-up (one Zendesk call per step). Racing deliveries
-  // stay covered by the Idempotency-Key and the look-up after a reused key.
-  const noTicketSince = new Map<string, number>();
-  const rememberNoTicket = (externalId: string) => {
-    if (noTicketSince.size >= 10_000) noTicketSince.clear();
-    noTicketSince.set(externalId, Date.now());
-  };
-  const lookedUpJustNow = (externalId: string): boolean => {
-    const since = noTicketSince.get(externalId);
-    noTicketSince.delete(externalId);
-    return since !== undefined && Date.now() - since < RECALL_FRESH_MS;
+  // The recall-then-write shortcut of the AuditPort contract: the executor recalls each step right before acting
+  // and says so when it records, so a recent "no ticket" spares the write its own look-up (one Zendesk call per
+  // step). Racing deliveries stay covered by the Idempotency-Key and the look-up after a reused key.
+  const lookedUpJustNow = (context: RecordContext): boolean => {
+    const at = context.nothingRecalledAt?.getTime();
+    return at !== undefined && Date.now() - at < RECALL_FRESH_MS;
   };
 
-  const log = async (outcome: StepOutcome): Promise<ItsmLogReceipt> => {
+  const log = async (outcome: StepOutcome, context: RecordContext = {}): Promise<ItsmLogReceipt> => {
     refuseRequesterActedOn(parts.requester, outcome, sameAccount);
     await assigneeFor(outcome);
     const ticket = preview(outcome);
     const receipt = await writeOnce(parts.gateway, ticket, settle, {
-      lookedUpJustNow: lookedUpJustNow(ticket.externalId),
+      lookedUpJustNow: lookedUpJustNow(context),
     });
     return { ...receipt, external_id: ticket.externalId, ticket_url: auditLinks.ticket(receipt.ticket_id) };
   };
@@ -142,9 +140,9 @@ export function assembleItsmLogger(parts: ItsmLoggerParts): ItsmLogger {
   return {
     log,
     preview,
-    recall: (idempotencyKey) => recallOutcome(parts.gateway, idempotencyKey, rememberNoTicket),
-    record: async (outcome) => {
-      const { ticket_id, created } = await log(outcome);
+    recall: (idempotencyKey) => recallOutcome(parts.gateway, idempotencyKey),
+    record: async (outcome, context) => {
+      const { ticket_id, created } = await log(outcome, context);
       return { ticket_id, created };
     },
   };

@@ -23,7 +23,10 @@ describe("the audit logger's requests, judged by Zendesk's OpenAPI description",
     await logger.log(step);
     await Promise.all([1, 2, 3].map((i) => logger.log(redelivered(step, i))));
     await logger.log(
-      ritaSuspended({ outcome: 'failed', error: { code: 'x', message: 'y', retryable: true } }),
+      ritaSuspended({
+        outcome: 'failed',
+        error: { code: 'zendesk_server_error', message: 'y', retryable: true },
+      }),
     );
     const log = sandbox.state.requestLog;
     const problems = log.flatMap((r) =>

@@ -25,15 +25,9 @@ export function outcomeFromTags(tags: readonly string[]): Outcome | null {
 export async function recallOutcome(
   gateway: AuditTicketGateway,
   stepKey: string,
-  /** Called when no ticket at all carries the step's external id (not for a ticket whose outcome is unreadable). */
-  onNoTicket?: (externalId: string) => void,
 ): Promise<RecalledOutcome | null> {
-  const externalId = auditExternalId(stepKey);
-  const ticket = await findAuditTicket(gateway, externalId);
-  if (ticket === null) {
-    onNoTicket?.(externalId);
-    return null;
-  }
+  const ticket = await findAuditTicket(gateway, auditExternalId(stepKey));
+  if (ticket === null) return null;
   const outcome = outcomeFromTags(ticket.tags);
   return outcome === null ? null : { ticket_id: ticket.id, outcome };
 }

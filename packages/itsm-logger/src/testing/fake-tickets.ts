@@ -8,6 +8,13 @@ import type {
 } from '../delivery/ticket-gateway.js';
 import type { AuditTicketBody } from '../ticket/audit-ticket.js';
 
+/** A failed creation the fake classifies as it was told (a real gateway reads Zendesk's status and body). */
+class CreateFailed extends Error {
+  constructor(readonly failure: CreateFailure) {
+    super(failure);
+  }
+}
+
 // Zendesk tickets with Zendesk's idempotency rules, and switches for the failures the write must survive.
 export class FakeTickets implements AuditTicketGateway {
   tickets = new Map<number, AuditTicketBody>();
@@ -34,10 +41,10 @@ export class FakeTickets implements AuditTicketGateway {
   }
 
   async create(body: AuditTicketBody, key: string): Promise<CreatedTicket> {
-    if (this.failCreatesWith !== null) throw new LifecycleError(this.failCreatesWith, 'refused');
+    if (this.failCreatesWith !== null) throw new CreateFailed(this.failCreatesWith);
     const earlier = this.keys.get(key);
     if (earlier !== undefined && earlier.body !== JSON.stringify(body)) {
-      throw new LifecycleError('key_reused', 'Request parameters do not match the given idempotency key');
+      throw new CreateFailed('key_reused');
     }
     if (earlier !== undefined) return { id: earlier.id, replayed: true };
     const id = this.nextId++;
@@ -51,8 +58,6 @@ export class FakeTickets implements AuditTicketGateway {
   }
 
   classifyCreateFailure(error: unknown): CreateFailure {
-    const code = error instanceof LifecycleError ? error.code : '';
-    if (code === 'key_reused' || code === 'rejected') return code;
-    return 'unavailable';
+    return error instanceof CreateFailed ? error.failure : 'unavailable';
   }
 }

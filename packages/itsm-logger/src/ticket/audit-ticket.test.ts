@@ -130,7 +130,10 @@ describe('real-account rules', () => {
       status: 'solved',
       assignee_id: 1003,
     });
-    const failed = anOutcome({ outcome: 'failed', error: { code: 'x', message: 'y', retryable: false } });
+    const failed = anOutcome({
+      outcome: 'failed',
+      error: { code: 'zendesk_server_error', message: 'y', retryable: false },
+    });
     expect(buildAuditTicket(failed, withService).body.assignee_id).toBeUndefined();
     const configured = { ...withService, settings: { assigneeId: 55 } };
     expect(buildAuditTicket(anOutcome(), configured).body.assignee_id).toBe(55);

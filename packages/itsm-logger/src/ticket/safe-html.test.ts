@@ -13,7 +13,7 @@ describe('HTML of the audit comment', () => {
     before: user,
     after: { ...user, suspended: true },
     event: { ...anOutcome().event, reason: '<b>fired</b>', requested_by: `a" onmouseover="x` },
-    error: { code: 'x<y', message: '</li><script>', retryable: false },
+    error: { code: 'zendesk_invalid', message: '</li><script> x<y', retryable: false },
     outcome: 'failed',
   });
   const { body } = buildAuditTicket(outcome, {
