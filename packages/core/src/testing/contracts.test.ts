@@ -1,0 +1,33 @@
+// The in-memory fakes held to the ports' contracts, the same suites the real adapters run with the sandbox.
+import { describeAuditPortContract } from './contracts/audit-port.contract.js';
+import { describeZendeskPortContract } from './contracts/zendesk-port.contract.js';
+import { MemoryAudit, MemoryZendesk, user } from './fakes.js';
+
+describeZendeskPortContract('MemoryZendesk', async () => {
+  const zendesk = new MemoryZendesk();
+  let nextId = 100;
+  let nextTicket = 5000;
+  const tickets = (count = 0) => Array.from({ length: count }, () => nextTicket++);
+  return {
+    port: zendesk,
+    async addUser({ role, suspended = false }) {
+      const id = nextId++;
+      const added = user({
+        id,
+        role,
+        role_type: role === 'agent' ? 0 : null,
+        suspended,
+        external_id: `E-${id}`,
+      });
+      zendesk.users.set(id, added);
+      return added;
+    },
+    async addTickets(userId, { requested, assigned }) {
+      zendesk.requested.set(userId, [...(zendesk.requested.get(userId) ?? []), ...tickets(requested)]);
+      zendesk.assigned.set(userId, [...(zendesk.assigned.get(userId) ?? []), ...tickets(assigned)]);
+    },
+  };
+});
+
+const trail = new MemoryAudit();
+describeAuditPortContract('MemoryAudit', async () => trail);

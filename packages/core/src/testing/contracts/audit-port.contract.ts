@@ -1,0 +1,97 @@
+// The AuditPort contract, written once and run against every implementation: the in-memory fake (core) and the
+// ITSM logger over the sandbox (packages/itsm-logger). Exactly one record per step, recall reads it back, and the
+// recall-then-write shortcut (RecordContext) never costs a second record.
+import { describe, expect, it } from 'vitest';
+import type { Outcome, StepOutcome } from '../../model/index.js';
+import type { AuditPort } from '../../ports/audit-port.js';
+
+let counter = 0;
+
+/** A step outcome with a key no earlier test used (the sandbox may outlive a test). */
+export function contractOutcome(outcome: Outcome = 'succeeded'): StepOutcome {
+  counter += 1;
+  const user = {
+    id: 4242,
+    name: 'Lee Leaver',
+    email: 'lee.leaver@acme.test',
+    external_id: null,
+    role: 'agent' as const,
+    role_type: 0,
+    custom_role_id: null,
+    suspended: false,
+    active: true,
+    last_login_at: null,
+  };
+  return {
+    event: {
+      id: `contract-${Date.now()}-${counter}`,
+      type: 'lifecycle.access_revoked.v1',
+      source: 'contract',
+      time: null,
+      subject: 'id:4242',
+      reason: 'access review',
+      requested_by: null,
+    },
+    workflow: 'access_review',
+    workflow_variant: null,
+    step: {
+      index: 0,
+      count: 1,
+      action: 'suspend',
+      idempotency_key: `zl-contract${Date.now().toString(16)}${counter}-0-suspend`,
+    },
+    user,
+    user_ref: { id: user.id },
+    outcome,
+    dry_run: false,
+    before: user,
+    after: { ...user, suspended: true },
+    request_ids: [],
+    ...(outcome === 'refused' ? { refusal: { rule: 'protected_user' as const, reason: 'on the list' } } : {}),
+    started_at: '2026-12-01T09:00:00.000Z',
+    finished_at: '2026-12-01T09:00:01.000Z',
+  };
+}
+
+/** Runs the AuditPort contract; each call of `port` is one writer, and all of them write to the same trail. */
+export function describeAuditPortContract(name: string, port: () => Promise<AuditPort>): void {
+  describe(`AuditPort contract: ${name}`, () => {
+    it('records a step once: a repeat returns the same record, not created', async () => {
+      const audit = await port();
+      const outcome = contractOutcome();
+      const first = await audit.record(outcome);
+      expect(first.created).toBe(true);
+      expect(await audit.record(outcome)).toEqual({ ticket_id: first.ticket_id, created: false });
+    });
+
+    it('gives each step its own record', async () => {
+      const audit = await port();
+      const a = await audit.record(contractOutcome());
+      const b = await audit.record(contractOutcome());
+      expect(a.ticket_id).not.toBe(b.ticket_id);
+    });
+
+    it('recalls nothing before the record, then the recorded outcome', async () => {
+      const audit = await port();
+      const outcome = contractOutcome('refused');
+      expect(await audit.recall?.(outcome.step.idempotency_key)).toBeNull();
+      const { ticket_id } = await audit.record(outcome, { nothingRecalledAt: new Date() });
+      expect(await audit.recall?.(outcome.step.idempotency_key)).toEqual({ ticket_id, outcome: 'refused' });
+    });
+
+    it('keeps one record when another writer records the step between the recall and the write', async () => {
+      const audit = await port();
+      const racer = await port();
+      const outcome = contractOutcome();
+      expect(await audit.recall?.(outcome.step.idempotency_key)).toBeNull();
+      const recalledAt = new Date();
+      const theirs = await racer.record(outcome);
+      const ours = await audit.record(outcome, { nothingRecalledAt: recalledAt });
+      expect(ours).toEqual({ ticket_id: theirs.ticket_id, created: false });
+      expect(await audit.recall?.(outcome.step.idempotency_key)).toEqual({
+        ticket_id: theirs.ticket_id,
+        outcome: 'succeeded',
+      });
+    });
+  });
+}

@@ -1,0 +1,131 @@
+// The ZendeskPort contract, written once and run against every implementation: the in-memory fake (core) and the
+// real client over the sandbox (packages/zendesk-client). A fake that behaves otherwise fails here.
+import { describe, expect, it } from 'vitest';
+import { ActionRefused } from '../../errors/action-refused.js';
+import type { UserSnapshot } from '../../model/index.js';
+import type { ZendeskPort } from '../../ports/zendesk-port.js';
+
+/** A Zendesk to run the contract against, seeded through whatever back door the implementation has. */
+export interface ZendeskPortWorld {
+  port: ZendeskPort;
+  /** Adds a user with a fresh email and external id; returns it as the port finds it. */
+  addUser(user: { role: 'agent' | 'end-user'; suspended?: boolean }): Promise<UserSnapshot>;
+  /** Adds open tickets (not closed) the user requests, or is assigned (requested by someone else). */
+  addTickets(userId: number, tickets: { requested?: number; assigned?: number }): Promise<void>;
+}
+
+const key = { idempotency_key: 'zl-contract-0-step' };
+
+async function refusal(promise: Promise<unknown>): Promise<ActionRefused> {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(ActionRefused);
+  return error as ActionRefused;
+}
+
+/** Runs the ZendeskPort contract; `world` gives a fresh (or freshly seeded) Zendesk for each test. */
+export function describeZendeskPortContract(name: string, world: () => Promise<ZendeskPortWorld>): void {
+  describe(`ZendeskPort contract: ${name}`, () => {
+    it('finds a user by id, email or external id, and null when nobody matches', async () => {
+      const { port, addUser } = await world();
+      const agent = await addUser({ role: 'agent' });
+      expect((await port.findUser({ id: agent.id }))?.id).toBe(agent.id);
+      expect((await port.findUser({ email: agent.email! }))?.id).toBe(agent.id);
+      expect((await port.findUser({ external_id: agent.external_id! }))?.id).toBe(agent.id);
+      expect(await port.findUser({ id: 987_654_321 })).toBeNull();
+    });
+
+    it('suspends and unsuspends once; a repeat reports already_done and changes nothing', async () => {
+      const { port, addUser } = await world();
+      const agent = await addUser({ role: 'agent' });
+      const suspended = await port.suspend(agent, key);
+      expect(suspended).toMatchObject({ status: 'succeeded', after: { id: agent.id, suspended: true } });
+      expect((await port.suspend(suspended.after!, key)).status).toBe('already_done');
+      const back = await port.unsuspend(suspended.after!, key);
+      expect(back).toMatchObject({ status: 'succeeded', after: { suspended: false } });
+      expect((await port.unsuspend(back.after!, key)).status).toBe('already_done');
+    });
+
+    it('downgrades an agent to an end user once', async () => {
+      const { port, addUser } = await world();
+      const agent = await addUser({ role: 'agent' });
+      const downgraded = await port.downgrade(agent, key);
+      expect(downgraded).toMatchObject({
+        status: 'succeeded',
+        before: { role: 'agent' },
+        after: { role: 'end-user' },
+      });
+      expect((await port.downgrade(downgraded.after!, key)).status).toBe('already_done');
+    });
+
+    it('reassigns open assigned tickets before a downgrade, or refuses when nobody can take them', async () => {
+      const { port, addUser, addTickets } = await world();
+      const agent = await addUser({ role: 'agent' });
+      const colleague = await addUser({ role: 'agent' });
+      await addTickets(agent.id, { assigned: 2 });
+      const refused = await refusal(port.downgrade(agent, { ...key, reassign_to: [] }));
+      expect(refused.rule).toBe('no_reassignment_target');
+      expect((await port.findUser({ id: agent.id }))?.role).toBe('agent');
+      const report = await port.downgrade(agent, { ...key, reassign_to: [{ agent: { id: colleague.id } }] });
+      expect(report.status).toBe('succeeded');
+      expect(report.reassignment).toMatchObject({ to: { assignee_id: colleague.id }, failed: [] });
+      expect(report.reassignment?.moved).toHaveLength(2);
+    });
+
+    it('soft deletes once; the deleted user is still found, inactive', async () => {
+      const { port, addUser } = await world();
+      const user = await addUser({ role: 'end-user' });
+      const deleted = await port.deprovision(user, { ...key, permanent: false });
+      expect(deleted).toMatchObject({ status: 'succeeded', after: { id: user.id, active: false } });
+      const found = await port.findUser({ id: user.id });
+      expect(found).toMatchObject({ id: user.id, active: false });
+      expect((await port.deprovision(found!, { ...key, permanent: false })).status).toBe('already_done');
+    });
+
+    it('deletes permanently once; a repeat reports already_done', async () => {
+      const { port, addUser } = await world();
+      const user = await addUser({ role: 'end-user' });
+      const gone = await port.deprovision(user, { ...key, permanent: true });
+      expect(gone).toMatchObject({ status: 'succeeded', after: null });
+      const again = await port.deprovision({ ...user, active: false }, { ...key, permanent: true });
+      expect(again.status).toBe('already_done');
+    });
+
+    it('refuses to delete the requester of tickets that are not closed (zendesk_refused_delete)', async () => {
+      const { port, addUser, addTickets } = await world();
+      const user = await addUser({ role: 'end-user' });
+      await addTickets(user.id, { requested: 1 });
+      const refused = await refusal(port.deprovision(user, { ...key, permanent: false }));
+      expect(refused.rule).toBe('zendesk_refused_delete');
+      expect((await port.findUser({ id: user.id }))?.active).toBe(true);
+    });
+
+    it('transfers requested tickets to the destination once, then reports already_done', async () => {
+      const { port, addUser, addTickets } = await world();
+      const leaver = await addUser({ role: 'agent' });
+      const manager = await addUser({ role: 'agent' });
+      await addTickets(leaver.id, { requested: 3 });
+      const moved = await port.transferData(leaver, { id: manager.id }, key);
+      expect(moved.status).toBe('succeeded');
+      expect(moved.transfer).toMatchObject({ destination_id: manager.id, failed: [] });
+      expect(moved.transfer?.moved).toHaveLength(3);
+      const again = await port.transferData(leaver, { id: manager.id }, key);
+      expect(again.status).toBe('already_done');
+      expect(again.transfer?.moved).toEqual([]);
+    });
+
+    it('fails a transfer to a destination that does not exist, or to the user itself (invalid_destination)', async () => {
+      const { port, addUser } = await world();
+      const leaver = await addUser({ role: 'agent' });
+      await expect(port.transferData(leaver, { id: 987_654_321 }, key)).rejects.toMatchObject({
+        code: 'invalid_destination',
+        retryable: false,
+      });
+      await expect(port.transferData(leaver, { id: leaver.id }, key)).rejects.toMatchObject({
+        code: 'invalid_destination',
+      });
+    });
+  });
+}
