@@ -1,10 +1,11 @@
 // The pipeline's contract: what it reads from a record (transport-neutral) and the verdict it returns.
-import type { HeaderValue } from '@zendesk-lifecycle/core';
+import type { KafkaRecordInput } from '@zendesk-lifecycle/core';
 
 /** One record as the pipeline sees it: its bytes, its headers, and whether this is the last try. */
 export interface RecordInput {
   value: Uint8Array | string | null;
-  headers: Record<string, HeaderValue>;
+  /** As core's parser reads them (text or bytes, a list when a header repeats). */
+  headers: NonNullable<KafkaRecordInput['headers']>;
   /** The last try the delivery side will make: a transient failure is then audited as failed, not retried. */
   finalAttempt: boolean;
 }
