@@ -153,7 +153,9 @@ describe('actions', () => {
     await expect(port().suspend(await user(DEMO_PEOPLE.owner.id), key)).rejects.toMatchObject({
       code: 'protected_user',
     });
-    const guarded = client.asPort({ protectedEmails: [DEMO_PEOPLE.admin.email] });
+    const guarded = client.asPort({
+      protectedUsers: { ids: [], emails: [DEMO_PEOPLE.admin.email], external_ids: [] },
+    });
     await expect(
       guarded.deprovision(await user(DEMO_PEOPLE.admin.id), { ...key, permanent: true }),
     ).rejects.toMatchObject({ code: 'protected_user' });

@@ -1,6 +1,6 @@
 // Zendesk's answers as typed errors that keep the HTTP status, Zendesk's error body and the request id,
 // and say whether trying again can help (kafkajs-style `retryable`).
-import { LifecycleError } from '@zendesk-lifecycle/core';
+import { LifecycleError, type ErrorCode } from '@zendesk-lifecycle/core';
 
 export interface ZendeskErrorDetails {
   status: number | null;
@@ -15,7 +15,7 @@ export class ZendeskError extends LifecycleError {
   readonly body: unknown;
   readonly requestId: string | null;
 
-  constructor(code: string, message: string, retryable: boolean, details: ZendeskErrorDetails) {
+  constructor(code: ErrorCode, message: string, retryable: boolean, details: ZendeskErrorDetails) {
     super(code, message, {
       retryable,
       ...(details.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: details.retryAfterSeconds }),

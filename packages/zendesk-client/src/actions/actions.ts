@@ -3,9 +3,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import {
   ActionRefused,
   LifecycleError,
+  protectionOf,
   type ActionOptions,
   type ActionReport,
   type DeprovisionOptions,
+  type ProtectedUsers,
   type ReassignOptions,
   type UserRef,
   type UserSnapshot,
@@ -19,9 +21,8 @@ import { openAssignedTickets, reassignTickets, type Reassigned } from './reassig
 import { transferRequestedTickets } from './transfer.js';
 
 export interface ProtectionOptions {
-  /** Users no action may touch, on top of the account owner. */
-  protectedUserIds?: number[];
-  protectedEmails?: string[];
+  /** Users no action may touch, on top of the account owner: the same list the executor is given. */
+  protectedUsers?: ProtectedUsers;
 }
 
 export interface ActionsOptions extends ProtectionOptions {
@@ -47,20 +48,14 @@ export class ZendeskActions implements ZendeskPort {
     return findUser(this.api, ref);
   }
 
+  /** Core's protected-user rule (the executor's too), with the account owner as this client knows it. */
   private async refuseProtected(user: UserSnapshot): Promise<void> {
-    const owner = this.api.accountOwnerId();
-    const email = user.email?.toLowerCase();
-    if (
-      user.is_account_owner ||
-      user.id === owner ||
-      this.protection.protectedUserIds?.includes(user.id) ||
-      (email !== undefined && this.protection.protectedEmails?.some((e) => e.toLowerCase() === email))
-    ) {
-      throw new LifecycleError(
-        'protected_user',
-        `user ${user.id} is protected and is never changed by automation`,
-      );
-    }
+    const isOwner = user.is_account_owner === true || user.id === this.api.accountOwnerId();
+    const protection = protectionOf(
+      { ...user, is_account_owner: isOwner },
+      this.protection.protectedUsers ?? { ids: [], emails: [], external_ids: [] },
+    );
+    if (protection) throw new ActionRefused('protected_user', protection);
   }
 
   private async update(
