@@ -2,27 +2,20 @@
 // Every wrong variable is reported at once, one line each, before anything connects.
 import { hostname } from 'node:os';
 import { z } from 'zod';
+import { envBoolean, envInteger, envString, parseConfig, type Env } from '@zendesk-lifecycle/core';
 import {
-  ConfigError,
-  envBoolean,
-  envInteger,
-  envString,
+  envLogLevel,
   kafkaSettingsFromEnv,
-  parseConfig,
-  type Env,
+  readConfigParts,
   type KafkaSettings,
-} from '@zendesk-lifecycle/core';
+} from '@zendesk-lifecycle/service-runtime';
 
 const consumerEnvSchema = z.object({
   DRY_RUN: envBoolean(false),
   ALLOW_IRREVERSIBLE: envBoolean(false),
   POLICY_FILE: z.string().optional(),
   OPS_PORT: envInteger(9464, 0, 65_535),
-  LOG_LEVEL: z
-    .string()
-    .optional()
-    .transform((v) => (v?.trim() ? v.trim().toLowerCase() : 'info'))
-    .pipe(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
+  LOG_LEVEL: envLogLevel(),
   CONSUMER_CONCURRENCY: envInteger(4, 1, 64),
   CONSUMER_INPLACE_ATTEMPTS: envInteger(3, 1, 20),
   CONSUMER_MAX_ATTEMPTS: envInteger(6, 1, 100),
@@ -57,19 +50,10 @@ export interface ConsumerSettings {
 
 /** The consumer's own settings plus Kafka's; throws ConfigError naming every wrong variable. */
 export function consumerSettingsFromEnv(env: Env): ConsumerSettings {
-  const problems: string[] = [];
-  const attempt = <T>(read: () => T): T | undefined => {
-    try {
-      return read();
-    } catch (error) {
-      if (!(error instanceof ConfigError)) throw error;
-      problems.push(...error.problems);
-      return undefined;
-    }
-  };
-  const kafka = attempt(() => kafkaSettingsFromEnv(env));
-  const own = attempt(() => parseConfig(consumerEnvSchema, env));
-  if (!kafka || !own) throw new ConfigError(problems);
+  const { kafka, own } = readConfigParts({
+    kafka: () => kafkaSettingsFromEnv(env),
+    own: () => parseConfig(consumerEnvSchema, env),
+  });
   return {
     kafka,
     dryRun: own.DRY_RUN,

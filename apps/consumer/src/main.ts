@@ -1,14 +1,8 @@
 // `npm run consumer`: reads the configuration, wires the packages together and runs until SIGTERM/SIGINT.
 // `npm run consumer -- replay-dlq [--reason R] [--source P:O] [--dry-run]` sends dead letters back.
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import {
-  BlastRadiusLimiter,
-  ConfigError,
-  defaultPolicy,
-  parsePolicyText,
-  type Policy,
-} from '@zendesk-lifecycle/core';
+import { BlastRadiusLimiter, ConfigError } from '@zendesk-lifecycle/core';
+import { createKafka, createLogger, loadPolicy, type Logger } from '@zendesk-lifecycle/service-runtime';
 import {
   createZendeskClient,
   Unauthorized,
@@ -18,8 +12,6 @@ import {
 import { consumerSettingsFromEnv, type ConsumerSettings } from './config.js';
 import { replayDeadLetters } from './delivery/dead-letter-replay.js';
 import { createAuditTrail } from './wiring/audit.js';
-import { createKafka } from './kafka/client.js';
-import { createLogger, type Logger } from './logger.js';
 import { ConsumerMetrics } from './ops/metrics.js';
 import { createRecordProcessor } from './pipeline/process-record.js';
 import { startConsumerService } from './service.js';
@@ -48,14 +40,9 @@ async function signIn(client: ZendeskClient, logger: Logger, account: string): P
   }
 }
 
-function loadPolicy(settings: ConsumerSettings): Policy {
-  if (!settings.policyFile) return defaultPolicy();
-  return parsePolicyText(readFileSync(settings.policyFile, 'utf8'));
-}
-
 async function run(settings: ConsumerSettings, logger: Logger): Promise<void> {
   const metrics = new ConsumerMetrics();
-  const policy = loadPolicy(settings);
+  const policy = loadPolicy(settings.policyFile);
   const zendeskConfig = zendeskConfigFromEnv(process.env);
   const zendesk = createZendeskClient({
     ...zendeskConfig,
@@ -147,7 +134,7 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const logger = createLogger({ level: settings.logLevel });
+  const logger = createLogger({ name: 'zendesk-lifecycle-consumer', level: settings.logLevel });
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
   if (process.argv[2] === 'replay-dlq') await replay(settings, logger, process.argv.slice(3));
   else await run(settings, logger);

@@ -1,13 +1,11 @@
 // The consumer service: topics, the delivery loop, metrics and the ops endpoint, started and stopped as one.
 import type { Kafka } from 'kafkajs';
+import { createKafka, ensureTopics, type Logger } from '@zendesk-lifecycle/service-runtime';
 import type { ConsumerSettings } from './config.js';
 import { DeliveryLoop, type RecordProcessor } from './delivery/delivery-loop.js';
-import type { Verdict } from './pipeline/contract.js';
-import { createKafka } from './kafka/client.js';
-import { ensureTopics } from './kafka/topics.js';
-import type { Logger } from './logger.js';
 import { ConsumerMetrics } from './ops/metrics.js';
 import { startOpsServer, type OpsServer } from './ops/ops-server.js';
+import type { Verdict } from './pipeline/contract.js';
 
 export interface ConsumerServiceOptions {
   settings: ConsumerSettings;

@@ -5,25 +5,24 @@ import {
   ACTIONS,
   ConfigError,
   EVENT_TYPES,
-  defaultPolicy,
   isEventType,
-  kafkaSettingsFromEnv,
   parseEventObject,
   describeParseError,
   createLifecycleEvent,
-  parsePolicyText,
   type ActionName,
   type LifecycleEvent,
   type UserRef,
 } from '@zendesk-lifecycle/core';
+import { createKafka, createLogger, ensureTopics, loadPolicy } from '@zendesk-lifecycle/service-runtime';
 import { createZendeskClient, Unauthorized, zendeskConfigFromEnv } from '@zendesk-lifecycle/zendesk-client';
+import { producerSettingsFromEnv, publishingSettingsFromEnv } from './config.js';
 import { startIngestServer } from './ingest/server.js';
-import { createKafka, ensureTopics } from './kafka/client.js';
-import { createLogger } from './logger.js';
+import { formatReport, formatSummary } from './output/report.js';
+import { progress } from './output/progress.js';
+import { table } from './output/table.js';
 import { createPublisher } from './publisher.js';
+import { findInactive } from './scan/inactivity.js';
 import { collectAccounts, syncAccounts, summarize } from './sync/sync.js';
-import { findInactive } from './sync/scan.js';
-import { formatReport, formatSummary, progress, table } from './sync/report.js';
 
 class UsageError extends Error {}
 
@@ -85,7 +84,7 @@ async function publishCommand(args: string[]): Promise<void> {
     }
   }
   if (values['dry-run']) return out(JSON.stringify(event, null, 2));
-  const settings = kafkaSettingsFromEnv(process.env);
+  const settings = publishingSettingsFromEnv(process.env).kafka;
   const publisher = createPublisher(settings);
   await publisher.start();
   const [sent] = await publisher.publish([event]);
@@ -94,19 +93,19 @@ async function publishCommand(args: string[]): Promise<void> {
 }
 
 async function serveCommand(): Promise<void> {
-  const settings = kafkaSettingsFromEnv(process.env);
-  const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'info' });
-  const kafka = createKafka(settings);
+  const { kafka: settings, logLevel, ingest } = publishingSettingsFromEnv(process.env);
+  const logger = createLogger({ name: 'zendesk-lifecycle-producer', level: logLevel });
+  const kafka = createKafka(settings, logger);
   await ensureTopics(kafka, settings, ['events']);
   const publisher = createPublisher(settings, kafka);
   await publisher.start();
   const server = await startIngestServer({
     publisher,
-    port: Number(process.env.INGEST_PORT ?? 8080),
-    host: process.env.INGEST_HOST ?? '0.0.0.0',
+    port: ingest.port,
+    host: ingest.host,
     logger,
-    ...(process.env.INGEST_TOKEN ? { token: process.env.INGEST_TOKEN } : {}),
-    ...(process.env.INGEST_HMAC_SECRET ? { hmacSecret: process.env.INGEST_HMAC_SECRET } : {}),
+    ...(ingest.token ? { token: ingest.token } : {}),
+    ...(ingest.hmacSecret ? { hmacSecret: ingest.hmacSecret } : {}),
   });
   logger.info(
     { url: `${server.url}/events`, openapi: `${server.url}/openapi.json` },
@@ -144,7 +143,7 @@ async function syncCommand(args: string[]): Promise<void> {
     out(formatReport(snapshots, values.format as 'table' | 'json' | 'csv'));
     return out(`\n${formatSummary(summarize(snapshots))}`);
   }
-  const settings = kafkaSettingsFromEnv(process.env);
+  const settings = publishingSettingsFromEnv(process.env).kafka;
   const kafka = createKafka(settings);
   await ensureTopics(kafka, settings, ['accounts']);
   const summary = await syncAccounts({ zendesk, kafka, settings, onProgress: (n) => bar.tick(n) });
@@ -166,9 +165,7 @@ async function scanCommand(args: string[]): Promise<void> {
   const days = Number(values.days);
   if (!Number.isInteger(days) || days < 1)
     throw new UsageError('--days takes a whole number of days (1 or more)');
-  const policy = process.env.POLICY_FILE
-    ? parsePolicyText(readFileSync(process.env.POLICY_FILE, 'utf8'))
-    : defaultPolicy();
+  const policy = loadPolicy(producerSettingsFromEnv(process.env).policyFile);
   const events = await findInactive({
     zendesk: await zendeskFromEnv(),
     days,
@@ -182,7 +179,7 @@ async function scanCommand(args: string[]): Promise<void> {
   );
   if (values['dry-run'])
     return out(`${events.length} agents would get an inactivity event (dry run: nothing published)`);
-  const settings = kafkaSettingsFromEnv(process.env);
+  const settings = publishingSettingsFromEnv(process.env).kafka;
   const publisher = createPublisher(settings);
   await publisher.start();
   for (let i = 0; i < events.length; i += 100) await publisher.publish(events.slice(i, i + 100));

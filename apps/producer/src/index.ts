@@ -10,5 +10,5 @@ export {
   type AccountSnapshot,
   type SyncSummary,
 } from './sync/sync.js';
-export { findInactive } from './sync/scan.js';
-export { formatReport } from './sync/report.js';
+export { findInactive } from './scan/inactivity.js';
+export { formatReport } from './output/report.js';

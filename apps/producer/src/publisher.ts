@@ -1,14 +1,8 @@
 // Publishing lifecycle events: validated with core's schemas before anything is sent, structured CloudEvents,
 // keyed by the subject user so that one user's events stay in order, over an idempotent producer.
 import { Partitioners, type Kafka, type Producer } from 'kafkajs';
-import {
-  createLifecycleEvent,
-  eventKey,
-  type KafkaSettings,
-  type LifecycleEvent,
-  type NewEvent,
-} from '@zendesk-lifecycle/core';
-import { createKafka } from './kafka/client.js';
+import { createLifecycleEvent, eventKey, type LifecycleEvent, type NewEvent } from '@zendesk-lifecycle/core';
+import { createKafka, type KafkaSettings } from '@zendesk-lifecycle/service-runtime';
 
 export interface Publisher {
   start(): Promise<void>;

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
-import { TOPIC_DEFAULTS } from '@zendesk-lifecycle/core';
+import { TOPIC_DEFAULTS } from '@zendesk-lifecycle/service-runtime';
 import { asyncApiDocument } from './asyncapi.js';
 
 const require = createRequire(import.meta.url);

@@ -1,5 +1,6 @@
 // The AsyncAPI 3.0 description of the topics and their messages, built from core's schemas so it cannot drift.
-import { EVENT_TYPES, RESULT_EVENT_TYPE, TOPIC_DEFAULTS, eventJsonSchemas } from '@zendesk-lifecycle/core';
+import { EVENT_TYPES, RESULT_EVENT_TYPE, eventJsonSchemas } from '@zendesk-lifecycle/core';
+import { TOPIC_DEFAULTS } from '@zendesk-lifecycle/service-runtime';
 
 const messageName = (type: string) =>
   type

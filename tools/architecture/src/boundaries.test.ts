@@ -1,5 +1,18 @@
+// The dependency rules of the root lint configuration, asked file by file: they still say what we mean.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { mayImport } from './index.js';
+
+const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+
+/** Every TypeScript file under `dir` (relative to the repository root), tests included. */
+function sourcesUnder(dir: string): string[] {
+  return readdirSync(join(repoRoot, dir), { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => join(dir, f));
+}
 
 describe('module boundaries', () => {
   it('keeps core free of I/O libraries', async () => {
@@ -42,5 +55,28 @@ describe('module boundaries', () => {
       (await mayImport('packages/zendesk-client/src/x.test.ts', '@zendesk-lifecycle/zendesk-sandbox'))
         .allowed,
     ).toBe(true);
+  });
+
+  it('makes the service runtime an adapter: on core, for both apps and the tools, importing no app', async () => {
+    expect((await mayImport('packages/service-runtime/src/x.ts', '@zendesk-lifecycle/core')).allowed).toBe(
+      true,
+    );
+    for (const app of ['apps/consumer/src/main.ts', 'apps/producer/src/cli.ts', 'tools/demo/src/run-demo.ts'])
+      expect((await mayImport(app, '@zendesk-lifecycle/service-runtime')).allowed, app).toBe(true);
+    for (const app of ['@zendesk-lifecycle/consumer', '@zendesk-lifecycle/producer'])
+      expect((await mayImport('packages/service-runtime/src/x.ts', app)).allowed, app).toBe(false);
+    expect(
+      (await mayImport('packages/service-runtime/src/x.ts', '@zendesk-lifecycle/zendesk-sandbox')).allowed,
+    ).toBe(false);
+    expect((await mayImport('packages/core/src/x.ts', '@zendesk-lifecycle/service-runtime')).allowed).toBe(
+      false,
+    );
+  });
+
+  it('keeps Kafka out of core: no KAFKA_ variable is named in its sources', () => {
+    const sources = sourcesUnder('packages/core/src');
+    expect(sources.length).toBeGreaterThan(10);
+    const naming = sources.filter((file) => readFileSync(join(repoRoot, file), 'utf8').includes('KAFKA_'));
+    expect(naming).toEqual([]);
   });
 });

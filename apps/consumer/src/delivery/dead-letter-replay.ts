@@ -1,7 +1,7 @@
 // Sends dead letters back to the events topic once their cause is fixed (a policy change, a user created, a
 // Zendesk outage over). The original value, key and headers go back unchanged; our dlq-* headers are dropped.
 import { Partitioners, type Kafka, type KafkaMessage } from 'kafkajs';
-import type { KafkaSettings } from '@zendesk-lifecycle/core';
+import type { KafkaSettings } from '@zendesk-lifecycle/service-runtime';
 import { DLQ, originalHeaders, readHeaders } from './headers.js';
 
 export interface ReplayFilter {

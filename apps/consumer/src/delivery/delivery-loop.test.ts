@@ -1,9 +1,8 @@
 // The delivery guarantees, on the real broker: one terminal write per record, committed with its offset.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Kafka, KafkaMessage } from 'kafkajs';
-import { kafkaSettingsFromEnv, type KafkaSettings } from '@zendesk-lifecycle/core';
 import { createTopics, testKafka, uniqueName } from '@zendesk-lifecycle/kafka';
-import { createLogger } from '../logger.js';
+import { createLogger, kafkaSettingsFromEnv, type KafkaSettings } from '@zendesk-lifecycle/service-runtime';
 import { DeliveryLoop, type RecordProcessor } from './delivery-loop.js';
 import { replayDeadLetters } from './dead-letter-replay.js';
 import { readHeaders } from './headers.js';

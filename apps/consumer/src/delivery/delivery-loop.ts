@@ -3,8 +3,7 @@
 // Transient failures pause the partition (heartbeats keep flowing) instead of sleeping in the handler. This file
 // is the consumer's lifecycle (batches, pauses, tries); fencing and routing live beside it.
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
-import type { KafkaSettings } from '@zendesk-lifecycle/core';
-import type { Logger } from '../logger.js';
+import type { KafkaSettings, Logger } from '@zendesk-lifecycle/service-runtime';
 import type { RecordInput, Verdict } from '../pipeline/contract.js';
 import { originOf, readHeaders, RETRY, type Origin } from './headers.js';
 import { PartitionFence } from './partition-fence.js';

@@ -1,7 +1,7 @@
 // Partition fencing: before a member writes the first outcome for a partition it owns (again), it fences the
 // partition's transactional id and reads the group's committed offset, once per partition and group generation.
 import type { Admin, Kafka } from 'kafkajs';
-import type { Logger } from '../logger.js';
+import type { Logger } from '@zendesk-lifecycle/service-runtime';
 import type { TransactionalWriters } from './transactions.js';
 
 export class PartitionFence {

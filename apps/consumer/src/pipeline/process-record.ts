@@ -14,7 +14,7 @@ import {
   type ProtectedUsers,
   type ZendeskPort,
 } from '@zendesk-lifecycle/core';
-import type { Logger } from '../logger.js';
+import type { Logger } from '@zendesk-lifecycle/service-runtime';
 import type { ConsumerMetrics } from '../ops/metrics.js';
 import type { RecordInput, Verdict } from './contract.js';
 

@@ -3,7 +3,7 @@
 import type { AuditPort, Env } from '@zendesk-lifecycle/core';
 import { createItsmLoggerFromEnv, itsmLoggerConfigFromEnv } from '@zendesk-lifecycle/itsm-logger';
 import { createZendeskClient, type ZendeskClient } from '@zendesk-lifecycle/zendesk-client';
-import type { Logger } from '../logger.js';
+import type { Logger } from '@zendesk-lifecycle/service-runtime';
 
 export interface AuditTrail {
   port: AuditPort;
@@ -23,6 +23,8 @@ export async function createAuditTrail(env: Env, target: ZendeskClient, logger: 
     ...(client ? { auditClient: client } : {}),
     client: { logger: logger.child({ component: 'itsm' }) },
   });
-  const requester = env.ITSM_REQUESTER_EMAIL ?? env.ITSM_ZENDESK_EMAIL ?? env.ZENDESK_EMAIL;
+  // The requester as the ITSM logger reads it (ITSM_REQUESTER_EMAIL, else the audit account's email).
+  const requester =
+    config.requester !== 'api_user' && 'email' in config.requester ? config.requester.email : null;
   return { port, serviceEmails: requester ? [requester] : [], client };
 }

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KafkaMessage } from 'kafkajs';
-import { createLifecycleEvent, kafkaSettingsFromEnv, type KafkaSettings } from '@zendesk-lifecycle/core';
+import { createLifecycleEvent } from '@zendesk-lifecycle/core';
 import { createTopics, testKafka, uniqueName } from '@zendesk-lifecycle/kafka';
-import { createLogger } from '../logger.js';
+import { createLogger, kafkaSettingsFromEnv, type KafkaSettings } from '@zendesk-lifecycle/service-runtime';
 import { createPublisher, type Publisher } from '../publisher.js';
 import { signBody } from './auth.js';
 import { startIngestServer, type IngestServer } from './server.js';

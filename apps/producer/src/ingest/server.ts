@@ -3,7 +3,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseHttpEvents, type LifecycleEvent } from '@zendesk-lifecycle/core';
-import type { Logger } from '../logger.js';
+import type { Logger } from '@zendesk-lifecycle/service-runtime';
 import type { Publisher } from '../publisher.js';
 import { authorized, type IngestAuth } from './auth.js';
 import { openApiDocument } from './openapi.js';

@@ -2,9 +2,9 @@
 // compacted accounts topic; users seen before but gone now are reported as the spec's status table says.
 // Seats come from public data only: a light agent's or contributor's paid seat is 'unknown' (facts §9).
 import { Partitioners, type Kafka } from 'kafkajs';
-import { resultEventSchema, type KafkaSettings } from '@zendesk-lifecycle/core';
+import { resultEventSchema } from '@zendesk-lifecycle/core';
+import { readTopicToEnd, type KafkaSettings } from '@zendesk-lifecycle/service-runtime';
 import type { PaidSeat, Seat, ZendeskClient } from '@zendesk-lifecycle/zendesk-client';
-import { readTopicToEnd } from './read-topic.js';
 
 export interface AccountSnapshot {
   user_id: number;

@@ -1,8 +1,7 @@
 // Kafka settings from the environment, shared by the consumer and the producer (names: interfaces.md).
-// Pure: it turns an env object into plain values; the apps build their kafkajs clients from them.
+// It turns an env object into plain values; createKafka builds the kafkajs clients from them.
 import { z } from 'zod';
-import { parseConfig } from './config-error.js';
-import { envBoolean, envInteger, envString, type Env } from './env.js';
+import { envBoolean, envInteger, envString, parseConfig, type Env } from '@zendesk-lifecycle/core';
 
 export const TOPIC_DEFAULTS = {
   events: 'lifecycle.events',

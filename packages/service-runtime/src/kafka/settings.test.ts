@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from './config-error.js';
-import { kafkaSettingsFromEnv } from './kafka-settings.js';
+import { ConfigError } from '@zendesk-lifecycle/core';
+import { kafkaSettingsFromEnv } from './settings.js';
 
 describe('Kafka settings from the environment', () => {
   it('uses the documented defaults', () => {

@@ -1,5 +1,6 @@
-// One-off reports of a sync without Kafka: a table, JSON lines, or CSV.
-import type { AccountSnapshot, SyncSummary } from './sync.js';
+// One-off reports of a sync without Kafka: a table, JSON lines, or CSV; and the summary by status and seat.
+import type { AccountSnapshot, SyncSummary } from '../sync/sync.js';
+import { table } from './table.js';
 
 const COLUMNS = ['user_id', 'email', 'name', 'role', 'status', 'seat', 'paid_seat', 'last_login_at'] as const;
 
@@ -30,34 +31,4 @@ export function formatSummary(summary: SyncSummary): string {
     })),
   ];
   return table(rows);
-}
-
-export function table(rows: Array<Record<string, string>>): string {
-  if (rows.length === 0) return '(nothing)';
-  const keys = Object.keys(rows[0]!);
-  const width = keys.map((k) => Math.max(k.length, ...rows.map((r) => (r[k] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(width[i]!)).join('  ');
-  return [
-    line(keys),
-    width.map((w) => '-'.repeat(w)).join('  '),
-    ...rows.map((r) => line(keys.map((k) => r[k] ?? ''))),
-  ].join('\n');
-}
-
-/** A progress line that redraws itself in a terminal and prints plain lines otherwise. */
-export function progress(label: string): { tick(count: number): void; done(count: number): void } {
-  const tty = process.stderr.isTTY === true;
-  let last = 0;
-  return {
-    tick(count) {
-      if (tty) {
-        if (count - last >= 50) process.stderr.write(`\r${label}: ${count}`);
-      } else if (count - last >= 1000) process.stderr.write(`${label}: ${count}\n`);
-      else return;
-      last = count;
-    },
-    done(count) {
-      process.stderr.write(`${tty ? '\r' : ''}${label}: ${count} done\n`);
-    },
-  };
 }

@@ -1,4 +1,5 @@
-// One pino logger per process: JSON lines, secrets redacted by path, pretty only when a person is watching.
+// One pino logger per process: JSON lines, secrets redacted by path (one list for both services), pretty only
+// when a person is watching (a terminal, and not CI).
 import pino, { type Logger } from 'pino';
 
 export const REDACTED_PATHS = [
@@ -25,10 +26,11 @@ export const REDACTED_PATHS = [
   'config.kafka.sasl',
 ];
 
-export function createLogger(options: { level?: string; pretty?: boolean; name?: string } = {}): Logger {
+/** The process's base logger; `name` says which service wrote a line. */
+export function createLogger(options: { name?: string; level?: string; pretty?: boolean } = {}): Logger {
   const pretty = options.pretty ?? (process.stdout.isTTY === true && !process.env.CI);
   return pino({
-    name: options.name ?? 'zendesk-lifecycle-producer',
+    name: options.name ?? 'zendesk-lifecycle',
     level: options.level ?? 'info',
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
     ...(pretty

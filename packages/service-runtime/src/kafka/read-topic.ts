@@ -2,10 +2,12 @@
 // for a moment (transaction markers occupy offsets that no record reaches).
 import type { Kafka, KafkaMessage } from 'kafkajs';
 
+/** Hands every record of `topic` to `onMessage`, from the start to the end it had when called. */
 export async function readTopicToEnd(
   kafka: Kafka,
   topic: string,
   onMessage: (m: KafkaMessage) => void,
+  options: { groupId?: string } = {},
 ): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
@@ -15,7 +17,7 @@ export async function readTopicToEnd(
   const pending = new Map(ends.filter((p) => p.high !== p.low).map((p) => [p.partition, BigInt(p.high)]));
   if (pending.size === 0) return;
   const consumer = kafka.consumer({
-    groupId: `zendesk-lifecycle-reader-${Date.now()}-${Math.random()}`,
+    groupId: options.groupId ?? `zendesk-lifecycle-reader-${Date.now()}-${Math.random()}`,
     maxWaitTimeInMs: 250,
   });
   await consumer.connect();

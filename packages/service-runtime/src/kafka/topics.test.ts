@@ -1,0 +1,84 @@
+// Topics against the real broker: the missing ones are created (accounts compacted), existing ones left alone,
+// and a topic is read back to the end it had.
+import { describe, expect, it } from 'vitest';
+import { testBrokers, uniqueName } from '@zendesk-lifecycle/kafka';
+import { createLogger } from '../logger.js';
+import { createKafka } from './client.js';
+import { readTopicToEnd } from './read-topic.js';
+import { kafkaSettingsFromEnv } from './settings.js';
+import { ensureTopics } from './topics.js';
+
+const settingsFor = (run: string, extra: Record<string, string> = {}) =>
+  kafkaSettingsFromEnv({
+    KAFKA_BROKERS: testBrokers().join(','),
+    TOPIC_EVENTS: `${run}.events`,
+    TOPIC_RESULTS: `${run}.results`,
+    TOPIC_DLQ: `${run}.dlq`,
+    TOPIC_RETRY: `${run}.retry`,
+    TOPIC_ACCOUNTS: `${run}.accounts`,
+    KAFKA_TOPIC_PARTITIONS: '2',
+    ...extra,
+  });
+const logger = createLogger({ level: 'silent', pretty: false });
+
+describe('ensureTopics', () => {
+  it('creates the missing topics once, the accounts topic compacted', async () => {
+    const run = uniqueName('topics');
+    const settings = settingsFor(run);
+    const kafka = createKafka(settings, logger);
+    expect(await ensureTopics(kafka, settings, ['events', 'accounts'])).toEqual([
+      `${run}.events`,
+      `${run}.accounts`,
+    ]);
+    expect((await ensureTopics(kafka, settings)).sort()).toEqual(
+      [`${run}.results`, `${run}.dlq`, `${run}.retry`].sort(),
+    );
+    expect(await ensureTopics(kafka, settings)).toEqual([]);
+    const admin = kafka.admin();
+    await admin.connect();
+    const [accounts] = (
+      await admin.describeConfigs({
+        includeSynonyms: false,
+        resources: [{ type: 2, name: `${run}.accounts`, configNames: ['cleanup.policy'] }],
+      })
+    ).resources;
+    const meta = await admin.fetchTopicMetadata({ topics: [`${run}.events`] });
+    await admin.disconnect();
+    expect(accounts!.configEntries[0]!.configValue).toBe('compact');
+    expect(meta.topics[0]!.partitions).toHaveLength(2);
+  });
+
+  it('creates nothing with KAFKA_CREATE_TOPICS=false', async () => {
+    const run = uniqueName('no-topics');
+    const settings = settingsFor(run, { KAFKA_CREATE_TOPICS: 'false' });
+    const kafka = createKafka(settings, logger);
+    expect(await ensureTopics(kafka, settings)).toEqual([]);
+    const admin = kafka.admin();
+    await admin.connect();
+    const topics = await admin.listTopics();
+    await admin.disconnect();
+    expect(topics.filter((t) => t.startsWith(run))).toEqual([]);
+  });
+});
+
+describe('readTopicToEnd', () => {
+  it('hands over every record up to the end the topic had, and returns at once for a missing topic', async () => {
+    const run = uniqueName('read');
+    const settings = settingsFor(run);
+    const kafka = createKafka(settings, logger);
+    await ensureTopics(kafka, settings, ['events']);
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send({
+      topic: settings.topics.events,
+      messages: Array.from({ length: 20 }, (_, i) => ({ key: `k${i % 3}`, value: String(i) })),
+    });
+    await producer.disconnect();
+    const seen: string[] = [];
+    await readTopicToEnd(kafka, settings.topics.events, (m) => seen.push(m.value!.toString()));
+    expect(seen.map(Number).sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i));
+    const none: string[] = [];
+    await readTopicToEnd(kafka, `${run}.missing`, (m) => none.push(String(m.value)));
+    expect(none).toEqual([]);
+  });
+});
