@@ -227,4 +227,33 @@ describe('executing a plan', () => {
     });
     expect(resultEventSchema.parse(result).data).toMatchObject({ status: 'refused', plan: ['downgrade'] });
   });
+
+  it('tells the audit trail when its recall of the step found nothing (the recall-then-write contract)', async () => {
+    const { audit, plan, options } = setup({ type: 'lifecycle.access_revoked.v1' });
+    await executePlan(plan, options);
+    expect(audit.contexts).toEqual([{ nothingRecalledAt: clock.now() }]);
+  });
+
+  it('puts the resolved Zendesk user id in the result, so readers need not parse the subject', async () => {
+    const { zendesk, plan, options } = setup({
+      type: 'lifecycle.access_revoked.v1',
+      user: { email: 'user10@acme.test' },
+    });
+    const times = { source: 'consumer', startedAt: clock.now(), finishedAt: clock.now() };
+    const execution = await executePlan(plan, options);
+    if (execution.status !== 'completed') throw new Error('expected completion');
+    expect(buildResultEvent(plan, execution, times)).toMatchObject({
+      subject: 'email:user10@acme.test',
+      data: { zendesk_user_id: 10 },
+    });
+    zendesk.users.delete(10);
+    const missing = setup({
+      type: 'lifecycle.access_revoked.v1',
+      user: { email: 'nobody@acme.test' },
+      id: 'e-9',
+    });
+    const none = await executePlan(missing.plan, missing.options);
+    if (none.status !== 'completed') throw new Error('expected completion');
+    expect(buildResultEvent(missing.plan, none, times).data.zendesk_user_id).toBeNull();
+  });
 });
