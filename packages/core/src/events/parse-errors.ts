@@ -10,7 +10,7 @@ export type ParseErrorCode =
   | 'invalid_data'
   | 'subject_mismatch';
 
-export interface FieldIssue {
+interface FieldIssue {
   /** Dotted path of the field, e.g. `data.user.email`. */
   path: string;
   message: string;

@@ -5,21 +5,21 @@ import { failure, type ParseResult } from './parse-errors.js';
 import { parseEventObject } from './parse-event.js';
 import type { LifecycleEvent } from './schemas.js';
 
-export type HeaderValue = Uint8Array | string | undefined | Array<Uint8Array | string>;
+type HeaderValue = Uint8Array | string | undefined | Array<Uint8Array | string>;
 
 export interface KafkaRecordInput {
   value: Uint8Array | string | null;
   headers?: Record<string, HeaderValue>;
 }
 
-export const DEFAULT_MAX_EVENT_BYTES = 256 * 1024;
+const DEFAULT_MAX_EVENT_BYTES = 256 * 1024;
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
 function text(value: Uint8Array | string): string {
   return typeof value === 'string' ? value : decoder.decode(value);
 }
 
-export function headerText(
+function headerText(
   headers: Record<string, HeaderValue> | undefined,
   name: string,
 ): string | undefined {

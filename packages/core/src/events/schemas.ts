@@ -4,7 +4,7 @@ import { ACTIONS } from '../model/actions.js';
 import { userRefSchema } from '../model/users.js';
 import { EVENT_TYPES, type EventType } from './event-types.js';
 
-export const lifecycleDataSchema = z
+const lifecycleDataSchema = z
   .object({
     user: userRefSchema,
     transfer_to: userRefSchema.optional(),

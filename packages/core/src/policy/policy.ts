@@ -6,7 +6,7 @@ import { ACTIONS, assigneeTargetSchema, type ActionName, type AssigneeTarget } f
 
 const DESTRUCTIVE_DEFAULT: ActionName[] = ['deprovision', 'downgrade'];
 
-export const policySchema = z
+const policySchema = z
   .object({
     plans: z.partialRecord(z.enum(EVENT_TYPES), z.array(z.enum(ACTIONS)).min(1)).default({}),
     protected_users: z
@@ -46,7 +46,7 @@ export type PolicyInput = z.input<typeof policySchema>;
  * downgrade (which reassigns the open assigned tickets first, and frees the seat), suspend (a suspended agent
  * would still hold a seat), then delete.
  */
-export const DEFAULT_PLANS: Record<EventType, ActionName[]> = {
+const DEFAULT_PLANS: Record<EventType, ActionName[]> = {
   'lifecycle.offboarding.v1': ['transfer_data', 'downgrade', 'suspend', 'deprovision'],
   'lifecycle.access_revoked.v1': ['suspend'],
   'lifecycle.license_reclaim.v1': ['downgrade'],

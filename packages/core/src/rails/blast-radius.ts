@@ -8,7 +8,7 @@ export interface BlastRadiusSettings {
   actions: ActionName[];
 }
 
-export type Admission = { admitted: true } | { admitted: false; retryAfterMs: number };
+type Admission = { admitted: true } | { admitted: false; retryAfterMs: number };
 
 export class BlastRadiusLimiter {
   private readonly taken: number[] = [];

@@ -7,7 +7,7 @@ import type { Execution } from '../executor/execution.js';
 import { ACTIONS, stepReportSchema, workflowOfSchema, type StepReport } from '../model/index.js';
 import type { Plan } from '../planner/plan.js';
 
-export const resultDataSchema = z.object({
+const resultDataSchema = z.object({
   source_event: z.object({ id: z.string(), source: z.string(), type: z.string() }),
   /**
    * The Zendesk user the event acted on, as resolved by the service (read this, not the subject); null when no
