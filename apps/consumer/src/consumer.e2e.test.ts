@@ -1,6 +1,4 @@
 // End to end, as in production: the consumer as its own process, the real broker, the sandbox over HTTP.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KafkaMessage } from 'kafkajs';
 import {
@@ -10,7 +8,14 @@ import {
   type LifecycleEvent,
   type ResultEvent,
 } from '@zendesk-lifecycle/core';
-import { createTopics, testKafka, uniqueName } from '@zendesk-lifecycle/kafka';
+import {
+  createTopics,
+  freePort,
+  startConsumerProcess,
+  testKafka,
+  uniqueName,
+  type ServiceProcess,
+} from '@zendesk-lifecycle/kafka';
 import { DEMO_PEOPLE, startSandbox, type RunningSandbox } from '@zendesk-lifecycle/zendesk-sandbox';
 
 const run = uniqueName('e2e');
@@ -23,18 +28,10 @@ const topics = {
 };
 const kafka = testKafka(run);
 let sandbox: RunningSandbox;
-let consumer: ChildProcess;
+let consumer: ServiceProcess;
 let opsPort: number;
 /** Everything the consumer printed (its logs), read back to prove that no secret is in them. */
 let consumerOutput = '';
-
-const freePort = () =>
-  new Promise<number>((done) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => done(port));
-    });
-  });
 
 beforeAll(async () => {
   // Tokens live 20 seconds, so the run renews at least once.
@@ -47,12 +44,12 @@ beforeAll(async () => {
   );
   await admin.disconnect();
   opsPort = await freePort();
-  const root = new URL('../../../', import.meta.url).pathname;
-  // Node with tsx's loader (not the tsx launcher, whose second process would outlive a kill).
-  consumer = spawn(process.execPath, ['--import', 'tsx', 'apps/consumer/src/main.ts'], {
-    cwd: root,
+  consumer = await startConsumerProcess({
+    name: 'consumer',
+    opsPort,
+    probe: 'readyz',
+    output: (chunk) => (consumerOutput += chunk.toString()),
     env: {
-      ...process.env,
       TOPIC_EVENTS: topics.events,
       TOPIC_RESULTS: topics.results,
       TOPIC_DLQ: topics.dlq,
@@ -67,28 +64,13 @@ beforeAll(async () => {
       ZENDESK_ACCOUNT_OWNER_ID: String(sandbox.state.ownerId),
       ITSM_REQUESTER_EMAIL: DEMO_PEOPLE.bot.email,
       ALLOW_IRREVERSIBLE: 'true',
-      OPS_PORT: String(opsPort),
       LOG_LEVEL: 'info',
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  for (const stream of [consumer.stdout!, consumer.stderr!])
-    stream.on('data', (chunk: Buffer) => (consumerOutput += chunk.toString()));
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    const ready = await fetch(`http://127.0.0.1:${opsPort}/readyz`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ready) return;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error('the consumer did not become ready');
 }, 90_000);
 
 afterAll(async () => {
-  consumer?.kill('SIGTERM');
-  await new Promise((r) => consumer?.once('exit', r));
+  await consumer?.stop();
   await sandbox?.stop();
 });
 

@@ -1,25 +1,11 @@
 // Consumer instances as real OS processes, to be killed, restarted, added and removed by the fault tests.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-
-async function freePort(): Promise<number> {
-  return new Promise((done) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const port = (server.address() as { port: number }).port;
-      server.close(() => done(port));
-    });
-  });
-}
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { freePort, startConsumerProcess, type ServiceProcess } from '@zendesk-lifecycle/kafka';
 
 interface Member {
   name: string;
-  child: ChildProcess;
-  exited: Promise<void>;
+  process: ServiceProcess;
   opsPort: number;
 }
 
@@ -48,54 +34,22 @@ export class ConsumerFleet {
   async add(extraEnv: Record<string, string> = {}): Promise<string> {
     const name = `consumer-${++this.counter}`;
     const opsPort = await freePort();
-    const log = createWriteStream(join(this.logDir, `${name}.log`), { flags: 'a' });
-    // Node itself with tsx's loader, not the `tsx` launcher: the launcher runs the program in a second process,
-    // and a SIGKILL to the launcher would leave the consumer running, an orphan, instead of killing it.
-    const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'apps/consumer/src/main.ts')], {
-      cwd: repoRoot,
-      env: {
-        ...process.env,
-        ...this.env,
-        ...extraEnv,
-        OPS_PORT: String(opsPort),
-        CONSUMER_INSTANCE_ID: name,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    const started = await startConsumerProcess({
+      name,
+      opsPort,
+      probe: 'healthz',
+      env: { ...this.env, ...extraEnv, CONSUMER_INSTANCE_ID: name },
+      output: { file: join(this.logDir, `${name}.log`) },
     });
-    child.stdout?.pipe(log);
-    child.stderr?.pipe(log);
-    // If this process ends without stopping the fleet (a failed test run), the consumers must not outlive it.
-    const orphanGuard = () => child.kill('SIGKILL');
-    process.once('exit', orphanGuard);
-    const exited = new Promise<void>((done) =>
-      child.once('exit', () => {
-        process.off('exit', orphanGuard);
-        done();
-      }),
-    );
-    this.members.set(name, { name, child, exited, opsPort });
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      const ok = await fetch(`http://127.0.0.1:${opsPort}/healthz`, {
-        signal: AbortSignal.timeout(500),
-      }).then(
-        (r) => r.ok,
-        () => false,
-      );
-      if (ok) return name;
-      if (child.exitCode !== null)
-        throw new Error(`${name} exited during start-up; see ${this.logDir}/${name}.log`);
-      if (Date.now() > deadline) throw new Error(`${name} did not start in time`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    this.members.set(name, { name, process: started, opsPort });
+    return name;
   }
 
   /** SIGKILL: no shutdown, no commit, no leave-group; exactly what a crash does. */
   async kill(name: string): Promise<void> {
     const member = this.members.get(name);
     if (!member) return;
-    member.child.kill('SIGKILL');
-    await member.exited;
+    await member.process.kill();
     this.members.delete(name);
     this.kills++;
   }
@@ -104,10 +58,7 @@ export class ConsumerFleet {
   async stop(name: string): Promise<void> {
     const member = this.members.get(name);
     if (!member) return;
-    member.child.kill('SIGTERM');
-    const timer = setTimeout(() => member.child.kill('SIGKILL'), 30_000);
-    await member.exited;
-    clearTimeout(timer);
+    await member.process.stop(30_000);
     this.members.delete(name);
   }
 

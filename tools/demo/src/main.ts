@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderTable } from './outcomes.js';
 import { DEMO_TOKEN_SECONDS, runDemo } from './run-demo.js';
-import { repoRoot, startService, answers, type Service } from './services.js';
+import { repoRoot, startConsumer, startService, type Service } from './services.js';
 
 const say = (line: string) => process.stderr.write(`[zendesk-lifecycle] ${line}\n`);
 
@@ -69,13 +69,7 @@ async function configured(): Promise<void> {
   const opsPort = process.env.OPS_PORT ?? '9464';
   const ingestPort = process.env.INGEST_PORT ?? '8080';
   services.push(
-    await startService({
-      name: 'consumer',
-      entry: 'apps/consumer/src/main.ts',
-      env: {},
-      logDir,
-      ready: () => answers(`http://127.0.0.1:${opsPort}/healthz`),
-    }),
+    await startConsumer({ name: 'consumer', opsPort: Number(opsPort), probe: 'healthz', env: {}, logDir }),
   );
   services.push(
     await startService({
@@ -84,7 +78,7 @@ async function configured(): Promise<void> {
       args: ['serve'],
       env: {},
       logDir,
-      ready: () => answers(`http://127.0.0.1:${ingestPort}/healthz`),
+      readyUrl: `http://127.0.0.1:${ingestPort}/healthz`,
     }),
   );
   say(`consumer and ingestion running (logs in ${logDir}); Ctrl-C stops them`);

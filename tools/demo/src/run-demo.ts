@@ -5,12 +5,12 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
-import { TOPIC_DEFAULTS } from '@zendesk-lifecycle/core';
-import { startCluster, type KafkaCluster } from '@zendesk-lifecycle/kafka';
+import { freePort, startCluster, type KafkaCluster } from '@zendesk-lifecycle/kafka';
+import { TOPIC_DEFAULTS } from '@zendesk-lifecycle/service-runtime';
 import { DEMO_PEOPLE, startSandbox, type RunningSandbox } from '@zendesk-lifecycle/zendesk-sandbox';
 import { collectOutcomes, summaryRows, type DeadLetter, type SummaryRow } from './outcomes.js';
 import { invalidEventJson, scenario } from './scenario.js';
-import { answers, startService, type Service } from './services.js';
+import { startConsumer, startService, type Service } from './services.js';
 
 export interface DemoOptions {
   /** Progress lines for a person; silent when left out. */
@@ -35,16 +35,6 @@ export interface RunningDemo {
   opsUrl: string;
   logDir: string;
   stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const port = (server.address() as { port: number }).port;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 export async function runDemo(options: DemoOptions = {}): Promise<RunningDemo> {
@@ -100,18 +90,17 @@ export async function runDemo(options: DemoOptions = {}): Promise<RunningDemo> {
       LOG_LEVEL: 'info',
     };
     const consumerStarted = Date.now();
-    const consumer: Service = await startService({
+    const consumer: Service = await startConsumer({
       name: 'consumer',
-      entry: 'apps/consumer/src/main.ts',
+      opsPort,
+      probe: 'readyz',
       logDir,
       env: {
         ...common,
         ITSM_REQUESTER_EMAIL: DEMO_PEOPLE.bot.email,
         ALLOW_IRREVERSIBLE: 'true',
-        OPS_PORT: String(opsPort),
         CONSUMER_RETRY_DELAY_MS: '3000',
       },
-      ready: () => answers(`http://127.0.0.1:${opsPort}/readyz`),
     });
     stack.push(() => consumer.stop());
     say(`consumer running (health and metrics: http://127.0.0.1:${opsPort}/metrics)`);
@@ -126,7 +115,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<RunningDemo> {
         INGEST_HOST: '127.0.0.1',
         INGEST_TOKEN: ingestToken,
       },
-      ready: () => answers(`http://127.0.0.1:${ingestPort}/healthz`),
+      readyUrl: `http://127.0.0.1:${ingestPort}/healthz`,
     });
     stack.push(() => ingest.stop());
     const ingestUrl = `http://127.0.0.1:${ingestPort}/events`;
