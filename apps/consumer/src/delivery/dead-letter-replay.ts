@@ -1,7 +1,7 @@
 // Sends dead letters back to the events topic once their cause is fixed (a policy change, a user created, a
 // Zendesk outage over). The original value, key and headers go back unchanged; our dlq-* headers are dropped.
 import { Partitioners, type Kafka, type KafkaMessage } from 'kafkajs';
-import type { KafkaSettings } from '@zendesk-lifecycle/service-runtime';
+import { readTopicToEnd, type KafkaSettings } from '@zendesk-lifecycle/service-runtime';
 import { DLQ, originalHeaders, readHeaders } from './headers.js';
 
 export interface ReplayFilter {
@@ -32,55 +32,26 @@ export async function replayDeadLetters(
   settings: KafkaSettings,
   filter: ReplayFilter = {},
 ): Promise<ReplayedRecord[]> {
-  const admin = kafka.admin();
-  await admin.connect();
-  const ends = await admin.fetchTopicOffsets(settings.topics.dlq);
-  await admin.disconnect();
-  const pending = new Map(ends.filter((p) => p.high !== p.low).map((p) => [p.partition, BigInt(p.high)]));
   const picked: Array<{ message: KafkaMessage; record: ReplayedRecord }> = [];
-  if (pending.size > 0) {
-    const consumer = kafka.consumer({
-      groupId: `${settings.groupId}-dlq-replay-${Date.now()}`,
-      maxWaitTimeInMs: 250,
-    });
-    await consumer.connect();
-    await consumer.subscribe({ topic: settings.topics.dlq, fromBeginning: true });
-    // Transaction markers occupy offsets too, so "reached the end" is also "nothing new for a moment".
-    await new Promise<void>((resolve, reject) => {
-      let idle: NodeJS.Timeout | undefined;
-      const quietFor = (ms: number) => {
-        clearTimeout(idle);
-        idle = setTimeout(resolve, ms);
-      };
-      consumer.on(consumer.events.GROUP_JOIN, () => quietFor(3000));
-      consumer
-        .run({
-          eachMessage: async ({ partition, message }) => {
-            quietFor(1500);
-            const headers = readHeaders(message);
-            if (matches(headers, filter)) {
-              picked.push({
-                message,
-                record: {
-                  reason: headers[DLQ.reason] ?? '',
-                  error: headers[DLQ.error] ?? '',
-                  source: `${headers[DLQ.sourceTopic]}/${headers[DLQ.sourcePartition]}/${headers[DLQ.sourceOffset]}`,
-                  dlqOffset: `${partition}:${message.offset}`,
-                },
-              });
-            }
-            const end = pending.get(partition);
-            if (end !== undefined && BigInt(message.offset) + 1n >= end) pending.delete(partition);
-            if (pending.size === 0) {
-              clearTimeout(idle);
-              resolve();
-            }
-          },
-        })
-        .catch(reject);
-    });
-    await consumer.disconnect();
-  }
+  const groupId = `${settings.groupId}-dlq-replay-${Date.now()}`;
+  await readTopicToEnd(
+    kafka,
+    settings.topics.dlq,
+    (message, partition) => {
+      const headers = readHeaders(message);
+      if (!matches(headers, filter)) return;
+      picked.push({
+        message,
+        record: {
+          reason: headers[DLQ.reason] ?? '',
+          error: headers[DLQ.error] ?? '',
+          source: `${headers[DLQ.sourceTopic]}/${headers[DLQ.sourcePartition]}/${headers[DLQ.sourceOffset]}`,
+          dlqOffset: `${partition}:${message.offset}`,
+        },
+      });
+    },
+    { groupId },
+  );
   if (!filter.dryRun && picked.length > 0) {
     const producer = kafka.producer({
       idempotent: true,

@@ -6,7 +6,7 @@ import type { Kafka, KafkaMessage } from 'kafkajs';
 export async function readTopicToEnd(
   kafka: Kafka,
   topic: string,
-  onMessage: (m: KafkaMessage) => void,
+  onMessage: (message: KafkaMessage, partition: number) => void,
   options: { groupId?: string } = {},
 ): Promise<void> {
   const admin = kafka.admin();
@@ -33,7 +33,7 @@ export async function readTopicToEnd(
       .run({
         eachMessage: async ({ partition, message }) => {
           quiet(1500);
-          onMessage(message);
+          onMessage(message, partition);
           const end = pending.get(partition);
           if (end !== undefined && BigInt(message.offset) + 1n >= end) pending.delete(partition);
           if (pending.size === 0) {

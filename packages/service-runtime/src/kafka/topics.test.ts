@@ -71,12 +71,17 @@ describe('readTopicToEnd', () => {
     await producer.connect();
     await producer.send({
       topic: settings.topics.events,
-      messages: Array.from({ length: 20 }, (_, i) => ({ key: `k${i % 3}`, value: String(i) })),
+      messages: Array.from({ length: 20 }, (_, i) => ({ partition: i % 2, value: String(i) })),
     });
     await producer.disconnect();
     const seen: string[] = [];
-    await readTopicToEnd(kafka, settings.topics.events, (m) => seen.push(m.value!.toString()));
+    const partitions = new Set<number>();
+    await readTopicToEnd(kafka, settings.topics.events, (m, partition) => {
+      seen.push(m.value!.toString());
+      partitions.add(partition);
+    });
     expect(seen.map(Number).sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i));
+    expect([...partitions].sort()).toEqual([0, 1]);
     const none: string[] = [];
     await readTopicToEnd(kafka, `${run}.missing`, (m) => none.push(String(m.value)));
     expect(none).toEqual([]);
