@@ -2,12 +2,19 @@
 // `npm run consumer -- replay-dlq [--reason R] [--source P:O] [--dry-run]` sends dead letters back.
 import { parseArgs } from 'node:util';
 import { BlastRadiusLimiter, ConfigError } from '@zendesk-lifecycle/core';
-import { createKafka, createLogger, loadPolicy, type Logger } from '@zendesk-lifecycle/service-runtime';
+import {
+  createKafka,
+  createLogger,
+  loadPolicy,
+  readConfigParts,
+  type Logger,
+} from '@zendesk-lifecycle/service-runtime';
 import {
   createZendeskClient,
   Unauthorized,
   zendeskConfigFromEnv,
   type ZendeskClient,
+  type ZendeskConfig,
 } from '@zendesk-lifecycle/zendesk-client';
 import { consumerSettingsFromEnv, type ConsumerSettings } from './config.js';
 import { replayDeadLetters } from './delivery/dead-letter-replay.js';
@@ -40,10 +47,9 @@ async function signIn(client: ZendeskClient, logger: Logger, account: string): P
   }
 }
 
-async function run(settings: ConsumerSettings, logger: Logger): Promise<void> {
+async function run(settings: ConsumerSettings, zendeskConfig: ZendeskConfig, logger: Logger): Promise<void> {
   const metrics = new ConsumerMetrics();
   const policy = loadPolicy(settings.policyFile);
-  const zendeskConfig = zendeskConfigFromEnv(process.env);
   const zendesk = createZendeskClient({
     ...zendeskConfig,
     logger: logger.child({ component: 'zendesk' }),
@@ -123,10 +129,15 @@ async function replay(settings: ConsumerSettings, logger: Logger, args: string[]
 }
 
 async function main(): Promise<void> {
+  const replaying = process.argv[2] === 'replay-dlq';
   let settings: ConsumerSettings;
+  let zendeskConfig: ZendeskConfig | undefined;
   try {
-    settings = consumerSettingsFromEnv(process.env);
-    if (process.argv[2] !== 'replay-dlq') zendeskConfigFromEnv(process.env);
+    // Read once, every wrong variable reported together; replaying dead letters needs no Zendesk.
+    ({ settings, zendeskConfig } = readConfigParts({
+      settings: () => consumerSettingsFromEnv(process.env),
+      zendeskConfig: () => (replaying ? undefined : zendeskConfigFromEnv(process.env)),
+    }));
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);
@@ -136,8 +147,8 @@ async function main(): Promise<void> {
   }
   const logger = createLogger({ name: 'zendesk-lifecycle-consumer', level: settings.logLevel });
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
-  if (process.argv[2] === 'replay-dlq') await replay(settings, logger, process.argv.slice(3));
-  else await run(settings, logger);
+  if (replaying || !zendeskConfig) await replay(settings, logger, process.argv.slice(3));
+  else await run(settings, zendeskConfig, logger);
   process.exit(0);
 }
 
