@@ -4,8 +4,8 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultPolicy } from '@zendesk-lifecycle/core';
 import { createTopics, testKafka, uniqueName } from '@zendesk-lifecycle/kafka';
-import { createZendeskClient } from '@zendesk-lifecycle/zendesk-client';
 import { DEMO_PEOPLE, startSandbox, type RunningSandbox } from '@zendesk-lifecycle/zendesk-sandbox';
+import { clientOf } from '../testing/sandbox-client.js';
 import { findInactive } from './inactivity.js';
 
 let demo: RunningSandbox;
@@ -15,14 +15,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await demo.stop();
 });
-const clientOf = (s: RunningSandbox) =>
-  createZendeskClient({
-    baseUrl: s.url,
-    email: s.credentials.email,
-    apiToken: s.credentials.token,
-    // Zendesk's public API does not name the account owner (facts.md §11): it is configured.
-    accountOwnerId: s.state.ownerId,
-  });
 
 describe('scan-inactive', () => {
   it('finds exactly the agents without a sign-in for N days, skipping the owner and protected users', async () => {

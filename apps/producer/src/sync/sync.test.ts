@@ -2,8 +2,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTopics, testKafka, uniqueName } from '@zendesk-lifecycle/kafka';
 import { createKafka, kafkaSettingsFromEnv } from '@zendesk-lifecycle/service-runtime';
-import { createZendeskClient } from '@zendesk-lifecycle/zendesk-client';
 import { startSandbox, type RunningSandbox } from '@zendesk-lifecycle/zendesk-sandbox';
+import { clientOf } from '../testing/sandbox-client.js';
 import { syncAccounts } from './sync.js';
 
 let big: RunningSandbox;
@@ -13,14 +13,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await big.stop();
 });
-const clientOf = (s: RunningSandbox) =>
-  createZendeskClient({
-    baseUrl: s.url,
-    email: s.credentials.email,
-    apiToken: s.credentials.token,
-    // Zendesk's public API does not name the account owner (facts.md §11): it is configured.
-    accountOwnerId: s.state.ownerId,
-  });
 
 describe('sync', () => {
   it('publishes one snapshot per agent and admin of 10,000 users, then reports suspended and removed users', async () => {
