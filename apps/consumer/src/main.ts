@@ -62,18 +62,17 @@ async function run(settings: ConsumerSettings, zendeskConfig: ZendeskConfig, log
   const apiUserId = await signIn(zendesk, logger, 'target');
   const audit = await createAuditTrail(process.env, zendesk, logger);
   if (audit.client) await signIn(audit.client, logger, 'audit (ITSM_ZENDESK_*)');
+  // One list of protected users, for the executor's rail and the Zendesk client's alike.
+  const protectedUsers = {
+    ids: apiUserId === undefined ? policy.protected_users.ids : [...policy.protected_users.ids, apiUserId],
+    emails: [...policy.protected_users.emails, ...audit.serviceEmails],
+    external_ids: policy.protected_users.external_ids,
+  };
   const processor = createRecordProcessor({
-    zendesk: zendesk.asPort({
-      protectedUserIds: policy.protected_users.ids,
-      protectedEmails: policy.protected_users.emails,
-    }),
+    zendesk: zendesk.asPort({ protectedUsers }),
     audit: audit.port,
     policy,
-    protectedUsers: {
-      ids: apiUserId === undefined ? policy.protected_users.ids : [...policy.protected_users.ids, apiUserId],
-      emails: [...policy.protected_users.emails, ...audit.serviceEmails],
-      external_ids: policy.protected_users.external_ids,
-    },
+    protectedUsers,
     limiter: new BlastRadiusLimiter(policy.blast_radius),
     dryRun: settings.dryRun || policy.dry_run,
     allowIrreversible: settings.allowIrreversible || policy.allow_irreversible,
