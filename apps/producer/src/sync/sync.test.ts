@@ -1,5 +1,6 @@
 // Account sync against a sandbox of 10,000 users and the real broker: snapshots, then suspended and removed users.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildResultEvent, createLifecycleEvent, defaultPolicy, planEvent } from '@zendesk-lifecycle/core';
 import { createTopics, testKafka, uniqueName } from '@zendesk-lifecycle/kafka';
 import { createKafka, kafkaSettingsFromEnv } from '@zendesk-lifecycle/service-runtime';
 import { startSandbox, type RunningSandbox } from '@zendesk-lifecycle/zendesk-sandbox';
@@ -51,12 +52,52 @@ describe('sync', () => {
       paid_seat: 'yes',
     });
 
-    const [downgraded, deleted, suspended] = staff
+    const [downgraded, deleted, suspended, deletedByUs] = staff
       .filter((u) => u.role === 'agent' && !u.suspended)
-      .slice(0, 3);
+      .slice(0, 4);
     big.state.users.get(downgraded!.id)!.role = 'end-user';
     big.state.softDelete(big.state.users.get(deleted!.id)!);
     big.state.users.get(suspended!.id)!.suspended = true;
+    // Deleted by our consumer: its result names the user by email in the subject and carries the resolved id.
+    big.state.softDelete(big.state.users.get(deletedByUs!.id)!);
+    const plan = planEvent(
+      createLifecycleEvent({
+        source: 'hr/test',
+        type: 'lifecycle.access_revoked.v1',
+        user: { email: deletedByUs!.email },
+        actions: ['deprovision'],
+      }),
+      defaultPolicy(),
+    );
+    const at = new Date();
+    const result = buildResultEvent(
+      plan,
+      {
+        status: 'completed',
+        zendesk_user_id: deletedByUs!.id,
+        steps: [
+          {
+            index: 0,
+            action: 'deprovision',
+            idempotency_key: plan.steps[0]!.idempotency_key,
+            outcome: 'succeeded',
+            audit_ticket_id: 1,
+            recalled: false,
+            started_at: at.toISOString(),
+            finished_at: at.toISOString(),
+            duration_ms: 0,
+          },
+        ],
+      },
+      { source: 'test', startedAt: at, finishedAt: at },
+    );
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send({
+      topic: settings.topics.results,
+      messages: [{ key: result.subject, value: JSON.stringify(result) }],
+    });
+    await producer.disconnect();
     const second = await syncAccounts({ zendesk, kafka, settings });
     const status = (id: number) => second.snapshots.find((s) => s.user_id === id)!.status;
     expect(status(downgraded!.id)).toBe('deprovisioned');
@@ -66,5 +107,7 @@ describe('sync', () => {
       paid_seat: 'no',
     });
     expect(status(suspended!.id)).toBe('suspended');
+    expect(result.subject).toMatch(/^email:/);
+    expect(status(deletedByUs!.id)).toBe('deprovisioned');
   }, 120_000);
 });

@@ -69,13 +69,15 @@ async function removedByUs(kafka: Kafka, settings: KafkaSettings): Promise<Set<n
   const removed = new Set<number>();
   await readTopicToEnd(kafka, settings.topics.results, (message) => {
     const parsed = resultEventSchema.safeParse(JSON.parse(message.value?.toString() ?? 'null'));
-    if (!parsed.success || !parsed.data.subject.startsWith('id:')) return;
-    const done = parsed.data.data.steps.some(
+    // The resolved user id the consumer recorded (never parsed out of the subject).
+    if (!parsed.success || parsed.data.data.zendesk_user_id === null) return;
+    const { zendesk_user_id: userId, steps } = parsed.data.data;
+    const done = steps.some(
       (s) =>
         (s.action === 'deprovision' || s.action === 'downgrade') &&
         (s.outcome === 'succeeded' || s.outcome === 'already_done'),
     );
-    if (done) removed.add(Number(parsed.data.subject.slice(3)));
+    if (done) removed.add(userId);
   });
   return removed;
 }

@@ -12,9 +12,10 @@ const resultDataSchema = z.object({
   /**
    * The Zendesk user the event acted on, as resolved by the service (read this, not the subject); null when no
    * user matched, or when the event named the user by email or external id and every step was recalled from the
-   * audit trail of an earlier delivery without looking the user up again.
+   * audit trail of an earlier delivery without looking the user up again. Results written before this field
+   * existed read as null.
    */
-  zendesk_user_id: z.number().int().nullable(),
+  zendesk_user_id: z.number().int().nullable().default(null),
   workflow: workflowOfSchema.shape.workflow,
   workflow_variant: workflowOfSchema.shape.variant,
   dry_run: z.boolean(),
