@@ -60,7 +60,7 @@ beforeAll(async () => {
       // As a new customer signs in today: OAuth client credentials (API tokens are being retired).
       ZENDESK_OAUTH_CLIENT_ID: sandbox.credentials.oauthClientId,
       ZENDESK_OAUTH_CLIENT_SECRET: sandbox.credentials.oauthClientSecret,
-      // Zendesk's public API does not name the account owner (facts.md §11): it is configured.
+      // Zendesk's public API does not name the account owner (docs/zendesk-rules.md §11): it is configured.
       ZENDESK_ACCOUNT_OWNER_ID: String(sandbox.state.ownerId),
       ITSM_REQUESTER_EMAIL: DEMO_PEOPLE.bot.email,
       ALLOW_IRREVERSIBLE: 'true',

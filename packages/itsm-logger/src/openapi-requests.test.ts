@@ -1,5 +1,5 @@
 // The audit logger's requests go to paths, methods and query parameters that Zendesk's OpenAPI description
-// declares (issue 15; the description: ../shared/zendesk/support-api.oas.yaml).
+// declares (issue 15; the description is S1 of docs/zendesk-rules.md).
 import { startSandbox, testing, type RunningSandbox } from '@zendesk-lifecycle/zendesk-sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redelivered } from './testing/outcomes.js';

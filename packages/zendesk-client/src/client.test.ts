@@ -17,7 +17,7 @@ function clientFor(s: RunningSandbox, extra: Record<string, unknown> = {}): Zend
     baseUrl: s.url,
     email: s.credentials.email,
     apiToken: s.credentials.token,
-    // Zendesk's public API does not name the owner (facts §11): it is configured.
+    // Zendesk's public API does not name the owner (docs/zendesk-rules.md §11): it is configured.
     accountOwnerId: s.state.ownerId,
     retry: { retries: 6, initialDelayMs: 20, maxDelayMs: 200 },
     ...extra,
@@ -71,7 +71,7 @@ describe('reading', () => {
     expect((await client.findUser({ email: 'LEO@acme.test' }))!.id).toBe(DEMO_PEOPLE.leaver.id);
     expect((await client.findUser({ external_id: 'HR-1012' }))!.id).toBe(DEMO_PEOPLE.reviewed.id);
     expect(await client.findUser({ id: 424242 })).toBeNull();
-    // Zendesk treats external ids case-insensitively (facts.md §1, S1); soft-deleted users stay findable (§4).
+    // Zendesk treats external ids case-insensitively (docs/zendesk-rules.md §1, S1); soft-deleted users stay findable (§4).
     expect((await client.findUser({ external_id: 'hr-1012' }))!.id).toBe(DEMO_PEOPLE.reviewed.id);
     await client
       .asPort()
@@ -89,7 +89,7 @@ describe('reading', () => {
       ),
     );
     const [light, contributor, admin, suspended] = await client.entitlementsMany(users);
-    // facts §9 (S9): light agents and contributors take a seat only with Chat/Guide/Explore roles, which the
+    // docs/zendesk-rules.md §9 (S9): light agents and contributors take a seat only with Chat/Guide/Explore roles, which the
     // public API cannot show; a suspended agent keeps its seat (§2).
     expect(light).toMatchObject({
       seat: 'light_agent',

@@ -57,7 +57,7 @@ const configSchema = z
     transferJobTimeoutMs: z.number().int().positive().default(120_000),
     /**
      * The account owner's user id, whom automation never changes. Zendesk's public API does not tell who the
-     * owner is (`GET /api/v2/account` is not in its OpenAPI description, facts.md §11), so it is configured.
+     * owner is (`GET /api/v2/account` is not in its OpenAPI description, docs/zendesk-rules.md §11), so it is configured.
      */
     accountOwnerId: z.number().int().positive().optional(),
   })

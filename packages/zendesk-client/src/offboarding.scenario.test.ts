@@ -1,5 +1,5 @@
 // The acceptance scenario of issue 15 against the sandbox, through core's planner and executor: an offboarding
-// reclaims the leaver's seat in the order Zendesk needs (facts.md §2-§5): every requested ticket that is not closed
+// reclaims the leaver's seat in the order Zendesk needs (docs/zendesk-rules.md §2-§5): every requested ticket that is not closed
 // moves, every open assigned ticket is reassigned on purpose before the downgrade (none may end on the API
 // user, as Zendesk would do, S7), then the downgrade frees the seat and the suspension blocks sign-in.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -85,7 +85,7 @@ async function offboard(
     type: 'lifecycle.offboarding.v1',
     source: 'hr/test',
     // Created a moment ago, so search would not show him yet (S16); the external-id filter does not lag and
-    // ignores case (facts.md §1, §8).
+    // ignores case (docs/zendesk-rules.md §1, §8).
     user: { external_id: 'hr-lars' },
     ...(transferTo ? { transfer_to: transferTo } : {}),
   });
@@ -136,7 +136,7 @@ describe('offboarding a leaver with 250 requested and 120 assigned tickets', () 
     const updates = log.flatMap((r, i) => (r.path.includes('update_many') ? [i] : []));
     expect(updates).toHaveLength(3 + 2); // 220 requested in 3 jobs, 120 assigned in 2
     expect(Math.max(...updates)).toBeLessThan(roleChange);
-    // Every list was asked for in cursor pages of 100 (facts.md §5, S18: node-zendesk adds it only for some paths).
+    // Every list was asked for in cursor pages of 100 (docs/zendesk-rules.md §5, S18: node-zendesk adds it only for some paths).
     const lists = sandbox.state.requestLog.filter((r) => /\/tickets\/(requested|assigned)/.test(r.path));
     expect(lists.length).toBe(5); // 250 requested in 3 pages, 121 assigned in 2
     for (const r of lists) expect(decodeURIComponent(r.query)).toContain('page[size]=100');

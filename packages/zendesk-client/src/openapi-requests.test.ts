@@ -1,5 +1,5 @@
 // Every kind of request the client and its actions send goes to a path, method and query parameters that
-// Zendesk's OpenAPI description declares (issue 15; the description: ../shared/zendesk/support-api.oas.yaml).
+// Zendesk's OpenAPI description declares (issue 15; the description is S1 of docs/zendesk-rules.md).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PEOPLE, startSandbox, testing, type RunningSandbox } from '@zendesk-lifecycle/zendesk-sandbox';
 import { createZendeskClient, type ZendeskClient } from './index.js';

@@ -1,5 +1,5 @@
 // The real client held to core's ZendeskPort contract with the sandbox: the same suite the in-memory fake runs
-// (the sandbox follows Zendesk: a requester of open tickets cannot be deleted, facts.md §4, S10).
+// (the sandbox follows Zendesk: a requester of open tickets cannot be deleted, docs/zendesk-rules.md §4, S10).
 import { DEMO_PEOPLE, startSandbox, type RunningSandbox } from '@zendesk-lifecycle/zendesk-sandbox';
 import { describeZendeskPortContract } from '@zendesk-lifecycle/core/testing';
 import { afterAll, beforeAll } from 'vitest';

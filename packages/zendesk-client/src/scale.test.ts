@@ -67,7 +67,7 @@ describe('at scale', () => {
     try {
       const client = clientOf(limited);
       const port = client.asPort();
-      // People Zendesk lets go: no unclosed requested ticket, no open assigned ticket (facts.md §4).
+      // People Zendesk lets go: no unclosed requested ticket, no open assigned ticket (docs/zendesk-rules.md §4).
       const people = [
         DEMO_PEOPLE.reviewed,
         DEMO_PEOPLE.rehire,

@@ -1,4 +1,4 @@
-// Zendesk's ways in as of 2026 (facts.md section 10): an OAuth bearer token (expiring, revocable, scoped), or an
+// Zendesk's ways in as of 2026 (docs/zendesk-rules.md §10): an OAuth bearer token (expiring, revocable, scoped), or an
 // API token (email/token:TOKEN) until the account's tokens are retired. Passwords were removed on 2025-12-31: a
 // password, like no credentials at all, makes an anonymous caller, whom only GET /users/me answers.
 // The configured email is the API user; any agent or admin may sign in with its email and the same API token.
@@ -34,7 +34,7 @@ export const unauthorized = () =>
 const INVALID_TOKEN =
   'The access token provided is expired, revoked, malformed or invalid for other reasons.';
 
-/** facts.md section 10 (fprimex/zdesk #58): the 401 for an expired, revoked or malformed OAuth token. */
+/** docs/zendesk-rules.md §10 (fprimex/zdesk #58): the 401 for an expired, revoked or malformed OAuth token. */
 const invalidToken = () =>
   new HttpError(
     401,
@@ -67,12 +67,12 @@ export function authenticate(
   const secret = decoded.slice(colon + 1);
   if (apiTokensRetired || colon < 0 || !user || secret !== credentials.token) throw unauthorized();
   if (user.role === 'end-user' || user.suspended) throw unauthorized();
-  // facts.md section 1: last_login_at moves "when the user ... made an API request using an API token".
+  // docs/zendesk-rules.md §1: last_login_at moves "when the user ... made an API request using an API token".
   user.last_login_at = new Date().toISOString();
   return { user, scopes: null };
 }
 
-/** GET /users/me for an anonymous caller (OpenAPI: "Allowed For: Anonymous users"; facts.md section 10, S19). */
+/** GET /users/me for an anonymous caller (OpenAPI: "Allowed For: Anonymous users"; docs/zendesk-rules.md §10, S19). */
 export const ANONYMOUS_USER = { id: null, name: 'Anonymous user', role: 'end-user' };
 
 const SCOPED_RESOURCES: Record<string, string> = {

@@ -1,4 +1,4 @@
-// Zendesk's documented behaviour, one test each, citing its source (../shared/zendesk/facts.md sections and
+// Zendesk's documented behaviour, one test each, citing its source (docs/zendesk-rules.md sections and
 // S-numbers, or the OpenAPI path): paging, refusals, ticket moves, roles, lookups, errors, limits and jobs.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -45,7 +45,7 @@ async function jobDone(id: string) {
   }
 }
 
-describe('pagination (facts §1, S2, S3)', () => {
+describe('pagination (docs/zendesk-rules.md §1, S2, S3)', () => {
   it('pages by offset when page[size] is absent, by cursor only with it', async () => {
     const offset = await call('GET', '/users.json?per_page=5');
     expect(Object.keys(offset.body).sort()).toEqual(['count', 'next_page', 'previous_page', 'users']);
@@ -75,12 +75,12 @@ describe('pagination (facts §1, S2, S3)', () => {
   });
 });
 
-describe('soft delete of a requester (facts §4, S10, S7)', () => {
+describe('soft delete of a requester (docs/zendesk-rules.md §4, S10, S7)', () => {
   it('is refused while the user requests tickets that are not closed, and allowed once they are', async () => {
     const open = ticketsOf('requester_id', p.leaver.id).filter((t) => t.status !== 'closed');
     expect(open.length).toBeGreaterThan(0);
     const refused = await call('DELETE', `/users/${p.leaver.id}.json`);
-    // 422 RecordInvalid is the sandbox's choice: Zendesk's status is unverified (facts §4).
+    // 422 RecordInvalid is the sandbox's choice: Zendesk's status is unverified (docs/zendesk-rules.md §4).
     expect(refused.status).toBe(422);
     expect(refused.body.error).toBe('RecordInvalid');
     expect(refused.body.details.base[0].description).toBe(
@@ -92,7 +92,7 @@ describe('soft delete of a requester (facts §4, S10, S7)', () => {
   });
 });
 
-describe('open tickets of a removed agent (facts §3, S7, S8)', () => {
+describe('open tickets of a removed agent (docs/zendesk-rules.md §3, S7, S8)', () => {
   it('go to the acting admin on a downgrade, or to the first agent of a group the admin is not in', async () => {
     const assigned = ticketsOf('assignee_id', p.leaver.id).map((t) => t.id);
     expect(assigned).toEqual([101, 106, 111, 116, 121]);
@@ -112,7 +112,7 @@ describe('open tickets of a removed agent (facts §3, S7, S8)', () => {
     expect([101, 111, 121].map(assigneeOf)).toEqual([p.admin.id, p.admin.id, p.admin.id]);
   });
 
-  it('go to the owner when nobody else is left in the group (secondary summary, facts §3)', async () => {
+  it('go to the owner when nobody else is left in the group (secondary summary, docs/zendesk-rules.md §3)', async () => {
     for (const who of [p.manager, p.agent])
       await call('PUT', `/users/${who.id}.json`, { user: { role: 'end-user' } });
     await call('PUT', `/users/${p.leaver.id}.json`, { user: { role: 'end-user' } });
@@ -144,7 +144,7 @@ describe('open tickets of a removed agent (facts §3, S7, S8)', () => {
   });
 });
 
-describe('seats and roles (facts §2, §9, S9, S14, S15)', () => {
+describe('seats and roles (docs/zendesk-rules.md §2, §9, S9, S14, S15)', () => {
   it('leaves a suspended agent an agent with a seat; only a downgrade frees it', async () => {
     const s = await start({ privateEntitlements: true });
     const suspended = await api(s)('PUT', `/users/${p.agent.id}.json`, { user: { suspended: true } });
@@ -181,7 +181,7 @@ describe('seats and roles (facts §2, §9, S9, S14, S15)', () => {
   });
 });
 
-describe('finding users (facts §1, §8, S1, S16)', () => {
+describe('finding users (docs/zendesk-rules.md §1, §8, S1, S16)', () => {
   it('treats external_id as case-insensitive in list filters, search and show_many', async () => {
     const ids = (res: { body: Record<string, unknown> }) =>
       (res.body.users as Array<{ id: number }>).map((u) => u.id);
@@ -230,7 +230,7 @@ describe('finding users (facts §1, §8, S1, S16)', () => {
   });
 });
 
-describe('error envelopes (facts §11)', () => {
+describe('error envelopes (docs/zendesk-rules.md §11)', () => {
   it('answers in each of the three envelopes where Zendesk uses them', async () => {
     expect((await call('GET', '/users/1.json')).body).toEqual({
       error: 'RecordNotFound',
@@ -251,7 +251,7 @@ describe('error envelopes (facts §11)', () => {
   });
 });
 
-describe('permanent deletion (facts §4, S1 /api/v2/deleted_users)', () => {
+describe('permanent deletion (docs/zendesk-rules.md §4, S1 /api/v2/deleted_users)', () => {
   it('keeps the user among deleted users as "Permanently Deleted User" with personal fields null', async () => {
     const id = p.lightAgent2.id;
     await call('DELETE', `/users/${id}.json`);
@@ -270,7 +270,7 @@ describe('permanent deletion (facts §4, S1 /api/v2/deleted_users)', () => {
   });
 });
 
-describe('rate limits (facts §7, S4, S20)', () => {
+describe('rate limits (docs/zendesk-rules.md §7, S4, S20)', () => {
   it('sends zendesk-ratelimit-tickets-index on ticket lists by default, and nothing with rpm 0', async () => {
     const s = await start({ rpm: 700 });
     const header = (await api(s)('GET', `/users/${p.leaver.id}/tickets/assigned.json`)).headers.get(
@@ -303,7 +303,7 @@ describe('rate limits (facts §7, S4, S20)', () => {
     ).toBe(200);
   });
 
-  it('refuses a job beyond the limit of queued or working jobs (S1; 30 per facts §5)', async () => {
+  it('refuses a job beyond the limit of queued or working jobs (S1; 30 per docs/zendesk-rules.md §5)', async () => {
     const s = await start({ jobLimit: 2, jobDelayMs: 500 });
     const bulk = () => api(s)('PUT', '/tickets/update_many.json?ids=102', { ticket: { priority: 'low' } });
     expect((await bulk()).status).toBe(200);
@@ -314,7 +314,7 @@ describe('rate limits (facts §7, S4, S20)', () => {
   });
 });
 
-describe('jobs (facts §5, S1, S5, S17)', () => {
+describe('jobs (docs/zendesk-rules.md §5, S1, S5, S17)', () => {
   it('end failed with their results when every item fails; closed tickets say why', async () => {
     const closed = [...sandbox.state.tickets.values()].filter((t) => t.status === 'closed').map((t) => t.id);
     const res = await call('PUT', `/tickets/update_many.json?ids=${closed.join(',')}`, {

@@ -26,7 +26,7 @@ export interface EndpointLimits {
 
 /**
  * Defaults: ticket lists 100 per minute (S4's `zendesk-ratelimit-tickets-index: total=100` example), Update
- * Ticket 100 per minute account-wide (S20), 30 queued or working jobs (S4 via facts §5), permanent delete 700
+ * Ticket 100 per minute account-wide (S20), 30 queued or working jobs (S4 via docs/zendesk-rules.md §5), permanent delete 700
  * per 10 minutes (S1). With `rpm: 0` every limit not given explicitly is off, except permanent delete's.
  */
 export function endpointLimits(options: EndpointLimitOptions): EndpointLimits {

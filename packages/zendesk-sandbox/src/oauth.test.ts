@@ -1,4 +1,4 @@
-// Authentication as Zendesk does it today (facts.md section 10; OpenAPI /oauth/tokens): grants, expiry,
+// Authentication as Zendesk does it today (docs/zendesk-rules.md §10; OpenAPI /oauth/tokens): grants, expiry,
 // revocation, refresh-token rotation, scopes, retired API tokens, anonymous /users/me, last_login_at.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PEOPLE, startSandbox, type RunningSandbox } from './index.js';
@@ -172,7 +172,7 @@ describe('API tokens and passwords', () => {
     expect(wrong.status).toBe(401);
   });
 
-  it('refuses every API token once they are retired (facts.md section 10: 2027-04-30)', async () => {
+  it('refuses every API token once they are retired (docs/zendesk-rules.md §10: 2027-04-30)', async () => {
     expect((await api(sandbox)('GET', '/users/me')).status).toBe(200);
     await fetch(`${sandbox.url}/__sandbox/oauth/api-tokens`, {
       method: 'POST',
@@ -183,7 +183,7 @@ describe('API tokens and passwords', () => {
     expect(res.body).toEqual({ error: "Couldn't authenticate you" });
   });
 
-  it('moves last_login_at of the API user on each API-token call (facts.md section 1)', async () => {
+  it('moves last_login_at of the API user on each API-token call (docs/zendesk-rules.md §1)', async () => {
     const owner = () => sandbox.state.findUserByEmail(sandbox.credentials.email)!;
     owner().last_login_at = '2020-01-01T00:00:00Z';
     await api(sandbox)('GET', '/users/me');

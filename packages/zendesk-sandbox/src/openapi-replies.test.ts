@@ -188,7 +188,7 @@ const CALLS: Call[] = [
     verdict: 'no-schema',
     envelope: 'error',
   },
-  // Tickets (S1 /api/v2/tickets...; requested/assigned: facts §5, S2)
+  // Tickets (S1 /api/v2/tickets...; requested/assigned: docs/zendesk-rules.md §5, S2)
   { method: 'POST', path: '/tickets.json', body: ticket, status: 201, verdict: 'schema' },
   {
     method: 'POST',

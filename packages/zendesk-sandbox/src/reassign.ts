@@ -10,7 +10,7 @@ const unsolved = (t: Ticket) => t.status !== 'solved' && t.status !== 'closed';
  * Downgrade to end user or delete (S7): "the tickets are reassigned to the admin removing the agent. If the admin
  * removing the agent isn't a member of the group to which a ticket is assigned, then the ticket is reassigned to
  * the first agent in the group (lowest user id)". Through the API the admin is the API identity. A group with no
- * other member sends the ticket to the account owner (a secondary summary, facts §3). Solved tickets stay put
+ * other member sends the ticket to the account owner (a secondary summary, docs/zendesk-rules.md §3). Solved tickets stay put
  * (the solved-ticket reassignment setting is not modelled). Returns the ids moved.
  */
 export function reassignOnRemoval(state: SandboxState, leaver: User, actor: User): number[] {

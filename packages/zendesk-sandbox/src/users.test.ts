@@ -187,7 +187,7 @@ describe('users', () => {
   });
 
   // S14, S15: built-in admin (4) and billing admin (5) roles are listed beside custom ones.
-  // facts §9: the private entitlements endpoint is not for API credentials; `privateEntitlements` opts in.
+  // docs/zendesk-rules.md §9: the private entitlements endpoint is not for API credentials; `privateEntitlements` opts in.
   it('serves custom roles, and per-product entitlements only when asked to', async () => {
     const roles = await call()('GET', '/custom_roles.json');
     expect(roles.body.custom_roles.map((r: { role_type: number }) => r.role_type)).toEqual(

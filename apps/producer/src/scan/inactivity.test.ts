@@ -31,7 +31,7 @@ describe('scan-inactive', () => {
   });
 
   it('never flags the service identity, whose last_login_at says nothing about a person', async () => {
-    // facts §1: the API user's last_login_at moves with every API-token call (OAuth calls are not mentioned), so
+    // docs/zendesk-rules.md §1: the API user's last_login_at moves with every API-token call (OAuth calls are not mentioned), so
     // the scan must not judge it by it. Here the API user is the bot admin, not the owner.
     const own = await startSandbox({ seed: 'demo', rpm: 0 });
     try {

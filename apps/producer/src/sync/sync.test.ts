@@ -41,7 +41,7 @@ describe('sync', () => {
     expect(first.snapshots).toHaveLength(staff.length);
     expect(first.byStatus.suspended).toBe(staff.filter((u) => u.suspended).length);
     expect(Object.keys(first.bySeat).sort()).toEqual(['free', 'light_agent', 'paid']);
-    // facts §9: light agents and contributors are paid only with Chat/Guide/Explore roles the public API cannot
+    // docs/zendesk-rules.md §9: light agents and contributors are paid only with Chat/Guide/Explore roles the public API cannot
     // show (unknown); a suspended agent keeps its paid seat (§2).
     const partial = staff.filter((u) => u.role_type === 1 || u.role_type === 3);
     expect(first.byPaidSeat).toEqual({ yes: staff.length - partial.length, unknown: partial.length });

@@ -1,6 +1,6 @@
 // sync: every agent and admin with status, seat, products and last login, as one snapshot per user on the
 // compacted accounts topic; users seen before but gone now are reported as the spec's status table says.
-// Seats come from public data only: a light agent's or contributor's paid seat is 'unknown' (facts §9).
+// Seats come from public data only: a light agent's or contributor's paid seat is 'unknown' (docs/zendesk-rules.md §9).
 import { Partitioners, type Kafka } from 'kafkajs';
 import { resultEventSchema } from '@zendesk-lifecycle/core';
 import { readTopicToEnd, type KafkaSettings } from '@zendesk-lifecycle/service-runtime';

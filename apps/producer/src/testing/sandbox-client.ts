@@ -7,6 +7,6 @@ export const clientOf = (sandbox: RunningSandbox): ZendeskClient =>
     baseUrl: sandbox.url,
     email: sandbox.credentials.email,
     apiToken: sandbox.credentials.token,
-    // Zendesk's public API does not name the account owner (facts.md §11): it is configured.
+    // Zendesk's public API does not name the account owner (docs/zendesk-rules.md §11): it is configured.
     accountOwnerId: sandbox.state.ownerId,
   });

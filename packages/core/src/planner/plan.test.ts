@@ -25,7 +25,7 @@ describe('the workflow x action matrix', () => {
 });
 
 describe('planning from the policy', () => {
-  // Seat rules (facts.md §2, §3; capabilities.md): a suspended agent still holds a seat, only a downgrade frees it,
+  // Seat rules (docs/zendesk-rules.md §2, §3): a suspended agent still holds a seat, only a downgrade frees it,
   // and the open assigned tickets are reassigned on purpose before it.
   it('reclaims the seat of a leaver with irreversible actions off: transfer, downgrade, suspend', () => {
     const plan = planEvent(

@@ -1,4 +1,4 @@
-// Which workflow may run which action (capabilities.md). Anything outside the matrix is refused with a reason.
+// Which workflow may run which action (the matrix in the root README). Anything outside the matrix is refused with a reason.
 import type { ActionName, WorkflowName, WorkflowOf } from '../model/index.js';
 
 type Rule = boolean | ((variant: WorkflowOf['variant']) => boolean);

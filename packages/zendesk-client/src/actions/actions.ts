@@ -28,14 +28,14 @@ export interface ProtectionOptions {
 export interface ActionsOptions extends ProtectionOptions {
   /**
    * How long a transfer destination named by email alone is looked for before "not found" is final: search
-   * lags minutes behind new users (facts.md §8, S16). Default 3 minutes.
+   * lags minutes behind new users (docs/zendesk-rules.md §8, S16). Default 3 minutes.
    */
   destinationWaitMs?: number;
 }
 
 export const DEFAULT_DESTINATION_WAIT_MS = 180_000;
 
-/** Zendesk's refusal to soft delete a requester of unclosed tickets (facts.md §4, S10, S7). */
+/** Zendesk's refusal to soft delete a requester of unclosed tickets (docs/zendesk-rules.md §4, S10, S7). */
 const REQUESTER_REFUSAL = /User is requester on [^"]*?tickets? that (?:are|is) not closed/i;
 
 export class ZendeskActions implements ZendeskPort {

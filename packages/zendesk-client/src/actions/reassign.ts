@@ -1,5 +1,5 @@
 // Before a user stops being an agent (downgrade, deletion), their open assigned tickets get a new assignee on
-// purpose: left alone, Zendesk hands them to whoever makes the call, i.e. the service's own API user (facts.md
+// purpose: left alone, Zendesk hands them to whoever makes the call, i.e. the service's own API user (docs/zendesk-rules.md
 // §3, S7). The target is the first usable one the plan names (the transfer destination when it is an agent who
 // can be assigned tickets, then the policy's agent or group); with tickets to move and none usable, the action
 // is refused before anything changes.

@@ -1,4 +1,4 @@
-// Zendesk's refusals and lookups, as the actions meet them (facts.md §3, §4, §8): a delete refused for a requester
+// Zendesk's refusals and lookups, as the actions meet them (docs/zendesk-rules.md §3, §4, §8): a delete refused for a requester
 // of unclosed tickets becomes ActionRefused (audited as refused, with what to do); a transfer destination found
 // only by a lagging search is looked for again for a bounded time.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -26,7 +26,7 @@ beforeEach(() => sandbox.reset('demo'));
 const user = async (id: number) => (await client.getUser(id))!;
 const deletes = () => sandbox.state.requestLog.filter((r) => r.method === 'DELETE');
 
-describe('deleting a requester of unclosed tickets (facts.md §4, S10, S7)', () => {
+describe('deleting a requester of unclosed tickets (docs/zendesk-rules.md §4, S10, S7)', () => {
   it("turns Zendesk's 422 into a refusal that says why and what to do", async () => {
     // Ivan requests open tickets; the ones assigned to him are all solved, so nothing needs reassigning first.
     const error = await client

@@ -1,4 +1,4 @@
-// Signing in against the sandbox over real HTTP (facts.md section 10; OpenAPI /oauth/tokens): client credentials,
+// Signing in against the sandbox over real HTTP (docs/zendesk-rules.md §10; OpenAPI /oauth/tokens): client credentials,
 // renewal when a token is revoked, the refresh-token grant across a restart and across instances, refusals at
 // start-up (wrong secret, narrow scopes) without a retry storm, warnings, and no secret in logs or errors.
 import { mkdtemp, rm, stat } from 'node:fs/promises';

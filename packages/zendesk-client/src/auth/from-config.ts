@@ -1,5 +1,5 @@
 // The provider a configuration asks for, and the start-up warnings about credentials that will stop working.
-// Dates: facts.md section 10 (API tokens end 2027-04-30 and die after 30 idle days; OAuth tokens expire).
+// Dates: docs/zendesk-rules.md §10 (API tokens end 2027-04-30 and die after 30 idle days; OAuth tokens expire).
 import { settingName, type ZendeskConfig } from '../config.js';
 import { ClientCredentialsAuth, RefreshTokenAuth, StaticAuth, type AuthProvider } from './providers.js';
 import { FileTokenStore } from './token-store.js';

@@ -1,6 +1,6 @@
 // The acceptance run of issue 16: 20-second tokens, many concurrent calls for over two minutes (several expiries),
 // one token revoked half-way. Zero failed calls, and about one grant per expiry (not one per call). Against the
-// sandbox over real HTTP (facts.md section 10: OAuth access tokens expire and must be renewed).
+// sandbox over real HTTP (docs/zendesk-rules.md §10: OAuth access tokens expire and must be renewed).
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startSandbox, type RunningSandbox } from '@zendesk-lifecycle/zendesk-sandbox';
 import { createZendeskClient, zendeskConfigFromEnv, type ListPath } from '../index.js';

@@ -1,4 +1,4 @@
-// Reading lists to their end however Zendesk pages them (facts.md §1, §5; S1, S2, S18).
+// Reading lists to their end however Zendesk pages them (docs/zendesk-rules.md §1, §5; S1, S2, S18).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PEOPLE, startSandbox, type RunningSandbox } from '@zendesk-lifecycle/zendesk-sandbox';
 import { createZendeskClient } from '../index.js';

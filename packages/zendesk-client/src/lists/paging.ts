@@ -1,4 +1,4 @@
-// How a Zendesk list is read to its end, however Zendesk pages it (facts.md §1 and §5, S1 S2 S18): cursor
+// How a Zendesk list is read to its end, however Zendesk pages it (docs/zendesk-rules.md §1 and §5, S1 S2 S18): cursor
 // pagination is asked for with page[size] (node-zendesk adds it only for some paths) and followed while
 // meta.has_more is true (links.next is not null on the last page); an offset answer (next_page, what Zendesk
 // sends without page[size]) is followed until next_page is null. Pure: no I/O.

@@ -115,7 +115,7 @@ describe('rate governor', () => {
     expect(await goesWithin(governor, 'DELETE deleted_users/:id', 50)).toBe(true);
   });
 
-  // facts §7 (S4): endpoint buckets are named by the header, e.g. `zendesk-ratelimit-tickets-index`.
+  // docs/zendesk-rules.md §7 (S4): endpoint buckets are named by the header, e.g. `zendesk-ratelimit-tickets-index`.
   describe('endpoint buckets, keyed by the name in the header', () => {
     const requested = 'GET users/:id/tickets/requested';
 

@@ -2,7 +2,7 @@
 // remaining budget over the rest of the window, so that several replicas sharing an account slow down together
 // before Zendesk starts answering 429; after an account-wide 429 every call waits for Retry-After. Endpoint limits
 // have their own budgets, one per bucket that Zendesk names in `zendesk-ratelimit-<bucket>: total=N; remaining=M;
-// resets=S` (facts §7, S4): the governor remembers which endpoints answered with which buckets, so the next call
+// resets=S` (docs/zendesk-rules.md §7, S4): the governor remembers which endpoints answered with which buckets, so the next call
 // to such an endpoint also waits on its buckets. A 429 that exhausted an endpoint bucket holds back the endpoints
 // of that bucket only. Known limits (permanent delete) start as a local sliding window until the header is seen.
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -110,7 +110,7 @@ export class RateGovernor {
 
   /**
    * `endpointLimits`: limits known before Zendesk's header names their bucket, by endpoint key (Zendesk's 700
-   * permanent deletes per 10 minutes, facts §7).
+   * permanent deletes per 10 minutes, docs/zendesk-rules.md §7).
    */
   constructor(
     endpointLimits: Record<string, { max: number; windowMs: number }> = {

@@ -1,4 +1,4 @@
-// Finding a user the way Zendesk allows (facts.md §1, §8, §4): by id (show, then deleted_users/{id}); by external
+// Finding a user the way Zendesk allows (docs/zendesk-rules.md §1, §8, §4): by id (show, then deleted_users/{id}); by external
 // id through the list filter GET /users?external_id= (no search lag; compared case-insensitively, as Zendesk
 // treats external ids); by email through search (which lags minutes behind new users); and, when the live
 // lookup misses, among soft-deleted users, so that an interrupted deprovision can resume. Zendesk's deleted-user

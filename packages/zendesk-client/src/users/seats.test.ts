@@ -1,4 +1,4 @@
-// Seat rules from public fields (facts.md §9, S9, S14, S15): what is known, and what is reported as unknown.
+// Seat rules from public fields (docs/zendesk-rules.md §9, S9, S14, S15): what is known, and what is reported as unknown.
 import { describe, expect, it } from 'vitest';
 import type { UserSnapshot } from '@zendesk-lifecycle/core';
 import { entitlementsOf, type CustomRole } from './seats.js';
@@ -57,7 +57,7 @@ describe('seats from public data', () => {
     });
   });
 
-  it('keeps a suspended agent on a paid seat (only a downgrade frees it, facts §2)', () => {
+  it('keeps a suspended agent on a paid seat (only a downgrade frees it, docs/zendesk-rules.md §2)', () => {
     expect(entitlementsOf(user({ suspended: true }), roles)).toMatchObject({
       seat: 'paid',
       paid_seat: 'yes',

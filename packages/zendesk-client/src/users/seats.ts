@@ -1,6 +1,6 @@
 // Seats and product roles from Zendesk's public data only: the user's role, role_type and custom_role_id, and the
 // account's custom roles. No public API shows Chat, Guide or Explore roles, so where they decide (light agents and
-// contributors) the answer is 'unknown', never a guess (facts.md §9, S9, S14).
+// contributors) the answer is 'unknown', never a guess (docs/zendesk-rules.md §9, S9, S14).
 import type { UserSnapshot } from '@zendesk-lifecycle/core';
 
 /** The Support seat: paid (agents, admins, chat agents), light agent (role_type 1), free (contributors, end users). */
@@ -33,13 +33,13 @@ export interface Entitlements {
    * agents and contributors: a Chat, Guide or Explore role they may hold makes them paid (S9).
    */
   paid_seat: PaidSeat;
-  /** A suspended agent still takes its seat; only a downgrade frees it (facts §2, S9). */
+  /** A suspended agent still takes its seat; only a downgrade frees it (docs/zendesk-rules.md §2, S9). */
   suspended: boolean;
   source: EntitlementSource;
 }
 
 export const UNKNOWN = 'unknown';
-/** Products whose roles the Support API does not show (facts §9: S9's Zendesk reply). */
+/** Products whose roles the Support API does not show (docs/zendesk-rules.md §9: S9's Zendesk reply). */
 const HIDDEN_PRODUCTS = ['chat', 'guide', 'explore'] as const;
 
 /** Zendesk's role_type, from the user, else from its custom role, else from its role. */

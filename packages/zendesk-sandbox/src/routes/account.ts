@@ -1,5 +1,5 @@
 // The account (owner_id), custom roles, and per-product entitlements: the admin UI's private endpoint, which API
-// credentials cannot reach (facts §9) unless the sandbox is started with `privateEntitlements: true`.
+// credentials cannot reach (docs/zendesk-rules.md §9) unless the sandbox is started with `privateEntitlements: true`.
 import { HttpError, notFound, numericId, send, type Router } from '../http.js';
 import type { User } from '../model.js';
 import type { SandboxState } from '../state.js';

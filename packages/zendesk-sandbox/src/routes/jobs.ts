@@ -28,7 +28,7 @@ export class Jobs {
   /** Registers a job and runs `work` after the delay; returns the queued status to reply with. */
   start(jobType: string, total: number, work: () => JobResult[]): JobStatus {
     if (this.maxRunning > 0 && this.running() >= this.maxRunning) {
-      // S1: "Only a certain number of jobs can be queued or running at the same time" (30, facts §5). The
+      // S1: "Only a certain number of jobs can be queued or running at the same time" (30, docs/zendesk-rules.md §5). The
       // body is the sandbox's own: Zendesk's is not documented.
       throw tooManyRequests(
         Math.max(1, Math.ceil((this.delayMs * 2) / 1000)),

@@ -25,7 +25,7 @@ function rolesWanted(ctx: Ctx): Set<string> | null {
   return values.length > 0 ? new Set(values) : null;
 }
 
-/** Zendesk documents no status or body for these refusals (facts §3, unverified): the sandbox's choice. */
+/** Zendesk documents no status or body for these refusals (docs/zendesk-rules.md §3, unverified): the sandbox's choice. */
 function ownerRefusal(verb: string): HttpError {
   return new HttpError(403, {
     error: 'PermissionDenied',

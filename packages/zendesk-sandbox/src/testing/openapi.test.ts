@@ -24,7 +24,7 @@ describe('validateResponse', () => {
     const failed = { id: 1, action: 'update', success: false, error: 'E', details: 'd' };
     const job = (result: object) => ({ job_status: { id: 'j', status: 'failed', results: [result] } });
     expect(validateResponse('GET', '/api/v2/job_statuses/j.json', 200, job(failed))).toEqual([]);
-    // FailedResult requires id, action, error, details and success (facts.md §5).
+    // FailedResult requires id, action, error, details and success (docs/zendesk-rules.md §5).
     const { action: _action, ...withoutAction } = failed;
     expect(validateResponse('GET', '/api/v2/job_statuses/j.json', 200, job(withoutAction))).toContain(
       "/job_status/results/0 must have required property 'action'",
