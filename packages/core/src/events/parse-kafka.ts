@@ -19,10 +19,7 @@ function text(value: Uint8Array | string): string {
   return typeof value === 'string' ? value : decoder.decode(value);
 }
 
-function headerText(
-  headers: Record<string, HeaderValue> | undefined,
-  name: string,
-): string | undefined {
+function headerText(headers: Record<string, HeaderValue> | undefined, name: string): string | undefined {
   const raw = headers?.[name];
   const first = Array.isArray(raw) ? raw[0] : raw;
   return first === undefined ? undefined : text(first);
