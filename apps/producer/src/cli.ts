@@ -19,7 +19,7 @@ import { producerSettingsFromEnv, publishingSettingsFromEnv } from './config.js'
 import { startIngestServer } from './ingest/server.js';
 import { formatReport, formatSummary } from './output/report.js';
 import { progress } from './output/progress.js';
-import { table } from './output/table.js';
+import { renderTable as table } from '@zendesk-lifecycle/service-runtime';
 import { createPublisher } from './publisher.js';
 import { findInactive } from './scan/inactivity.js';
 import { collectAccounts, syncAccounts, summarize } from './sync/sync.js';

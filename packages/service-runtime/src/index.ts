@@ -7,3 +7,4 @@ export { ensureTopics, type TopicRole } from './kafka/topics.js';
 export { readTopicToEnd } from './kafka/read-topic.js';
 export { loadPolicy } from './policy.js';
 export { readConfigParts } from './config-parts.js';
+export { renderTable, type TableStyle } from './output/table.js';

@@ -1,6 +1,7 @@
 // Reads what the consumer wrote (results and dead letters) and renders the summary table.
 import { Kafka, logLevel, type KafkaMessage } from 'kafkajs';
 import { resultEventSchema, type ResultEvent } from '@zendesk-lifecycle/core';
+import { renderTable as renderRuntimeTable } from '@zendesk-lifecycle/service-runtime';
 
 export interface DeadLetter {
   reason: string;
@@ -82,14 +83,7 @@ export function summaryRows(
   });
 }
 
+/** The demo's summary table, columns split by bars. */
 export function renderTable(rows: Array<Record<string, string>>): string {
-  if (rows.length === 0) return '';
-  const keys = Object.keys(rows[0]!);
-  const width = keys.map((k) => Math.max(k.length, ...rows.map((r) => (r[k] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(width[i]!)).join(' | ');
-  return [
-    line(keys),
-    width.map((w) => '-'.repeat(w)).join('-+-'),
-    ...rows.map((r) => line(keys.map((k) => r[k] ?? ''))),
-  ].join('\n');
+  return renderRuntimeTable(rows, { separator: ' | ', empty: '' });
 }

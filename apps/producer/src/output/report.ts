@@ -1,6 +1,6 @@
 // One-off reports of a sync without Kafka: a table, JSON lines, or CSV; and the summary by status and seat.
 import type { AccountSnapshot, SyncSummary } from '../sync/sync.js';
-import { table } from './table.js';
+import { renderTable as table } from '@zendesk-lifecycle/service-runtime';
 
 const COLUMNS = ['user_id', 'email', 'name', 'role', 'status', 'seat', 'paid_seat', 'last_login_at'] as const;
 
