@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { load as parseYaml } from 'js-yaml';
+import type { LoggedRequest } from '../model.js';
 
 type Json = Record<string, unknown>;
 
@@ -230,6 +231,23 @@ export function requestDeclared(method: string, pathname: string, query: URLSear
       problems.push(`query parameter not declared: ${name} on ${method.toUpperCase()} ${template}`);
   }
   return problems;
+}
+
+/** The requests of a sandbox's log, as much of them as a check needs. */
+type Logged = Pick<LoggedRequest, 'method' | 'path' | 'query'>;
+
+/** Every logged request the description does not declare, one line each; [] when a client sent only declared ones. */
+export function undeclaredRequests(log: Logged[]): string[] {
+  return log.flatMap((r) =>
+    requestDeclared(r.method, r.path, new URLSearchParams(r.query)).map(
+      (p) => `${r.method} ${r.path}?${r.query}: ${p}`,
+    ),
+  );
+}
+
+/** The kinds of call in a log, e.g. "GET /api/v2/users/{user_id}", so a test can show it saw every kind. */
+export function callKinds(log: Logged[]): Set<string> {
+  return new Set(log.map((r) => `${r.method} ${pathTemplate(r.path) ?? r.path}`));
 }
 
 /** What the description says of itself, for a test's report: the supplements and corrections applied. */
