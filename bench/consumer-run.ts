@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { eventKey, type LifecycleEvent } from '@zendesk-lifecycle/core';
 import { ConsumerFleet } from '@zendesk-lifecycle/chaos';
-import type { KafkaCluster } from '@zendesk-lifecycle/kafka';
+import { runTopics, type KafkaCluster } from '@zendesk-lifecycle/kafka';
 import type { RunningSandbox } from '@zendesk-lifecycle/zendesk-sandbox';
 
 /** A run's own topics, a consumer fleet wired to the sandbox, and a reader counting committed results. */
@@ -19,13 +19,7 @@ export async function consumerRun(
 ) {
   const kafka = new Kafka({ clientId: 'bench', brokers: cluster.brokers, logLevel: logLevel.NOTHING });
   const run = `bench-${name}-${Date.now().toString(36)}`;
-  const topics = {
-    TOPIC_EVENTS: `${run}.events`,
-    TOPIC_RESULTS: `${run}.results`,
-    TOPIC_DLQ: `${run}.dlq`,
-    TOPIC_RETRY: `${run}.retry`,
-    TOPIC_ACCOUNTS: `${run}.accounts`,
-  };
+  const topics = runTopics(run);
   const admin = kafka.admin();
   await admin.connect();
   await admin.createTopics({

@@ -11,6 +11,7 @@ import {
 import {
   createTopics,
   freePort,
+  runTopics,
   startConsumerProcess,
   testKafka,
   uniqueName,
@@ -19,13 +20,7 @@ import {
 import { DEMO_PEOPLE, startSandbox, type RunningSandbox } from '@zendesk-lifecycle/zendesk-sandbox';
 
 const run = uniqueName('e2e');
-const topics = {
-  events: `${run}.events`,
-  results: `${run}.results`,
-  dlq: `${run}.dlq`,
-  retry: `${run}.retry`,
-  accounts: `${run}.accounts`,
-};
+const topics = runTopics(run);
 const kafka = testKafka(run);
 let sandbox: RunningSandbox;
 let consumer: ServiceProcess;
@@ -50,11 +45,7 @@ beforeAll(async () => {
     probe: 'readyz',
     output: (chunk) => (consumerOutput += chunk.toString()),
     env: {
-      TOPIC_EVENTS: topics.events,
-      TOPIC_RESULTS: topics.results,
-      TOPIC_DLQ: topics.dlq,
-      TOPIC_RETRY: topics.retry,
-      TOPIC_ACCOUNTS: topics.accounts,
+      ...topics,
       KAFKA_GROUP_ID: `${run}-group`,
       ZENDESK_BASE_URL: sandbox.url,
       // As a new customer signs in today: OAuth client credentials (API tokens are being retired).
@@ -77,7 +68,7 @@ afterAll(async () => {
 async function publish(records: Array<{ key: string; value: string }>) {
   const producer = kafka.producer();
   await producer.connect();
-  await producer.send({ topic: topics.events, messages: records });
+  await producer.send({ topic: topics.TOPIC_EVENTS, messages: records });
   await producer.disconnect();
 }
 
@@ -86,10 +77,10 @@ async function collect(wanted: string[], deadLetters: number) {
   const dead: KafkaMessage[] = [];
   const reader = kafka.consumer({ groupId: uniqueName('reader'), maxWaitTimeInMs: 200 });
   await reader.connect();
-  await reader.subscribe({ topics: [topics.results, topics.dlq], fromBeginning: true });
+  await reader.subscribe({ topics: [topics.TOPIC_RESULTS, topics.TOPIC_DLQ], fromBeginning: true });
   await reader.run({
     eachMessage: async ({ topic, message }) => {
-      if (topic === topics.dlq) dead.push(message);
+      if (topic === topics.TOPIC_DLQ) dead.push(message);
       else {
         const result = resultEventSchema.parse(JSON.parse(message.value!.toString()));
         results.set(result.data.source_event.id, result);
@@ -189,7 +180,7 @@ describe('the consumer, end to end', () => {
 
     expect(dead).toHaveLength(1);
     expect(dead[0]!.headers!['dlq-reason']!.toString()).toBe('not_json');
-    expect(dead[0]!.headers!['dlq-source-topic']!.toString()).toBe(topics.events);
+    expect(dead[0]!.headers!['dlq-source-topic']!.toString()).toBe(topics.TOPIC_EVENTS);
 
     const metrics = await (await fetch(`http://127.0.0.1:${opsPort}/metrics`)).text();
     expect(metrics).toMatch(/lifecycle_actions_total\{action="deprovision",outcome="succeeded"\} 1/);

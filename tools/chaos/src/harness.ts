@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { eventKey } from '@zendesk-lifecycle/core';
+import { runTopics } from '@zendesk-lifecycle/kafka';
 import { seededRandom, startSandbox, type RunningSandbox } from '@zendesk-lifecycle/zendesk-sandbox';
 import { ConsumerFleet } from './consumer-fleet.js';
 import { checkInvariants, printFigures, type Verdict } from './invariants.js';
@@ -68,13 +69,7 @@ export async function runChaos(options: RunOptions): Promise<Verdict & { workloa
     .filter((u) => u.role === 'agent' && !u.suspended && u.id !== sandbox.state.ownerId)
     .map((u) => ({ id: u.id, email: u.email, role: u.role, suspended: u.suspended }));
   const workload = buildWorkload(agents, { invalidEvery: 25, runId });
-  const topics = {
-    TOPIC_EVENTS: `${runId}.events`,
-    TOPIC_RESULTS: `${runId}.results`,
-    TOPIC_DLQ: `${runId}.dlq`,
-    TOPIC_RETRY: `${runId}.retry`,
-    TOPIC_ACCOUNTS: `${runId}.accounts`,
-  };
+  const topics = runTopics(runId);
   const env: Record<string, string> = {
     KAFKA_BROKERS: options.brokers,
     ...topics,

@@ -10,7 +10,7 @@ export { artifactsReady, assertJava, ensureArtifacts, javaMajorVersion } from '.
 export { KafkaToolError } from './errors.js';
 export { DEFAULT_KAFKA_VERSION, kafkaVersion } from './paths.js';
 export { readDaemon, startDaemon, stopDaemon, type DaemonInfo } from './daemon.js';
-export { createTopics, testBrokers, testKafka, uniqueName } from './testing/kafka-for-tests.js';
+export { createTopics, runTopics, testBrokers, testKafka, uniqueName } from './testing/kafka-for-tests.js';
 export { freePort } from './ports.js';
 export {
   CONSUMER_ENTRY,

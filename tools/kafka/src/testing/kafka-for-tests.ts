@@ -14,6 +14,17 @@ export function uniqueName(prefix: string): string {
   return `${prefix}-${randomUUID().slice(0, 8)}`;
 }
 
+/** A run's own topics, as the consumer's TOPIC_* variables: `{run}.events`, `{run}.results`, ... */
+export function runTopics(run: string) {
+  return {
+    TOPIC_EVENTS: `${run}.events`,
+    TOPIC_RESULTS: `${run}.results`,
+    TOPIC_DLQ: `${run}.dlq`,
+    TOPIC_RETRY: `${run}.retry`,
+    TOPIC_ACCOUNTS: `${run}.accounts`,
+  };
+}
+
 export function testKafka(clientId = uniqueName('test-client')): Kafka {
   return new Kafka({ clientId, brokers: testBrokers(), logLevel: logLevel.NOTHING });
 }
