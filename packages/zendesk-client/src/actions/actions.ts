@@ -231,7 +231,7 @@ export class ZendeskActions implements ZendeskPort {
   async transferData(
     user: UserSnapshot,
     destination: UserRef,
-    options: ActionOptions,
+    _options: ActionOptions,
   ): Promise<ActionReport> {
     const target = await this.findDestination(destination);
     if (!target || !target.active) {
@@ -242,12 +242,7 @@ export class ZendeskActions implements ZendeskPort {
     }
     if (target.id === user.id)
       throw new LifecycleError('invalid_destination', 'the transfer destination is the user itself');
-    const { report, requestIds } = await transferRequestedTickets(
-      this.api,
-      user.id,
-      target.id,
-      options.idempotency_key,
-    );
+    const { report, requestIds } = await transferRequestedTickets(this.api, user.id, target.id);
     if (report.failed.length > 0) {
       throw new LifecycleError(
         'transfer_incomplete',

@@ -27,7 +27,6 @@ export async function transferRequestedTickets(
   api: ZendeskApi,
   fromId: number,
   toId: number,
-  _key: string,
 ): Promise<{ report: TransferReport; requestIds: string[] }> {
   const report: TransferReport = { destination_id: toId, moved: [], skipped: [], failed: [] };
   const requestIds: string[] = [];
