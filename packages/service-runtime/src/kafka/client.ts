@@ -1,4 +1,6 @@
 // Builds kafkajs clients from the Kafka settings, with kafkajs's own logs routed into the service's pino logger.
+import { readFileSync } from 'node:fs';
+import type { ConnectionOptions } from 'node:tls';
 import { Kafka, logLevel, type logCreator } from 'kafkajs';
 import type { Logger } from '../logger.js';
 import type { KafkaSettings } from './settings.js';
@@ -15,6 +17,17 @@ function pinoLogCreator(logger: Logger): logCreator {
     };
 }
 
+/** kafkajs's `ssl`: false, true (the system's CAs), or the configured CA and client certificate read from their files. */
+export function tlsOptions(settings: KafkaSettings): boolean | ConnectionOptions {
+  const { ca, cert, key } = settings.tlsFiles;
+  if (!settings.ssl) return false;
+  if (!ca && !cert) return true;
+  return {
+    ...(ca ? { ca: [readFileSync(ca, 'utf8')] } : {}),
+    ...(cert && key ? { cert: readFileSync(cert, 'utf8'), key: readFileSync(key, 'utf8') } : {}),
+  };
+}
+
 /**
  * A kafkajs client for `settings`. With a `logger`, kafkajs's own logs go to it (component kafkajs), quiet below
  * warnings; without one (a library caller), kafkajs prints its errors only.
@@ -23,7 +36,7 @@ export function createKafka(settings: KafkaSettings, logger?: Logger, clientId =
   return new Kafka({
     clientId,
     brokers: settings.brokers,
-    ssl: settings.ssl,
+    ssl: tlsOptions(settings),
     ...(settings.sasl ? { sasl: settings.sasl as never } : {}),
     ...(logger
       ? { logLevel: kafkaLogLevel(logger), logCreator: pinoLogCreator(logger) }

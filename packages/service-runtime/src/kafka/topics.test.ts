@@ -1,12 +1,12 @@
-// Topics against the real broker: the missing ones are created (accounts compacted), existing ones left alone,
-// and a topic is read back to the end it had.
+// Topics against the real broker: the missing ones are created (accounts compacted, min.insync.replicas and
+// retention per topic), existing ones left alone, and a topic is read back to the end it had.
 import { describe, expect, it } from 'vitest';
 import { testBrokers, uniqueName } from '@zendesk-lifecycle/kafka';
 import { createLogger } from '../logger.js';
 import { createKafka } from './client.js';
 import { readTopicToEnd } from './read-topic.js';
 import { kafkaSettingsFromEnv } from './settings.js';
-import { ensureTopics } from './topics.js';
+import { ensureTopics, topicConfigs } from './topics.js';
 
 const settingsFor = (run: string, extra: Record<string, string> = {}) =>
   kafkaSettingsFromEnv({
@@ -46,6 +46,51 @@ describe('ensureTopics', () => {
     await admin.disconnect();
     expect(accounts!.configEntries[0]!.configValue).toBe('compact');
     expect(meta.topics[0]!.partitions).toHaveLength(2);
+  });
+
+  it('creates each topic with min.insync.replicas for its replication factor and its own retention', async () => {
+    const run = uniqueName('topic-configs');
+    const settings = settingsFor(run, { KAFKA_RETENTION_DLQ_MS: '3600000' });
+    const kafka = createKafka(settings, logger);
+    await ensureTopics(kafka, settings);
+    const admin = kafka.admin();
+    await admin.connect();
+    const { resources } = await admin.describeConfigs({
+      includeSynonyms: false,
+      resources: Object.values(settings.topics).map((name) => ({
+        type: 2,
+        name,
+        configNames: ['min.insync.replicas', 'retention.ms', 'cleanup.policy'],
+      })),
+    });
+    await admin.disconnect();
+    const config = (topic: string) =>
+      Object.fromEntries(
+        resources
+          .find((r) => r.resourceName === topic)!
+          .configEntries.map((e) => [e.configName, e.configValue]),
+      );
+    expect(config(settings.topics.dlq)).toMatchObject({
+      'min.insync.replicas': '1',
+      'retention.ms': '3600000',
+    });
+    expect(config(settings.topics.results)).toMatchObject({
+      'retention.ms': String(30 * 86_400_000),
+      'cleanup.policy': 'delete',
+    });
+    expect(config(settings.topics.events)['retention.ms']).toBe(String(7 * 86_400_000));
+    expect(config(settings.topics.accounts)).toMatchObject({
+      'cleanup.policy': 'compact',
+      'min.insync.replicas': '1',
+    });
+  });
+
+  it('asks for 2 in-sync replicas from replication factor 3, 1 below', () => {
+    const minInSync = (rf: string) =>
+      topicConfigs('results', settingsFor('x', { KAFKA_REPLICATION_FACTOR: rf })).find(
+        (c) => c.name === 'min.insync.replicas',
+      )!.value;
+    expect([minInSync('1'), minInSync('2'), minInSync('3'), minInSync('5')]).toEqual(['1', '1', '2', '2']);
   });
 
   it('creates nothing with KAFKA_CREATE_TOPICS=false', async () => {

@@ -1,11 +1,24 @@
-// Creates the topics a service uses when they are missing (unless KAFKA_CREATE_TOPICS=false); the accounts topic
-// is compacted (one snapshot per user).
+// Creates the topics a service uses when they are missing (unless KAFKA_CREATE_TOPICS=false): min.insync.replicas
+// suited to the replication factor, a retention per topic, and the accounts topic compacted (one snapshot per user).
 import type { Kafka } from 'kafkajs';
 import type { KafkaSettings } from './settings.js';
 
 export type TopicRole = keyof KafkaSettings['topics'];
 
 const ALL_ROLES: TopicRole[] = ['events', 'results', 'dlq', 'retry', 'accounts'];
+
+/** The configs a topic is created with: 2 in-sync replicas from replication factor 3 (so one broker may be down). */
+export function topicConfigs(
+  role: TopicRole,
+  settings: KafkaSettings,
+): Array<{ name: string; value: string }> {
+  const minInSync = settings.replicationFactor >= 3 ? 2 : 1;
+  const retention =
+    role === 'accounts'
+      ? [{ name: 'cleanup.policy', value: 'compact' }]
+      : [{ name: 'retention.ms', value: String(settings.retentionMs[role]) }];
+  return [{ name: 'min.insync.replicas', value: String(minInSync) }, ...retention];
+}
 
 /** Creates the missing topics among `roles` (all by default); returns the names it created. */
 export async function ensureTopics(
@@ -23,7 +36,7 @@ export async function ensureTopics(
         topic: settings.topics[role],
         numPartitions: settings.partitions,
         replicationFactor: settings.replicationFactor,
-        ...(role === 'accounts' ? { configEntries: [{ name: 'cleanup.policy', value: 'compact' }] } : {}),
+        configEntries: topicConfigs(role, settings),
       }))
       .filter((t) => !existing.has(t.topic));
     if (wanted.length === 0) return [];
