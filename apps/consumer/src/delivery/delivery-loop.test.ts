@@ -169,6 +169,65 @@ describe('delivery loop', () => {
     expect(Object.keys(headers).some((h) => h.startsWith('retry-'))).toBe(false);
   });
 
+  it('ignores retry-* headers a publisher put on the events topic: first attempt, processed at once', async () => {
+    const { kafka, settings } = await setup();
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send({
+      topic: settings.topics.events,
+      messages: [
+        {
+          key: 'u1',
+          value: 'forged',
+          headers: {
+            'retry-attempts': '99',
+            'retry-due': String(Date.now() + 86_400_000),
+            'retry-source-topic': settings.topics.events,
+          },
+        },
+      ],
+    });
+    await producer.disconnect();
+    const seen: Array<{ attempt: number; attempts: number; finalAttempt: boolean }> = [];
+    await startLoop(kafka, settings, async ({ message, attempt, origin, finalAttempt }) => {
+      seen.push({ attempt, attempts: origin.attempts, finalAttempt });
+      return resultOf(message.value!.toString());
+    });
+    const results = await collect(kafka, settings.topics.results, 1);
+    expect(results.map((m) => m.value!.toString())).toEqual(['result:forged']);
+    expect(seen).toEqual([{ attempt: 1, attempts: 0, finalAttempt: false }]);
+  });
+
+  it('caps the due time of a retry record: a due time a day away waits only the retry delay', async () => {
+    const { kafka, settings } = await setup();
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send({
+      topic: settings.topics.retry,
+      messages: [
+        {
+          key: 'u1',
+          value: 'far-off',
+          headers: {
+            'retry-attempts': '1',
+            'retry-due': String(Date.now() + 86_400_000),
+            'retry-source-topic': settings.topics.events,
+            'retry-source-partition': '0',
+            'retry-source-offset': '0',
+          },
+        },
+      ],
+    });
+    await producer.disconnect();
+    const started = Date.now();
+    await startLoop(kafka, settings, async ({ message }) => resultOf(message.value!.toString()), {
+      retryDueMarginMs: 0,
+    });
+    const results = await collect(kafka, settings.topics.results, 1, 20_000);
+    expect(results.map((m) => m.value!.toString())).toEqual(['result:far-off']);
+    expect(Date.now() - started).toBeLessThan(20_000);
+  });
+
   it('fences a former owner of a partition, so that its late outcome for a record cannot be committed', async () => {
     const { kafka, settings } = await setup();
     const prefix = uniqueName('txn');

@@ -5,7 +5,7 @@
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { KafkaSettings, Logger } from '@zendesk-lifecycle/service-runtime';
 import type { RecordInput, Verdict } from '../pipeline/contract.js';
-import { originOf, readHeaders, RETRY, type Origin } from './headers.js';
+import { originOf, RETRY_DUE_MARGIN_MS, retryDueAt, type Origin } from './headers.js';
 import { PartitionFence } from './partition-fence.js';
 import { routeVerdict, type TerminalVerdict } from './routing.js';
 import { TransactionalWriters } from './transactions.js';
@@ -43,6 +43,8 @@ export interface DeliveryOptions {
   maxAttempts: number;
   /** How long a record waits in the retry topic. */
   retryDelayMs: number;
+  /** Clock skew allowed on a retry record's due time: it waits at most retryDelayMs plus this (default 60 s). */
+  retryDueMarginMs?: number;
   backoff: { initialMs: number; maxMs: number };
   transactionalIdPrefix: string;
   sessionTimeoutMs: number;
@@ -64,6 +66,8 @@ export class DeliveryLoop {
   private readonly writers: TransactionalWriters;
   private readonly fence: PartitionFence;
   private readonly inPlaceTries = new Map<string, number>();
+  /** Due times of retry records seen waiting, capped when first seen (so a far-off due time cannot stall them). */
+  private readonly dueTimes = new Map<string, number>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly now: () => number;
   private connected = false;
@@ -95,6 +99,7 @@ export class DeliveryLoop {
     await this.consumer.connect();
     this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
       this.fence.newGeneration();
+      this.dueTimes.clear();
       this.connected = true;
     });
     this.consumer.on(this.consumer.events.CRASH, (event) => {
@@ -118,6 +123,7 @@ export class DeliveryLoop {
   async stop(): Promise<void> {
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
+    this.dueTimes.clear();
     await this.consumer.disconnect();
     await this.writers.disconnect();
     await this.fence.disconnect();
@@ -144,11 +150,23 @@ export class DeliveryLoop {
     }
   }
 
-  /** A record in the retry topic waits for its due time: pause the partition until then. */
+  /** A record in the retry topic waits for its due time, at most the retry delay plus a margin: pause until then. */
   private waitIfNotDue(payload: EachBatchPayload, message: KafkaMessage): boolean {
-    const due = Number(readHeaders(message)[RETRY.due] ?? 0);
-    const wait = due - this.now();
-    if (wait <= 0) return false;
+    const key = `${payload.batch.topic}/${payload.batch.partition}/${message.offset}`;
+    const now = this.now();
+    const due =
+      this.dueTimes.get(key) ??
+      retryDueAt(
+        message,
+        now,
+        now + this.options.retryDelayMs + (this.options.retryDueMarginMs ?? RETRY_DUE_MARGIN_MS),
+      );
+    const wait = due - now;
+    if (wait <= 0) {
+      this.dueTimes.delete(key);
+      return false;
+    }
+    this.dueTimes.set(key, due);
     this.pauseFor(payload, wait);
     return true;
   }
@@ -167,13 +185,20 @@ export class DeliveryLoop {
     const { batch } = payload;
     const o = this.options;
     const key = `${batch.topic}/${batch.partition}/${message.offset}`;
-    const origin = originOf(batch.topic, batch.partition, message, new Date(this.now()));
+    const origin = originOf(
+      batch.topic,
+      batch.partition,
+      message,
+      new Date(this.now()),
+      o.settings.topics.retry,
+    );
     const inPlace = (this.inPlaceTries.get(key) ?? 0) + 1;
     const attempt = origin.attempts + inPlace;
     const record: RecordContext = {
       value: message.value,
       headers: message.headers ?? {},
       finalAttempt: attempt >= o.maxAttempts,
+      timestamp: message.timestamp,
       topic: batch.topic,
       partition: batch.partition,
       message,

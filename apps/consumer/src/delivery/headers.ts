@@ -44,19 +44,48 @@ export interface Origin {
   firstSeen: string;
 }
 
-export function originOf(topic: string, partition: number, message: KafkaMessage, now: Date): Origin {
+/** A whole number of at least 0 from a header, else 0 (a header is text anyone could have written). */
+const count = (text: string | undefined) => {
+  const n = Number(text);
+  return Number.isSafeInteger(n) && n >= 0 ? n : 0;
+};
+
+/**
+ * Where a record comes from. The `retry-*` headers are ours and are read only on the retry topic: on any other
+ * topic (the events topic, where publishers write) they are ignored, so a publisher cannot set a record's
+ * attempt count or origin.
+ */
+export function originOf(
+  topic: string,
+  partition: number,
+  message: KafkaMessage,
+  now: Date,
+  retryTopic: string,
+): Origin {
   const h = readHeaders(message);
-  if (h[RETRY.sourceTopic]) {
+  if (topic === retryTopic && h[RETRY.sourceTopic]) {
     return {
       topic: h[RETRY.sourceTopic]!,
-      partition: Number(h[RETRY.sourcePartition] ?? partition),
+      partition: count(h[RETRY.sourcePartition] ?? String(partition)),
       offset: h[RETRY.sourceOffset] ?? message.offset,
-      attempts: Number(h[RETRY.attempts] ?? 0),
+      attempts: count(h[RETRY.attempts]),
       firstSeen: h[RETRY.firstSeen] ?? now.toISOString(),
     };
   }
   return { topic, partition, offset: message.offset, attempts: 0, firstSeen: now.toISOString() };
 }
+
+/**
+ * When a record of the retry topic is due (epoch ms): its `retry-due` header, but never later than `latest`
+ * (the retry delay plus a margin from when this consumer first saw it), and at once when the header is not a number.
+ */
+export function retryDueAt(message: KafkaMessage, now: number, latest: number): number {
+  const due = Number(readHeaders(message)[RETRY.due]);
+  return Number.isFinite(due) ? Math.min(due, latest) : now;
+}
+
+/** Clock skew allowed between the instance that set a due time and the one that waits for it. */
+export const RETRY_DUE_MARGIN_MS = 60_000;
 
 /** The original headers, without the ones our retry and dead-letter handling added. */
 export function originalHeaders(message: KafkaMessage): IHeaders {

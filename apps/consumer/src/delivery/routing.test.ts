@@ -1,7 +1,7 @@
 // The routing of verdicts to Kafka writes, without a broker: the exact topic, key, value and headers per verdict.
 import { describe, expect, it } from 'vitest';
 import type { IHeaders, KafkaMessage } from 'kafkajs';
-import { originOf } from './headers.js';
+import { originOf, retryDueAt } from './headers.js';
 import { routeVerdict, type RoutingRules } from './routing.js';
 
 const rules: RoutingRules = {
@@ -26,7 +26,7 @@ function message(offset: string, headers: IHeaders): KafkaMessage {
 const fresh = message('41', { ce_type: 'lifecycle.offboarding.v1', traceparent: '00-abc-def-01' });
 const freshRecord = (attempt: number) => ({
   message: fresh,
-  origin: originOf('lc.events', 2, fresh, new Date(now)),
+  origin: originOf('lc.events', 2, fresh, new Date(now), 'lc.retry'),
   attempt,
 });
 
@@ -44,7 +44,7 @@ const retried = message('5', {
 });
 const retriedRecord = (attempt: number) => ({
   message: retried,
-  origin: originOf('lc.retry', 0, retried, new Date(now)),
+  origin: originOf('lc.retry', 0, retried, new Date(now), 'lc.retry'),
   attempt,
 });
 
@@ -192,5 +192,45 @@ describe('routing a verdict to its Kafka write', () => {
     );
     expect(String(retry.write.messages[0]!.headers!['retry-error'])).toHaveLength(2000);
     expect(String(dead.write.messages[0]!.headers!['dlq-error'])).toHaveLength(4000);
+  });
+});
+
+describe('retry headers are ours: honoured on the retry topic only, and bounded', () => {
+  it('ignores retry-* headers on a record of the events topic (a publisher cannot set attempts or origin)', () => {
+    // The same headers as a genuine retry, but published to the events topic at offset 5 of partition 1.
+    const forged = { ...retried, headers: { ...retried.headers, 'retry-attempts': '99' } };
+    expect(originOf('lc.events', 1, forged, new Date(now), 'lc.retry')).toEqual({
+      topic: 'lc.events',
+      partition: 1,
+      offset: '5',
+      attempts: 0,
+      firstSeen: new Date(now).toISOString(),
+    });
+    // On the retry topic the same headers are read.
+    expect(originOf('lc.retry', 0, forged, new Date(now), 'lc.retry')).toMatchObject({
+      topic: 'lc.events',
+      partition: 2,
+      offset: '41',
+      attempts: 99,
+    });
+  });
+
+  it('reads a non-numeric or negative attempt count on the retry topic as 0', () => {
+    for (const attempts of ['-3', 'lots', '1.5']) {
+      const odd = { ...retried, headers: { ...retried.headers, 'retry-attempts': attempts } };
+      expect(originOf('lc.retry', 0, odd, new Date(now), 'lc.retry').attempts).toBe(0);
+    }
+  });
+
+  it('caps a due time at the latest allowed, and makes a missing or non-numeric one due at once', () => {
+    const latest = now + 90_000;
+    const withDue = (due: string | undefined) => ({
+      ...retried,
+      headers: due === undefined ? {} : { 'retry-due': due },
+    });
+    expect(retryDueAt(withDue(String(now + 30_000)), now, latest)).toBe(now + 30_000);
+    expect(retryDueAt(withDue(String(now + 10 * 365 * 86_400_000)), now, latest)).toBe(latest);
+    expect(retryDueAt(withDue('tomorrow'), now, latest)).toBe(now);
+    expect(retryDueAt(withDue(undefined), now, latest)).toBe(now);
   });
 });
