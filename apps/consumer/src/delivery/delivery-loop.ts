@@ -198,6 +198,7 @@ export class DeliveryLoop {
       value: message.value,
       headers: message.headers ?? {},
       finalAttempt: attempt >= o.maxAttempts,
+      key: message.key?.toString() ?? null,
       timestamp: message.timestamp,
       topic: batch.topic,
       partition: batch.partition,

@@ -198,7 +198,7 @@ describe('routing a verdict to its Kafka write', () => {
 describe('retry headers are ours: honoured on the retry topic only, and bounded', () => {
   it('ignores retry-* headers on a record of the events topic (a publisher cannot set attempts or origin)', () => {
     // The same headers as a genuine retry, but published to the events topic at offset 5 of partition 1.
-    const forged = { ...retried, headers: { ...retried.headers, 'retry-attempts': '99' } };
+    const forged = message('5', { ...retried.headers, 'retry-attempts': '99' });
     expect(originOf('lc.events', 1, forged, new Date(now), 'lc.retry')).toEqual({
       topic: 'lc.events',
       partition: 1,
@@ -217,17 +217,14 @@ describe('retry headers are ours: honoured on the retry topic only, and bounded'
 
   it('reads a non-numeric or negative attempt count on the retry topic as 0', () => {
     for (const attempts of ['-3', 'lots', '1.5']) {
-      const odd = { ...retried, headers: { ...retried.headers, 'retry-attempts': attempts } };
+      const odd = message('5', { ...retried.headers, 'retry-attempts': attempts });
       expect(originOf('lc.retry', 0, odd, new Date(now), 'lc.retry').attempts).toBe(0);
     }
   });
 
   it('caps a due time at the latest allowed, and makes a missing or non-numeric one due at once', () => {
     const latest = now + 90_000;
-    const withDue = (due: string | undefined) => ({
-      ...retried,
-      headers: due === undefined ? {} : { 'retry-due': due },
-    });
+    const withDue = (due: string | undefined) => message('5', due === undefined ? {} : { 'retry-due': due });
     expect(retryDueAt(withDue(String(now + 30_000)), now, latest)).toBe(now + 30_000);
     expect(retryDueAt(withDue(String(now + 10 * 365 * 86_400_000)), now, latest)).toBe(latest);
     expect(retryDueAt(withDue('tomorrow'), now, latest)).toBe(now);

@@ -8,6 +8,8 @@ export interface RecordInput {
   headers: NonNullable<KafkaRecordInput['headers']>;
   /** The last try the delivery side will make: a transient failure is then audited as failed, not retried. */
   finalAttempt: boolean;
+  /** The record's key (Kafka: the partitioning key), which must name the event's user; absent when there is none. */
+  key?: string | null;
 }
 
 /** The result event to publish for a record. */

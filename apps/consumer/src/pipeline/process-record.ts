@@ -17,6 +17,7 @@ import {
 import type { Logger } from '@zendesk-lifecycle/service-runtime';
 import type { ConsumerMetrics } from '../ops/metrics.js';
 import type { RecordInput, Verdict } from './contract.js';
+import { keyMismatch } from './record-key.js';
 
 export interface PipelineOptions {
   zendesk: ZendeskPort;
@@ -48,6 +49,11 @@ export function createRecordProcessor(options: PipelineOptions): (record: Record
       return { kind: 'dead_letter', reason: parsed.error.code, error: describeParseError(parsed.error) };
     }
     const event = parsed.event;
+    const wrongKey = keyMismatch(record.key, event);
+    if (wrongKey) {
+      options.metrics?.events.inc({ type: event.type, outcome: 'dead_letter' });
+      return { kind: 'dead_letter', reason: 'key_mismatch', error: wrongKey };
+    }
     const log = options.logger.child({
       eventId: event.id,
       type: event.type,
