@@ -1,8 +1,9 @@
-// Account sync against a sandbox of 10,000 users and the real broker: snapshots, then suspended and removed users.
+// Account sync against a sandbox of 10,000 users and the real broker: snapshots, then suspended and removed users,
+// tombstones for deleted users, and invalid records of the accounts topic skipped.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildResultEvent, createLifecycleEvent, defaultPolicy, planEvent } from '@zendesk-lifecycle/core';
 import { createTopics, testKafka, uniqueName } from '@zendesk-lifecycle/kafka';
-import { createKafka, kafkaSettingsFromEnv } from '@zendesk-lifecycle/service-runtime';
+import { createKafka, kafkaSettingsFromEnv, readTopicToEnd } from '@zendesk-lifecycle/service-runtime';
 import { startSandbox, type RunningSandbox } from '@zendesk-lifecycle/zendesk-sandbox';
 import { clientOf } from '../testing/sandbox-client.js';
 import { syncAccounts } from './sync.js';
@@ -97,8 +98,19 @@ describe('sync', () => {
       topic: settings.topics.results,
       messages: [{ key: result.subject, value: JSON.stringify(result) }],
     });
+    // Whoever may write the accounts topic could put anything there: not JSON, and a snapshot under another key.
+    const someone = first.snapshots.find((s) => s.user_id === suspended!.id)!;
+    await producer.send({
+      topic: settings.topics.accounts,
+      messages: [
+        { key: 'id:1', value: 'not json' },
+        { key: `id:${downgraded!.id}`, value: JSON.stringify(someone) },
+        { key: 'id:2', value: JSON.stringify({ ...someone, user_id: 2, status: 'gone' }) },
+      ],
+    });
     await producer.disconnect();
     const second = await syncAccounts({ zendesk, kafka, settings });
+    expect(second.invalidRecords).toBe(3);
     const status = (id: number) => second.snapshots.find((s) => s.user_id === id)!.status;
     expect(status(downgraded!.id)).toBe('deprovisioned');
     expect(status(deleted!.id)).toBe('suspended');
@@ -109,5 +121,18 @@ describe('sync', () => {
     expect(status(suspended!.id)).toBe('suspended');
     expect(result.subject).toMatch(/^email:/);
     expect(status(deletedByUs!.id)).toBe('deprovisioned');
-  }, 120_000);
+
+    // Deleted users are reported once, then removed from the compacted topic: the last record of their key is a
+    // tombstone (null value). A downgraded user still exists and keeps a snapshot.
+    const latest = new Map<string, string | null>();
+    await readTopicToEnd(kafka, settings.topics.accounts, (m) =>
+      latest.set(m.key!.toString(), m.value === null ? null : m.value.toString()),
+    );
+    expect(latest.get(`id:${deleted!.id}`)).toBeNull();
+    expect(latest.get(`id:${deletedByUs!.id}`)).toBeNull();
+    expect(JSON.parse(latest.get(`id:${downgraded!.id}`)!)).toMatchObject({ status: 'deprovisioned' });
+    const third = await syncAccounts({ zendesk, kafka, settings });
+    const reported = new Set(third.snapshots.map((s) => s.user_id));
+    expect(reported.has(deleted!.id) || reported.has(deletedByUs!.id)).toBe(false);
+  }, 180_000);
 });

@@ -1,7 +1,10 @@
 // sync: every agent and admin with status, seat, products and last login, as one snapshot per user on the
-// compacted accounts topic; users seen before but gone now are reported as the spec's status table says.
-// Seats come from public data only: a light agent's or contributor's paid seat is 'unknown' (docs/zendesk-rules.md §9).
-import { Partitioners, type Kafka } from 'kafkajs';
+// compacted accounts topic; users seen before but gone now are reported as the spec's status table says, and a
+// deleted user's snapshot is removed from the topic (a tombstone). The topic is read back validated: anyone who may
+// write it could put anything there. Seats come from public data only: a light agent's or contributor's paid seat is
+// 'unknown' (docs/zendesk-rules.md §9).
+import { Partitioners, type Kafka, type KafkaMessage } from 'kafkajs';
+import { z } from 'zod';
 import { resultEventSchema } from '@zendesk-lifecycle/core';
 import { readTopicToEnd, type KafkaSettings } from '@zendesk-lifecycle/service-runtime';
 import type { PaidSeat, Seat, ZendeskClient } from '@zendesk-lifecycle/zendesk-client';
@@ -22,8 +25,27 @@ export interface AccountSnapshot {
   synced_at: string;
 }
 
+/** A snapshot as read back from the accounts topic. */
+const accountSnapshotSchema = z.object({
+  user_id: z.number().int().positive(),
+  email: z.string().nullable(),
+  name: z.string(),
+  role: z.string(),
+  status: z.enum(['active', 'suspended', 'deprovisioned']),
+  seat: z.enum(['paid', 'light_agent', 'free']).nullable(),
+  paid_seat: z.enum(['yes', 'no', 'unknown']),
+  products: z.record(z.string(), z.string()),
+  last_login_at: z.string().nullable(),
+  synced_at: z.string(),
+}) satisfies z.ZodType<AccountSnapshot>;
+
+/** The accounts topic's key of a user (the same form as a lifecycle event's key). */
+const accountKey = (userId: number) => `id:${userId}`;
+
 export interface SyncSummary {
   snapshots: AccountSnapshot[];
+  /** Records of the accounts topic that were not a valid snapshot under its own key: skipped. */
+  invalidRecords: number;
   byStatus: Record<string, number>;
   bySeat: Record<string, number>;
   /** Accounts per paid-seat answer: yes, unknown (light agents and contributors). */
@@ -89,12 +111,13 @@ export async function syncAccounts(options: {
   onProgress?: (count: number) => void;
 }): Promise<SyncSummary> {
   const { zendesk, kafka, settings } = options;
-  const previous = new Map<number, AccountSnapshot>();
+  const previous = new Map<string, AccountSnapshot>();
+  let invalidRecords = 0;
   await readTopicToEnd(kafka, settings.topics.accounts, (m) => {
-    if (m.value) {
-      const snapshot = JSON.parse(m.value.toString()) as AccountSnapshot;
-      previous.set(snapshot.user_id, snapshot);
-    }
+    const read = readSnapshot(m);
+    if (read === 'invalid') invalidRecords++;
+    else if (read.snapshot === null) previous.delete(read.key);
+    else previous.set(read.key, read.snapshot);
   });
   const producer = kafka.producer({
     idempotent: true,
@@ -105,12 +128,16 @@ export async function syncAccounts(options: {
   const syncedAt = new Date().toISOString();
   const seen = new Set<number>();
   const snapshots: AccountSnapshot[] = [];
-  let pending: AccountSnapshot[] = [];
+  let pending: Array<AccountSnapshot | { tombstone: number }> = [];
   const send = async () => {
     if (pending.length === 0) return;
     await producer.send({
       topic: settings.topics.accounts,
-      messages: pending.map((s) => ({ key: `id:${s.user_id}`, value: JSON.stringify(s) })),
+      messages: pending.map((s) =>
+        'tombstone' in s
+          ? { key: accountKey(s.tombstone), value: null }
+          : { key: accountKey(s.user_id), value: JSON.stringify(s) },
+      ),
     });
     pending = [];
   };
@@ -137,14 +164,31 @@ export async function syncAccounts(options: {
       synced_at: syncedAt,
     };
     snapshots.push(snapshot);
-    pending.push(snapshot);
+    // Reported once, then removed from the compacted topic: a deleted user's personal data does not stay there.
+    pending.push(now === null || !now.active ? { tombstone: before.user_id } : snapshot);
   }
   await send();
   await producer.disconnect();
-  return summarize(snapshots);
+  return summarize(snapshots, invalidRecords);
 }
 
-export function summarize(snapshots: AccountSnapshot[]): SyncSummary {
+/** One record of the accounts topic: a snapshot or a tombstone under a user's key, else 'invalid'. */
+function readSnapshot(m: KafkaMessage): { key: string; snapshot: AccountSnapshot | null } | 'invalid' {
+  const key = m.key?.toString();
+  if (!key) return 'invalid';
+  if (m.value === null) return { key, snapshot: null };
+  let json: unknown;
+  try {
+    json = JSON.parse(m.value.toString());
+  } catch {
+    return 'invalid';
+  }
+  const parsed = accountSnapshotSchema.safeParse(json);
+  if (!parsed.success || accountKey(parsed.data.user_id) !== key) return 'invalid';
+  return { key, snapshot: parsed.data };
+}
+
+export function summarize(snapshots: AccountSnapshot[], invalidRecords = 0): SyncSummary {
   const byStatus: Record<string, number> = {};
   const bySeat: Record<string, number> = {};
   const byPaidSeat: Record<string, number> = {};
@@ -154,5 +198,5 @@ export function summarize(snapshots: AccountSnapshot[]): SyncSummary {
     bySeat[s.seat] = (bySeat[s.seat] ?? 0) + 1;
     byPaidSeat[s.paid_seat] = (byPaidSeat[s.paid_seat] ?? 0) + 1;
   }
-  return { snapshots, byStatus, bySeat, byPaidSeat };
+  return { snapshots, invalidRecords, byStatus, bySeat, byPaidSeat };
 }
