@@ -1,7 +1,7 @@
 # One image for both services; the command picks which (consumer, or the producer's ingestion endpoint).
 FROM node:20-bookworm-slim
 WORKDIR /app
-ENV NODE_ENV=production NX_NO_CLOUD=true KAFKAJS_NO_PARTITIONER_WARNING=1
+ENV NODE_ENV=production NX_NO_CLOUD=true KAFKAJS_NO_PARTITIONER_WARNING=1 OPS_HOST=0.0.0.0
 COPY package.json package-lock.json ./
 COPY packages ./packages
 COPY apps ./apps

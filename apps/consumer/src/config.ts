@@ -15,6 +15,7 @@ const consumerEnvSchema = z.object({
   ALLOW_IRREVERSIBLE: envBoolean(false),
   POLICY_FILE: z.string().optional(),
   OPS_PORT: envInteger(9464, 0, 65_535),
+  OPS_HOST: envString('127.0.0.1'),
   LOG_LEVEL: envLogLevel(),
   CONSUMER_CONCURRENCY: envInteger(4, 1, 64),
   CONSUMER_INPLACE_ATTEMPTS: envInteger(3, 1, 20),
@@ -35,6 +36,8 @@ export interface ConsumerSettings {
   allowIrreversible: boolean;
   policyFile: string | undefined;
   opsPort: number;
+  /** The address the ops endpoint binds to: loopback by default, 0.0.0.0 in containers (the Dockerfile sets it). */
+  opsHost: string;
   logLevel: string;
   concurrency: number;
   inPlaceAttempts: number;
@@ -60,6 +63,7 @@ export function consumerSettingsFromEnv(env: Env): ConsumerSettings {
     allowIrreversible: own.ALLOW_IRREVERSIBLE,
     policyFile: own.POLICY_FILE,
     opsPort: own.OPS_PORT,
+    opsHost: own.OPS_HOST,
     logLevel: own.LOG_LEVEL,
     concurrency: own.CONSUMER_CONCURRENCY,
     inPlaceAttempts: own.CONSUMER_INPLACE_ATTEMPTS,

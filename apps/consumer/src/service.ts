@@ -69,10 +69,11 @@ export async function startConsumerService(options: ConsumerServiceOptions): Pro
   if (options.ops ?? true) {
     ops = await startOpsServer({
       port: settings.opsPort,
+      host: settings.opsHost,
       metrics,
       checks: { kafka: () => loop.isConnected(), zendesk: options.zendeskReachable ?? (async () => true) },
     });
-    logger.info({ port: ops.port }, 'ops endpoint: /healthz /readyz /metrics');
+    logger.info({ host: settings.opsHost, port: ops.port }, 'ops endpoint: /healthz /readyz /metrics');
   }
   await loop.start();
   logger.info(

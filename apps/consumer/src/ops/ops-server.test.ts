@@ -1,3 +1,4 @@
+// The operations endpoint over real HTTP: health, readiness per dependency, metrics, one Zendesk check at a time.
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConsumerMetrics } from './metrics.js';
 import { startOpsServer, type OpsServer } from './ops-server.js';
@@ -32,5 +33,41 @@ describe('operations endpoint', () => {
     const text = await (await fetch(`${base}/metrics`)).text();
     expect(text).toContain('lifecycle_events_total{type="lifecycle.offboarding.v1",outcome="completed"} 1');
     expect(text).toContain('lifecycle_dead_letters_total{reason="invalid_event"} 1');
+  });
+
+  it('runs one Zendesk check at a time however many probes arrive together, and a failed check is not ready', async () => {
+    let calls = 0;
+    let inFlight = 0;
+    let most = 0;
+    let fail = false;
+    server = await startOpsServer({
+      port: 0,
+      host: '127.0.0.1',
+      metrics: new ConsumerMetrics({ defaultMetrics: false }),
+      checks: {
+        kafka: () => true,
+        zendesk: async () => {
+          calls++;
+          most = Math.max(most, ++inFlight);
+          await new Promise((r) => setTimeout(r, 200));
+          inFlight--;
+          if (fail) throw new Error('Zendesk down');
+          return true;
+        },
+      },
+    });
+    const base = `http://127.0.0.1:${server.port}`;
+    const statuses = await Promise.all(
+      Array.from({ length: 20 }, () => fetch(`${base}/readyz`).then((r) => r.status)),
+    );
+    expect(statuses).toEqual(Array(20).fill(200));
+    expect(most).toBe(1);
+    expect(calls).toBeLessThan(20);
+    fail = true;
+    const down = await fetch(`${base}/readyz`);
+    expect(down.status).toBe(503);
+    expect(await down.json()).toEqual({ status: 'not ready', kafka: true, zendesk: false });
+    fail = false;
+    expect((await fetch(`${base}/readyz`)).status).toBe(200);
   });
 });

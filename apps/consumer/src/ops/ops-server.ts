@@ -1,4 +1,5 @@
 // The operations endpoint: /healthz (the process is alive), /readyz (Kafka joined, Zendesk reachable), /metrics.
+// Probes arriving together share one Zendesk check: a flood of /readyz requests makes one call at a time.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ConsumerMetrics } from './metrics.js';
@@ -15,11 +16,19 @@ export interface OpsServer {
 
 export async function startOpsServer(options: {
   port: number;
+  /** The address to bind (OPS_HOST); loopback unless given. */
   host?: string;
   metrics: ConsumerMetrics;
   checks: ReadinessChecks;
 }): Promise<OpsServer> {
   const { metrics, checks } = options;
+  let zendeskCheck: Promise<boolean> | undefined;
+  /** The Zendesk check in flight, or a new one: never two at once. */
+  const zendeskReachable = () =>
+    (zendeskCheck ??= checks
+      .zendesk()
+      .catch(() => false)
+      .finally(() => (zendeskCheck = undefined)));
   const server: Server = createServer((req, res) => {
     const reply = (status: number, body: unknown, type = 'application/json') => {
       res.writeHead(status, { 'content-type': type });
@@ -29,17 +38,14 @@ export async function startOpsServer(options: {
     if (req.method !== 'GET') return reply(405, { error: 'method not allowed' });
     if (path === '/healthz') return reply(200, { status: 'ok' });
     if (path === '/readyz') {
-      void checks.zendesk().then(
-        (zendesk) => {
-          const kafka = checks.kafka();
-          reply(kafka && zendesk ? 200 : 503, {
-            status: kafka && zendesk ? 'ready' : 'not ready',
-            kafka,
-            zendesk,
-          });
-        },
-        () => reply(503, { status: 'not ready', kafka: checks.kafka(), zendesk: false }),
-      );
+      void zendeskReachable().then((zendesk) => {
+        const kafka = checks.kafka();
+        reply(kafka && zendesk ? 200 : 503, {
+          status: kafka && zendesk ? 'ready' : 'not ready',
+          kafka,
+          zendesk,
+        });
+      });
       return;
     }
     if (path === '/metrics') {
@@ -50,7 +56,7 @@ export async function startOpsServer(options: {
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port, options.host ?? '0.0.0.0', () => resolve());
+    server.listen(options.port, options.host ?? '127.0.0.1', () => resolve());
   });
   return {
     port: (server.address() as AddressInfo).port,
