@@ -271,6 +271,8 @@ const CALLS: Call[] = [
   { method: 'GET', path: '/custom_roles.json', status: 200, verdict: 'schema' },
   { method: 'GET', path: '/groups.json', status: 200, verdict: 'schema' },
   { method: 'GET', path: '/group_memberships.json', status: 200, verdict: 'schema' },
+  { method: 'GET', path: '/groups/1.json', status: 200, verdict: 'schema' },
+  { method: 'GET', path: '/groups/999.json', status: 404, verdict: 'no-schema', envelope: 'error' },
   { method: 'GET', path: '/account.json', status: 200, verdict: 'undeclared' },
   { method: 'GET', path: '/nothing/here.json', status: 404, verdict: 'undeclared', envelope: 'error' },
   // Endpoint limits (the account limit's 429 is covered in tickets.test.ts)
