@@ -68,7 +68,24 @@ export { createLifecycleEvent, eventKey, type NewEvent } from './events/build-ev
 export { eventJsonSchemas } from './events/json-schemas.js';
 
 // Policy, planning, execution
-export { defaultPolicy, parsePolicyText, type Policy, type PolicyInput } from './policy/policy.js';
+export {
+  defaultPolicy,
+  parsePolicy,
+  parsePolicyText,
+  type Policy,
+  type PolicyInput,
+} from './policy/policy.js';
+export {
+  AUTH_TYPES,
+  DEFAULT_PRINCIPAL,
+  authorizeEvent,
+  rightsOf,
+  type AuthType,
+  type Authorization,
+  type PlanPrincipal,
+  type PrincipalPolicy,
+  type Rights,
+} from './policy/principals.js';
 export { planEvent, stepKey, type Plan, type PlannedStep, type PlanOptions } from './planner/plan.js';
 export { BlastRadiusLimiter, type BlastRadiusSettings } from './rails/blast-radius.js';
 export { protectionOf, type ProtectedUsers } from './rails/protected-users.js';

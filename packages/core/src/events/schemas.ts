@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { ACTIONS } from '../model/actions.js';
 import { userRefSchema } from '../model/users.js';
+import { AUTH_TYPES } from '../policy/principals.js';
 import { EVENT_TYPES, type EventType } from './event-types.js';
 
 const lifecycleDataSchema = z
@@ -38,6 +39,13 @@ export const envelopeSchema = z
       .regex(/^application\/json\b/i, { message: 'must be application/json' })
       .optional(),
     dataschema: z.string().max(1024).optional(),
+    /**
+     * CloudEvents authcontext extension: who the ingestion endpoint authenticated (`authid` is the principal's
+     * name in the policy). Set by the service only: HTTP ingestion overwrites whatever a client sent, and the
+     * consumer checks it against the policy. Events without it come from direct Kafka publishers.
+     */
+    authtype: z.enum(AUTH_TYPES).optional(),
+    authid: z.string().min(1).max(256).optional(),
   })
   .loose();
 

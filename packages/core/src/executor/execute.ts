@@ -16,6 +16,7 @@ import {
   type UserSnapshot,
 } from '../model/index.js';
 import type { Plan, PlannedStep } from '../planner/plan.js';
+import { principalRefOf } from '../policy/principals.js';
 import type { AuditPort } from '../ports/audit-port.js';
 import type { ZendeskPort } from '../ports/zendesk-port.js';
 import type { BlastRadiusLimiter } from '../rails/blast-radius.js';
@@ -67,6 +68,7 @@ function auditedEvent(plan: Plan): AuditedEvent {
     subject: event.subject ?? null,
     reason: event.data.reason ?? null,
     requested_by: event.data.requested_by ?? null,
+    principal: principalRefOf(event),
   };
 }
 

@@ -22,6 +22,10 @@ export const stepErrorSchema = z.object({
 });
 export type StepError = z.infer<typeof stepErrorSchema>;
 
+/** The principal that sent an event, as its CloudEvents authcontext names it. */
+export const principalRefSchema = z.object({ authtype: z.string(), authid: z.string() });
+export type PrincipalRef = z.infer<typeof principalRefSchema>;
+
 /** The event facts an auditor needs, copied from the CloudEvent. */
 export const auditedEventSchema = z.object({
   id: z.string(),
@@ -31,6 +35,8 @@ export const auditedEventSchema = z.object({
   subject: z.string().nullable(),
   reason: z.string().nullable(),
   requested_by: z.string().nullable(),
+  /** Who sent it (the event's authcontext); null for a direct Kafka publisher; absent in older records. */
+  principal: principalRefSchema.nullable().optional(),
 });
 export type AuditedEvent = z.infer<typeof auditedEventSchema>;
 

@@ -5,6 +5,7 @@ import { WORKFLOW_OF_TYPE } from '../events/event-types.js';
 import type { LifecycleEvent } from '../events/schemas.js';
 import { fnv1a64 } from '../hash/fnv.js';
 import { planOf, reassignTargetOf, type Policy } from '../policy/policy.js';
+import { planPrincipalOf } from '../policy/principals.js';
 import type { ActionName, AssigneeTarget, Refusal, UserRef, WorkflowOf } from '../model/index.js';
 import { isAllowed, refusalReason } from '../workflows/matrix.js';
 
@@ -37,6 +38,8 @@ export interface Plan {
   origin: 'event' | 'policy';
   dry_run: boolean;
   steps: PlannedStep[];
+  /** Who asked (the authenticated principal), when known; its rights decide whether admins may be targeted. */
+  principal?: { authtype: string; authid: string; may_target_admins: boolean } | null;
 }
 
 export interface PlanOptions {
@@ -110,6 +113,7 @@ export function planEvent(event: LifecycleEvent, policy: Policy, options: PlanOp
     transfer_to: event.data.transfer_to ?? null,
     origin: event.data.actions ? ('event' as const) : ('policy' as const),
     dry_run: options.dryRun ?? policy.dry_run,
+    principal: planPrincipalOf(policy, event),
   };
   const fallback = reassignTargetOf(policy);
   const reassignTo: AssigneeTarget[] = [

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { parseConfig } from '../config/config-error.js';
 import { EVENT_TYPES, type EventType } from '../events/event-types.js';
 import { ACTIONS, assigneeTargetSchema, type ActionName, type AssigneeTarget } from '../model/actions.js';
+import { checkPrincipals, principalPolicyFields } from './principals.js';
 
 const DESTRUCTIVE_DEFAULT: ActionName[] = ['deprovision', 'downgrade'];
 
@@ -34,8 +35,11 @@ const policySchema = z
     reassign_assigned_tickets_to: assigneeTargetSchema.nullable().default(null),
     allow_irreversible: z.boolean().default(false),
     dry_run: z.boolean().default(false),
+    /** Who may ask for what (principals.ts): named principals, the INGEST_TOKEN principal, direct publishers. */
+    ...principalPolicyFields,
   })
-  .strict();
+  .strict()
+  .superRefine(checkPrincipals);
 
 export type Policy = z.output<typeof policySchema>;
 export type PolicyInput = z.input<typeof policySchema>;

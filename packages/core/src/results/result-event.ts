@@ -4,7 +4,14 @@ import { z } from 'zod';
 import { RESULT_EVENT_TYPE } from '../events/event-types.js';
 import { userKey } from '../events/user-key.js';
 import type { Execution } from '../executor/execution.js';
-import { ACTIONS, stepReportSchema, workflowOfSchema, type StepReport } from '../model/index.js';
+import {
+  ACTIONS,
+  principalRefSchema,
+  stepReportSchema,
+  workflowOfSchema,
+  type StepReport,
+} from '../model/index.js';
+import { principalRefOf } from '../policy/principals.js';
 import type { Plan } from '../planner/plan.js';
 
 const resultDataSchema = z.object({
@@ -16,6 +23,8 @@ const resultDataSchema = z.object({
    * existed read as null.
    */
   zendesk_user_id: z.number().int().nullable().default(null),
+  /** Who sent the event (its authcontext); null for a direct Kafka publisher and for results written before. */
+  principal: principalRefSchema.nullable().default(null),
   workflow: workflowOfSchema.shape.workflow,
   workflow_variant: workflowOfSchema.shape.variant,
   dry_run: z.boolean(),
@@ -65,6 +74,7 @@ export function buildResultEvent(
     data: {
       source_event: { id: event.id, source: event.source, type: event.type },
       zendesk_user_id: execution.zendesk_user_id,
+      principal: principalRefOf(event),
       workflow: plan.workflow.workflow,
       workflow_variant: plan.workflow.variant,
       dry_run: plan.dry_run,

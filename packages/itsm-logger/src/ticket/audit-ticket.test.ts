@@ -198,6 +198,16 @@ describe('the private comment', () => {
     }
   });
 
+  it('names the principal that sent the event, or the direct Kafka publisher', () => {
+    const sent = (principal: { authtype: string; authid: string } | null) =>
+      buildAuditTicket(anOutcome({ event: { ...anOutcome().event, principal } }), context).body.comment.body;
+    expect(sent({ authtype: 'service_account', authid: 'workday' })).toContain(
+      'Sent by: principal workday (service_account)',
+    );
+    expect(sent(null)).toContain('Sent by: a direct Kafka publisher (no authcontext)');
+    expect(body.comment.body).not.toContain('Sent by');
+  });
+
   it('names plain agents, light agents and custom roles', () => {
     const custom = aUser({ role_type: 0, custom_role_id: 360007 });
     const plain = aUser({ role_type: 0 });

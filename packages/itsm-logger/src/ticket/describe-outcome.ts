@@ -58,6 +58,12 @@ function actionBlock(outcome: StepOutcome): Block {
   return { kind: 'facts', title: 'Action', facts };
 }
 
+/** The authenticated principal (authcontext), or the direct Kafka publisher when there is none. */
+function sentBy(principal: StepOutcome['event']['principal']): string {
+  if (!principal) return 'a direct Kafka publisher (no authcontext)';
+  return `principal ${oneLine(principal.authid, 256)} (${oneLine(principal.authtype, 40)})`;
+}
+
 function eventBlock(outcome: StepOutcome): Block {
   const { event } = outcome;
   const facts = [
@@ -67,6 +73,7 @@ function eventBlock(outcome: StepOutcome): Block {
     fact('Time', given(event.time)),
     fact('Subject', given(event.subject)),
     fact('Requested by', given(event.requested_by)),
+    ...(event.principal === undefined ? [] : [fact('Sent by', sentBy(event.principal))]),
     fact('Reason', given(event.reason)),
   ];
   return { kind: 'facts', title: 'Event', facts };
