@@ -1,6 +1,7 @@
 // One record through the product: validate -> plan -> act -> audit -> result. It decides a verdict;
 // the delivery side turns the verdict into Kafka writes. Bad input is a dead letter, never an exception.
 import {
+  authorizeEvent,
   buildResultEvent,
   describeParseError,
   executePlan,
@@ -53,6 +54,17 @@ export function createRecordProcessor(options: PipelineOptions): (record: Record
     if (wrongKey) {
       options.metrics?.events.inc({ type: event.type, outcome: 'dead_letter' });
       return { kind: 'dead_letter', reason: 'key_mismatch', error: wrongKey };
+    }
+    // The principal again, against this consumer's policy: an unknown one, rights exceeded, or (without an
+    // authcontext) what direct publishers may not send is dead-lettered with the reason; nothing is touched.
+    const authorization = authorizeEvent(options.policy, event);
+    if (!authorization.ok) {
+      options.metrics?.events.inc({ type: event.type, outcome: 'dead_letter' });
+      options.logger.warn(
+        { eventId: event.id, type: event.type, principal: event.authid ?? null },
+        authorization.reason,
+      );
+      return { kind: 'dead_letter', reason: 'unauthorized_principal', error: authorization.reason };
     }
     const log = options.logger.child({
       eventId: event.id,
