@@ -206,4 +206,45 @@ describe('the consumer, end to end', () => {
     expect(forEvent).toHaveLength(1);
     expect(sandbox.state.requestLog.filter((r) => r.changed).length).toBe(changesBefore);
   });
+
+  it('dead-letters stale events (older than the policy limit, 30 days) without touching Zendesk', async () => {
+    const day = 86_400_000;
+    const old = event({
+      type: 'lifecycle.access_revoked.v1',
+      user: { email: DEMO_PEOPLE.lightAgent2.email },
+      time: new Date(Date.now() - 31 * day).toISOString(),
+    });
+    // No `time`: its age runs from the Kafka record's timestamp.
+    const { time: _time, ...timeless } = event({
+      type: 'lifecycle.access_revoked.v1',
+      user: { email: DEMO_PEOPLE.contributor.email },
+    });
+    const changesBefore = sandbox.state.requestLog.filter((r) => r.changed).length;
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send({
+      topic: topics.TOPIC_EVENTS,
+      messages: [
+        { key: eventKey(old), value: JSON.stringify(old) },
+        {
+          key: eventKey(timeless),
+          value: JSON.stringify(timeless),
+          timestamp: String(Date.now() - 40 * day),
+        },
+      ],
+    });
+    await producer.disconnect();
+    const ids = [old.id, timeless.id];
+    const deadFor = (dead: KafkaMessage[]) =>
+      dead.filter((d) => ids.some((id) => d.value?.toString().includes(id)));
+    // The poison record of the first test is a dead letter too.
+    const mine = deadFor((await collect([], 3)).dead);
+    expect(mine.map((d) => d.headers!['dlq-reason']!.toString())).toEqual(['stale_event', 'stale_event']);
+    const errorOf = (id: string) =>
+      mine.find((d) => d.value!.toString().includes(id))!.headers!['dlq-error']!.toString();
+    expect(errorOf(old.id)).toMatch(/31 days old/);
+    expect(errorOf(timeless.id)).toMatch(/40 days old \(the record's timestamp\)/);
+    expect(sandbox.state.requestLog.filter((r) => r.changed).length).toBe(changesBefore);
+    expect(sandbox.state.users.get(DEMO_PEOPLE.lightAgent2.id)!.suspended).toBe(false);
+  });
 });

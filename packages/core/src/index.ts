@@ -58,6 +58,7 @@ export { type LifecycleData, type LifecycleEvent } from './events/schemas.js';
 export { parseEventObject } from './events/parse-event.js';
 export { parseKafkaRecord, type KafkaRecordInput } from './events/parse-kafka.js';
 export { parseHttpEvents, type HttpRequestInput } from './events/parse-http.js';
+export { staleReason } from './events/staleness.js';
 export {
   describeParseError,
   type EventParseError,

@@ -10,6 +10,8 @@ export interface RecordInput {
   finalAttempt: boolean;
   /** The record's key (Kafka: the partitioning key), which must name the event's user; absent when there is none. */
   key?: string | null;
+  /** The Kafka record's timestamp (ms since the epoch, as text): the age of an event that has no `time`. */
+  timestamp?: string;
 }
 
 /** The result event to publish for a record. */

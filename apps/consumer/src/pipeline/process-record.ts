@@ -7,6 +7,7 @@ import {
   executePlan,
   parseKafkaRecord,
   planEvent,
+  staleReason,
   systemClock,
   type AuditPort,
   type BlastRadiusLimiter,
@@ -54,6 +55,13 @@ export function createRecordProcessor(options: PipelineOptions): (record: Record
     if (wrongKey) {
       options.metrics?.events.inc({ type: event.type, outcome: 'dead_letter' });
       return { kind: 'dead_letter', reason: 'key_mismatch', error: wrongKey };
+    }
+    const recordTime = record.timestamp ? new Date(Number(record.timestamp)) : undefined;
+    const stale = staleReason(event, options.policy.max_event_age_days, clock.now(), recordTime);
+    if (stale) {
+      options.metrics?.events.inc({ type: event.type, outcome: 'dead_letter' });
+      options.logger.warn({ eventId: event.id, type: event.type }, stale);
+      return { kind: 'dead_letter', reason: 'stale_event', error: stale };
     }
     // The principal again, against this consumer's policy: an unknown one, rights exceeded, or (without an
     // authcontext) what direct publishers may not send is dead-lettered with the reason; nothing is touched.

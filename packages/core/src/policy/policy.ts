@@ -33,6 +33,8 @@ const policySchema = z
      * them on the service's own account.
      */
     reassign_assigned_tickets_to: assigneeTargetSchema.nullable().default(null),
+    /** Events older than this (by their `time`) are refused at the door and dead-lettered from Kafka. */
+    max_event_age_days: z.number().int().positive().default(30),
     allow_irreversible: z.boolean().default(false),
     dry_run: z.boolean().default(false),
     /** Who may ask for what (principals.ts): named principals, the INGEST_TOKEN principal, direct publishers. */
