@@ -106,6 +106,22 @@ describe('principals in the policy', () => {
     expect(authorizeEvent(policy, { ...revoke(undefined), source: 'idpx' }).ok).toBe(false);
   });
 
+  it('leaves the matrix to the planner, which refuses and audits an action the workflow forbids', () => {
+    const hr = parsePolicy({
+      principals: {
+        hr: {
+          credentials: { tokens: [{ env: 'HR_TOKEN' }] },
+          sources: ['hr'],
+          types: ['lifecycle.offboarding.v1', 'lifecycle.access_revoked.v1'],
+          actions: ['downgrade'],
+        },
+      },
+    });
+    const revoke = event({ type: 'lifecycle.access_revoked.v1', source: 'hr', actions: ['downgrade'] }, 'hr');
+    expect(authorizeEvent(hr, revoke)).toEqual({ ok: true });
+    expect(planEvent(revoke, hr).steps[0]!.refusal).toMatchObject({ rule: 'workflow_matrix' });
+  });
+
   it('holds events without authcontext to the direct publishers rights', () => {
     expect(
       authorizeEvent(policy, event({ type: 'lifecycle.license_reclaim.v1', source: 'hr/kafka' })),
