@@ -93,7 +93,8 @@ async function publishCommand(args: string[]): Promise<void> {
 }
 
 async function serveCommand(): Promise<void> {
-  const { kafka: settings, logLevel, ingest } = publishingSettingsFromEnv(process.env);
+  const { kafka: settings, logLevel, ingest, policyFile } = publishingSettingsFromEnv(process.env);
+  const policy = loadPolicy(policyFile);
   const logger = createLogger({ name: 'zendesk-lifecycle-producer', level: logLevel });
   const kafka = createKafka(settings, logger);
   await ensureTopics(kafka, settings, ['events']);
@@ -104,6 +105,9 @@ async function serveCommand(): Promise<void> {
     port: ingest.port,
     host: ingest.host,
     logger,
+    // Principals and their rights from the policy; their credentials from the variables it names.
+    policy,
+    env: process.env,
     ...(ingest.token ? { token: ingest.token } : {}),
     ...(ingest.hmacSecret ? { hmacSecret: ingest.hmacSecret } : {}),
   });

@@ -1,7 +1,7 @@
 // Public entry of @zendesk-lifecycle/producer: publishing API, HTTP ingestion, account sync, inactivity scan.
 export { createPublisher, publishLifecycleEvent, type Publisher } from './publisher.js';
 export { startIngestServer, type IngestOptions, type IngestServer } from './ingest/server.js';
-export { signBody } from './ingest/auth.js';
+export { signRequest, signedContent } from './ingest/auth.js';
 export { openApiDocument } from './ingest/openapi.js';
 export {
   syncAccounts,

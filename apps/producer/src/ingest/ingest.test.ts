@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KafkaMessage } from 'kafkajs';
-import { createLifecycleEvent } from '@zendesk-lifecycle/core';
+import { createLifecycleEvent, EVENT_TYPES, parsePolicy } from '@zendesk-lifecycle/core';
 import { createTopics, testKafka, uniqueName } from '@zendesk-lifecycle/kafka';
 import { createLogger, kafkaSettingsFromEnv, type KafkaSettings } from '@zendesk-lifecycle/service-runtime';
 import { createPublisher, type Publisher } from '../publisher.js';
-import { signBody } from './auth.js';
+import { signRequest } from './auth.js';
 import { startIngestServer, type IngestServer } from './server.js';
 
 const kafka = testKafka('ingest-test');
@@ -28,7 +28,17 @@ beforeAll(async () => {
     port: 0,
     host: '127.0.0.1',
     token,
-    hmacSecret: secret,
+    // INGEST_TOKEN's principal `default` for bearer requests, and a principal that signs (Standard Webhooks).
+    policy: parsePolicy({
+      principals: {
+        signer: {
+          credentials: { hmac_keys: [{ id: 'k1', env: 'SIGNER_KEY' }] },
+          sources: ['*'],
+          types: [...EVENT_TYPES],
+        },
+      },
+    }),
+    env: { SIGNER_KEY: secret },
     maxBodyBytes: 64 * 1024,
     logger: createLogger({ level: 'silent', pretty: false }),
   });
@@ -71,7 +81,12 @@ describe('HTTP ingestion', () => {
     const batch = JSON.stringify([event('a@acme.test'), event('b@acme.test')]);
     const signed = await post(batch, {
       'content-type': 'application/cloudevents-batch+json',
-      'x-signature': signBody(secret, batch),
+      ...signRequest(secret, {
+        method: 'POST',
+        url: '/events',
+        headers: { 'content-type': 'application/cloudevents-batch+json' },
+        body: batch,
+      }),
     });
     expect(signed.status).toBe(202);
 
@@ -117,7 +132,12 @@ describe('HTTP ingestion', () => {
     const body = JSON.stringify(event());
     expect((await post(body, {})).status).toBe(401);
     expect((await post(body, { authorization: 'Bearer wrong' })).status).toBe(401);
-    expect((await post(body, { 'x-signature': signBody('other', body) })).status).toBe(401);
+    const head = {
+      method: 'POST',
+      url: '/events',
+      headers: { 'content-type': 'application/cloudevents+json' },
+    };
+    expect((await post(body, signRequest('other', { ...head, body }))).status).toBe(401);
   });
 
   it('refuses an oversized body with 413', async () => {
