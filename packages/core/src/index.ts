@@ -89,7 +89,13 @@ export {
 } from './policy/principals.js';
 export { planEvent, stepKey, type Plan, type PlannedStep, type PlanOptions } from './planner/plan.js';
 export { BlastRadiusLimiter, type BlastRadiusSettings } from './rails/blast-radius.js';
-export { protectionOf, type ProtectedUsers } from './rails/protected-users.js';
+export {
+  protectionOf,
+  type ProtectedUsers,
+  type ProtectionContext,
+  type UserList,
+} from './rails/protected-users.js';
+export { destinationRefusal, type TransferRules } from './rails/transfer-destination.js';
 export { systemClock, type Clock } from './executor/clock.js';
 export { executePlan, type ExecuteOptions } from './executor/execute.js';
 export type { Execution } from './executor/execution.js';

@@ -198,7 +198,9 @@ class PlanRun {
         retryable: false,
       });
     }
-    const protection = protectionOf(user, this.options.protectedUsers);
+    const protection = protectionOf(user, this.options.protectedUsers, {
+      may_target_admins: this.mayTargetAdmins(),
+    });
     if (protection) return this.refuse('protected_user', protection);
     const now = this.clock.now().getTime();
     const admission = this.options.limiter?.admit(step.action, now) ?? { admitted: true };
@@ -252,9 +254,14 @@ class PlanRun {
     return { kind: 'outcome', outcome: 'failed', error };
   }
 
+  /** Whether the principal that asked may act on admins; events without a principal may not. */
+  private mayTargetAdmins(): boolean {
+    return this.plan.principal?.may_target_admins ?? false;
+  }
+
   private act(step: PlannedStep, user: UserSnapshot): Promise<ActionReport> {
     const { zendesk } = this.options;
-    const options = { idempotency_key: step.idempotency_key };
+    const options = { idempotency_key: step.idempotency_key, may_target_admins: this.mayTargetAdmins() };
     const reassign = { ...options, reassign_to: step.reassign_to ?? [] };
     switch (step.action) {
       case 'downgrade':

@@ -60,6 +60,8 @@ export type ActionReport = z.infer<typeof actionReportSchema>;
 export const actionOptionsSchema = z.object({
   /** Stable key derived from the event id and the step; the same key means the same step. */
   idempotency_key: z.string(),
+  /** The principal that asked may act on admins (policy); absent or false: admins are refused (protected_user). */
+  may_target_admins: z.boolean().optional(),
 });
 export type ActionOptions = z.infer<typeof actionOptionsSchema>;
 

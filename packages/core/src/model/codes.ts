@@ -43,6 +43,8 @@ export const REFUSAL_RULES = [
   // the executor's rails
   'precondition_failed',
   'protected_user',
+  // the Zendesk client (and core's fake), before any ticket moves
+  'destination_not_allowed',
   // Zendesk, as the client finds it (ActionRefused)
   'no_reassignment_target',
   'zendesk_refused_delete',

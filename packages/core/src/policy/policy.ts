@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { parseConfig } from '../config/config-error.js';
 import { EVENT_TYPES, type EventType } from '../events/event-types.js';
 import { ACTIONS, assigneeTargetSchema, type ActionName, type AssigneeTarget } from '../model/actions.js';
+import { noTransferRules, transferRulesSchema } from '../rails/transfer-destination.js';
 import { checkPrincipals, principalPolicyFields } from './principals.js';
 
 const DESTRUCTIVE_DEFAULT: ActionName[] = ['deprovision', 'downgrade'];
@@ -33,6 +34,11 @@ const policySchema = z
      * them on the service's own account.
      */
     reassign_assigned_tickets_to: assigneeTargetSchema.nullable().default(null),
+    /**
+     * Who may receive a leaver's tickets besides active, unsuspended agents and admins: `never_receive` (user refs
+     * that never do) and `service_accounts` (that may, whatever their role). See rails/transfer-destination.ts.
+     */
+    transfer: transferRulesSchema.default(noTransferRules),
     /** Events older than this (by their `time`) are refused at the door and dead-lettered from Kafka. */
     max_event_age_days: z.number().int().positive().default(30),
     allow_irreversible: z.boolean().default(false),

@@ -1,5 +1,5 @@
-// Properties over generated events: nothing outside the matrix, no protected user touched, no irreversible
-// step without its preconditions.
+// Properties over generated events: nothing outside the matrix, no protected user touched (an admin only when the
+// principal may target admins), no irreversible step without its preconditions.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { EVENT_TYPES, WORKFLOW_OF_TYPE } from '../events/event-types.js';
@@ -13,12 +13,13 @@ import { isAllowed } from '../workflows/matrix.js';
 
 const arbitraryEvent = fc.record({
   type: fc.constantFrom(...EVENT_TYPES),
-  userId: fc.integer({ min: 1, max: 6 }),
+  userId: fc.integer({ min: 1, max: 8 }),
   transferTo: fc.option(fc.integer({ min: 1, max: 8 }), { nil: undefined }),
   actions: fc.option(fc.uniqueArray(fc.constantFrom(...ACTIONS), { minLength: 1, maxLength: 5 }), {
     nil: undefined,
   }),
   irreversible: fc.boolean(),
+  mayTargetAdmins: fc.option(fc.boolean(), { nil: undefined }),
 });
 
 describe('safety properties', () => {
@@ -33,6 +34,7 @@ describe('safety properties', () => {
           user({ id: 5, role: 'end-user' }),
           user({ id: 6 }),
           user({ id: 7 }),
+          user({ id: 8, role: 'admin', role_type: 4 }),
         ]);
         const event = createLifecycleEvent({
           type: input.type,
@@ -41,17 +43,23 @@ describe('safety properties', () => {
           ...(input.transferTo ? { transfer_to: { id: input.transferTo } } : {}),
           ...(input.actions ? { actions: input.actions } : {}),
         });
-        const plan = planEvent(event, defaultPolicy(), { allowIrreversible: input.irreversible });
+        const plan = {
+          ...planEvent(event, defaultPolicy(), { allowIrreversible: input.irreversible }),
+          ...(input.mayTargetAdmins === undefined
+            ? {}
+            : { principal: { authtype: 'app', authid: 'prop', may_target_admins: input.mayTargetAdmins } }),
+        };
         const execution = await executePlan(plan, {
           zendesk,
           audit: new MemoryAudit(),
-          protectedUsers: { ids: [], emails: ['vip@acme.test'], external_ids: [] },
+          protectedUsers: { ids: [], emails: ['vip@acme.test'], external_ids: [], account_owner_id: 1 },
         });
         const workflow = WORKFLOW_OF_TYPE[input.type];
         for (const call of zendesk.calls) {
           const action = call.split(':')[0] as (typeof ACTIONS)[number];
           expect(isAllowed(action, workflow)).toBe(true);
           expect([1, 3]).not.toContain(input.userId);
+          if (input.userId === 8) expect(input.mayTargetAdmins).toBe(true);
           if (action === 'deprovision') {
             expect(input.irreversible).toBe(true);
             const transferIndex = plan.steps.findIndex((s) => s.action === 'transfer_data');

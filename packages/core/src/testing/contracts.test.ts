@@ -3,8 +3,8 @@ import { describeAuditPortContract } from './contracts/audit-port.contract.js';
 import { describeZendeskPortContract } from './contracts/zendesk-port.contract.js';
 import { MemoryAudit, MemoryZendesk, user } from './fakes.js';
 
-describeZendeskPortContract('MemoryZendesk', async () => {
-  const zendesk = new MemoryZendesk();
+describeZendeskPortContract('MemoryZendesk', async (options) => {
+  const zendesk = new MemoryZendesk([], options?.transfer);
   let nextId = 100;
   let nextTicket = 5000;
   const tickets = (count = 0) => Array.from({ length: count }, () => nextTicket++);

@@ -14,6 +14,7 @@ import type {
 } from '../model/index.js';
 import type { AuditPort, RecordContext } from '../ports/audit-port.js';
 import type { ZendeskPort } from '../ports/zendesk-port.js';
+import { destinationRefusal, noTransferRules, type TransferRules } from '../rails/transfer-destination.js';
 
 export function user(partial: Partial<UserSnapshot> & { id: number }): UserSnapshot {
   return {
@@ -33,7 +34,8 @@ export function user(partial: Partial<UserSnapshot> & { id: number }): UserSnaps
 /**
  * Zendesk in memory, held to the same contract as the real client (testing/contracts/zendesk-port.contract.ts):
  * idempotent actions that report `already_done`, soft-deleted users still found (inactive), the delete refused
- * while the user requests open tickets, assigned tickets reassigned first or the action refused.
+ * while the user requests open tickets, assigned tickets reassigned first or the action refused, a transfer
+ * destination refused by core's rule (rails/transfer-destination.ts) before any ticket moves.
  */
 export class MemoryZendesk implements ZendeskPort {
   readonly users = new Map<number, UserSnapshot>();
@@ -45,7 +47,11 @@ export class MemoryZendesk implements ZendeskPort {
   /** Tickets each user requests that are not closed: moved by a transfer, blocking a delete. */
   readonly requested = new Map<number, number[]>();
 
-  constructor(users: UserSnapshot[] = []) {
+  constructor(
+    users: UserSnapshot[] = [],
+    /** The policy's `transfer` rules, as the real client is given them. */
+    readonly transferRules: TransferRules = noTransferRules(),
+  ) {
     for (const u of users) this.users.set(u.id, u);
   }
 
@@ -144,13 +150,9 @@ export class MemoryZendesk implements ZendeskPort {
     this.calls.push(`transfer_data:${u.id}->${destination.id ?? destination.email}`);
     this.maybeFail('transferData');
     const target = await this.findUser(destination);
-    if (!target || !target.active)
-      throw new LifecycleError(
-        'invalid_destination',
-        'the transfer destination does not exist or was deleted',
-      );
-    if (target.id === u.id)
-      throw new LifecycleError('invalid_destination', 'the transfer destination is the user itself');
+    if (!target) throw new LifecycleError('invalid_destination', 'the transfer destination does not exist');
+    const refusal = destinationRefusal(u, target, this.transferRules);
+    if (refusal) throw new ActionRefused('destination_not_allowed', refusal);
     const moved = this.requested.get(u.id) ?? [];
     this.requested.delete(u.id);
     if (moved.length > 0) this.requested.set(target.id, [...(this.requested.get(target.id) ?? []), ...moved]);

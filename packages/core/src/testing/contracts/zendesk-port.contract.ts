@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { ActionRefused } from '../../errors/action-refused.js';
 import type { UserSnapshot } from '../../model/index.js';
 import type { ZendeskPort } from '../../ports/zendesk-port.js';
+import type { TransferRules } from '../../rails/transfer-destination.js';
 
 /** A Zendesk to run the contract against, seeded through whatever back door the implementation has. */
 export interface ZendeskPortWorld {
@@ -25,8 +26,16 @@ async function refusal(promise: Promise<unknown>): Promise<ActionRefused> {
   return error as ActionRefused;
 }
 
+/** How the port is configured for a test: the policy's transfer rules (none when absent), read at each transfer. */
+export interface ZendeskPortWorldOptions {
+  transfer?: TransferRules;
+}
+
 /** Runs the ZendeskPort contract; `world` gives a fresh (or freshly seeded) Zendesk for each test. */
-export function describeZendeskPortContract(name: string, world: () => Promise<ZendeskPortWorld>): void {
+export function describeZendeskPortContract(
+  name: string,
+  world: (options?: ZendeskPortWorldOptions) => Promise<ZendeskPortWorld>,
+): void {
   describe(`ZendeskPort contract: ${name}`, () => {
     it('finds a user by id, email or external id, and null when nobody matches', async () => {
       const { port, addUser } = await world();
@@ -116,16 +125,50 @@ export function describeZendeskPortContract(name: string, world: () => Promise<Z
       expect(again.transfer?.moved).toEqual([]);
     });
 
-    it('fails a transfer to a destination that does not exist, or to the user itself (invalid_destination)', async () => {
+    it('fails a transfer to a destination that does not exist (invalid_destination)', async () => {
       const { port, addUser } = await world();
       const leaver = await addUser({ role: 'agent' });
       await expect(port.transferData(leaver, { id: 987_654_321 }, key)).rejects.toMatchObject({
         code: 'invalid_destination',
         retryable: false,
       });
-      await expect(port.transferData(leaver, { id: leaver.id }, key)).rejects.toMatchObject({
-        code: 'invalid_destination',
-      });
+    });
+
+    it('refuses the leaver itself, a customer, a suspended agent or a deleted user as destination, moving nothing', async () => {
+      const { port, addUser, addTickets } = await world();
+      const leaver = await addUser({ role: 'agent' });
+      const customer = await addUser({ role: 'end-user' });
+      const suspended = await addUser({ role: 'agent', suspended: true });
+      const deleted = await addUser({ role: 'agent' });
+      await port.deprovision(deleted, { ...key, permanent: false });
+      await addTickets(leaver.id, { requested: 2 });
+      for (const destination of [leaver, customer, suspended, deleted]) {
+        const refused = await refusal(port.transferData(leaver, { id: destination.id }, key));
+        expect(refused.rule).toBe('destination_not_allowed');
+      }
+      // Nothing moved: every requested ticket is still there for an allowed destination.
+      const manager = await addUser({ role: 'agent' });
+      expect((await port.transferData(leaver, { id: manager.id }, key)).transfer?.moved).toHaveLength(2);
+    });
+
+    it('follows the policy: never_receive refuses an agent; a service account it names receives, even an end user', async () => {
+      // Filled in once the users exist: the port reads its rules at each transfer.
+      const transfer: TransferRules = {
+        never_receive: { ids: [], emails: [], external_ids: [] },
+        service_accounts: { ids: [], emails: [], external_ids: [] },
+      };
+      const { port, addUser, addTickets } = await world({ transfer });
+      const leaver = await addUser({ role: 'agent' });
+      const executive = await addUser({ role: 'agent' });
+      const archive = await addUser({ role: 'end-user' });
+      transfer.never_receive.emails.push(executive.email!.toUpperCase());
+      transfer.service_accounts.external_ids.push(archive.external_id!);
+      await addTickets(leaver.id, { requested: 2 });
+      const refused = await refusal(port.transferData(leaver, { id: executive.id }, key));
+      expect(refused.rule).toBe('destination_not_allowed');
+      const moved = await port.transferData(leaver, { email: archive.email! }, key);
+      expect(moved.transfer).toMatchObject({ destination_id: archive.id, failed: [] });
+      expect(moved.transfer?.moved).toHaveLength(2);
     });
   });
 }
