@@ -186,7 +186,7 @@ export class ZendeskClient {
 
   /** The lifecycle actions as core's ZendeskPort. */
   asPort(options: ActionsOptions = {}): ZendeskActions {
-    return new ZendeskActions(this.api, options);
+    return new ZendeskActions(this.api, options, () => this.serviceUser());
   }
 }
 

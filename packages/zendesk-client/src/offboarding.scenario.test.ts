@@ -91,7 +91,7 @@ async function offboard(
   });
   const audit = new Outcomes();
   const execution = await executePlan(planEvent(event, policy, { allowIrreversible }), {
-    zendesk: client.asPort({ destinationWaitMs: 0 }),
+    zendesk: client.asPort({ destinationWaitMs: 0, transfer: policy.transfer }),
     audit,
     protectedUsers: { ids: [], emails: [], external_ids: [] },
   });
@@ -145,8 +145,12 @@ describe('offboarding a leaver with 250 requested and 120 assigned tickets', () 
   it('gives the assigned tickets to the policy group when the destination cannot take them', async () => {
     const leaver = seedLeaver();
     const group = sandbox.state.addGroup('Service desk', [DEMO_PEOPLE.manager.id]);
-    const policy = defaultPolicy({ reassign_assigned_tickets_to: { group_id: group.id } });
-    // A customer can take requested tickets but cannot be assigned any.
+    // An end user the policy names as a service account (an archive) may take requested tickets (issue 18: any
+    // other end user is refused), but cannot be assigned any.
+    const policy = defaultPolicy({
+      reassign_assigned_tickets_to: { group_id: group.id },
+      transfer: { service_accounts: { emails: [DEMO_PEOPLE.customer3.email] } },
+    });
     const { execution, audit } = await offboard({ email: DEMO_PEOPLE.customer3.email }, policy);
     expect(execution.steps.map((s) => s.refusal?.reason ?? s.outcome)).toEqual([
       'succeeded',

@@ -14,7 +14,7 @@ afterAll(async () => {
   await sandbox.stop();
 });
 
-describeZendeskPortContract('ZendeskActions over the sandbox', async () => {
+describeZendeskPortContract('ZendeskActions over the sandbox', async (options) => {
   sandbox.reset('demo');
   const client = createZendeskClient({
     baseUrl: sandbox.url,
@@ -22,7 +22,7 @@ describeZendeskPortContract('ZendeskActions over the sandbox', async () => {
     apiToken: sandbox.credentials.token,
     accountOwnerId: DEMO_PEOPLE.owner.id,
   });
-  const port = client.asPort();
+  const port = client.asPort({ ...(options?.transfer ? { transfer: options.transfer } : {}) });
   return {
     port,
     async addUser({ role, suspended = false }) {

@@ -2,6 +2,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   ActionRefused,
+  destinationRefusal,
   LifecycleError,
   protectionOf,
   type ActionOptions,
@@ -9,6 +10,7 @@ import {
   type DeprovisionOptions,
   type ProtectedUsers,
   type ReassignOptions,
+  type TransferRules,
   type UserRef,
   type UserSnapshot,
   type ZendeskPort,
@@ -21,8 +23,14 @@ import { openAssignedTickets, reassignTickets, type Reassigned } from './reassig
 import { transferRequestedTickets } from './transfer.js';
 
 export interface ProtectionOptions {
-  /** Users no action may touch, on top of the account owner: the same list the executor is given. */
+  /**
+   * Users no action may touch: the same list the executor is given. On top of it, always: the account owner
+   * (`account_owner_id`, else the configured ZENDESK_ACCOUNT_OWNER_ID; unknown, every admin is refused) and the
+   * service's own user (`GET /users/me`, asked once; while it cannot be asked, no action runs).
+   */
   protectedUsers?: ProtectedUsers;
+  /** The policy's `transfer` rules: who may not, and which service accounts may, receive a leaver's tickets. */
+  transfer?: TransferRules;
 }
 
 export interface ActionsOptions extends ProtectionOptions {
@@ -41,20 +49,37 @@ const REQUESTER_REFUSAL = /User is requester on [^"]*?tickets? that (?:are|is) n
 export class ZendeskActions implements ZendeskPort {
   constructor(
     private readonly api: ZendeskApi,
-    private readonly protection: ActionsOptions = {},
+    private readonly protection: ActionsOptions,
+    /** The user this client signs in as (`GET /users/me`, asked once): ZendeskClient.serviceUser. */
+    private readonly serviceUser: () => Promise<UserSnapshot>,
   ) {}
 
   findUser(ref: UserRef): Promise<UserSnapshot | null> {
     return findUser(this.api, ref);
   }
 
-  /** Core's protected-user rule (the executor's too), with the account owner as this client knows it. */
-  private async refuseProtected(user: UserSnapshot): Promise<void> {
-    const isOwner = user.is_account_owner === true || user.id === this.api.accountOwnerId();
-    const protection = protectionOf(
-      { ...user, is_account_owner: isOwner },
-      this.protection.protectedUsers ?? { ids: [], emails: [], external_ids: [] },
+  /**
+   * The id of the user this client signs in as (`GET /users/me`, whatever the credential type). A failure is
+   * thrown (a network error is retried later): an action never runs without knowing it.
+   */
+  private async serviceUserId(): Promise<number> {
+    const id = (await this.serviceUser()).id as unknown;
+    if (typeof id === 'number') return id;
+    throw new LifecycleError(
+      'zendesk_auth_failed',
+      'Zendesk answered GET /users/me as for an anonymous caller: the service user is not known, so nothing is changed',
     );
+  }
+
+  /** Core's protected-user rule (the executor's too), with the account owner and service user as this client knows them. */
+  private async refuseProtected(user: UserSnapshot, options: ActionOptions): Promise<void> {
+    const listed = this.protection.protectedUsers ?? { ids: [], emails: [], external_ids: [] };
+    const protectedUsers: ProtectedUsers = {
+      ...listed,
+      account_owner_id: listed.account_owner_id ?? this.api.accountOwnerId(),
+      service_user_ids: [...(listed.service_user_ids ?? []), await this.serviceUserId()],
+    };
+    const protection = protectionOf(user, protectedUsers, { may_target_admins: options.may_target_admins });
     if (protection) throw new ActionRefused('protected_user', protection);
   }
 
@@ -71,11 +96,12 @@ export class ZendeskActions implements ZendeskPort {
 
   private async change(
     user: UserSnapshot,
+    options: ActionOptions,
     done: boolean,
     changes: Record<string, unknown>,
     detail: string,
   ): Promise<ActionReport> {
-    await this.refuseProtected(user);
+    await this.refuseProtected(user, options);
     if (done)
       return {
         status: 'already_done',
@@ -107,8 +133,8 @@ export class ZendeskActions implements ZendeskPort {
 
   /** Reassigns the open assigned tickets first (see reassign.ts), then makes the user an end user. */
   async downgrade(user: UserSnapshot, options: ReassignOptions): Promise<ActionReport> {
-    if (user.role === 'end-user') return this.change(user, true, {}, 'an end user');
-    await this.refuseProtected(user);
+    if (user.role === 'end-user') return this.change(user, options, true, {}, 'an end user');
+    await this.refuseProtected(user, options);
     const reassigned = await this.reassignOpenTickets(user, options);
     const { after, requestIds } = await this.update(user, { role: 'end-user' });
     return {
@@ -121,12 +147,12 @@ export class ZendeskActions implements ZendeskPort {
     };
   }
 
-  suspend(user: UserSnapshot, _options: ActionOptions): Promise<ActionReport> {
-    return this.change(user, user.suspended, { suspended: true }, 'suspended');
+  suspend(user: UserSnapshot, options: ActionOptions): Promise<ActionReport> {
+    return this.change(user, options, user.suspended, { suspended: true }, 'suspended');
   }
 
-  unsuspend(user: UserSnapshot, _options: ActionOptions): Promise<ActionReport> {
-    return this.change(user, !user.suspended, { suspended: false }, 'unsuspended');
+  unsuspend(user: UserSnapshot, options: ActionOptions): Promise<ActionReport> {
+    return this.change(user, options, !user.suspended, { suspended: false }, 'unsuspended');
   }
 
   /** How many tickets the user requests that are not closed (each one makes Zendesk refuse the soft delete). */
@@ -148,7 +174,7 @@ export class ZendeskActions implements ZendeskPort {
    * from the soft-deleted state. Zendesk's refusal to delete a requester of unclosed tickets is ActionRefused.
    */
   async deprovision(user: UserSnapshot, options: DeprovisionOptions): Promise<ActionReport> {
-    await this.refuseProtected(user);
+    await this.refuseProtected(user, options);
     const requestIds: string[] = [];
     const steps: string[] = [];
     let current: UserSnapshot | null = user;
@@ -228,20 +254,26 @@ export class ZendeskActions implements ZendeskPort {
     }
   }
 
+  /**
+   * Gives the user's requested tickets to the destination, which core's rule must allow first (an active,
+   * unsuspended agent or admin other than the user, not barred by the policy, or a service account it names):
+   * anything else is refused (`destination_not_allowed`) before any ticket moves.
+   */
   async transferData(
     user: UserSnapshot,
     destination: UserRef,
-    _options: ActionOptions,
+    options: ActionOptions,
   ): Promise<ActionReport> {
+    await this.refuseProtected(user, options);
     const target = await this.findDestination(destination);
-    if (!target || !target.active) {
+    if (!target) {
       throw new LifecycleError(
         'invalid_destination',
-        `the transfer destination ${JSON.stringify(destination)} does not exist or was deleted`,
+        `the transfer destination ${JSON.stringify(destination)} does not exist`,
       );
     }
-    if (target.id === user.id)
-      throw new LifecycleError('invalid_destination', 'the transfer destination is the user itself');
+    const refusal = destinationRefusal(user, target, this.protection.transfer);
+    if (refusal) throw new ActionRefused('destination_not_allowed', refusal);
     const { report, requestIds } = await transferRequestedTickets(this.api, user.id, target.id);
     if (report.failed.length > 0) {
       throw new LifecycleError(
