@@ -1,5 +1,6 @@
 // `npm run consumer`: reads the configuration, wires the packages together and runs until SIGTERM/SIGINT.
 // `npm run consumer -- replay-dlq [--reason R] [--source P:O] [--dry-run]` sends dead letters back.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { BlastRadiusLimiter, ConfigError } from '@zendesk-lifecycle/core';
 import {
@@ -42,7 +43,7 @@ async function signIn(client: ZendeskClient, logger: Logger, account: string): P
       process.stderr.write(`consumer cannot sign in to Zendesk (${account}): ${error.message}\n`);
       process.exit(2);
     }
-    logger.warn({ account, err: error }, 'could not check the Zendesk sign-in at start-up; carrying on');
+    logger.warn({ account, err: error }, 'could not check the Zendesk sign-in at start-up');
     return undefined;
   }
 }
@@ -59,17 +60,26 @@ async function run(settings: ConsumerSettings, zendeskConfig: ZendeskConfig, log
     },
   });
   // The API user is the service identity (with OAuth there is no ZENDESK_EMAIL to name it): never acted upon.
-  const apiUserId = await signIn(zendesk, logger, 'target');
+  // Not known, nothing is consumed: sign-in is tried again until Zendesk says who it is.
+  let apiUserId = await signIn(zendesk, logger, 'target');
+  for (let delay = 1000; apiUserId === undefined; delay = Math.min(delay * 2, 30_000)) {
+    logger.warn({ retry_in_ms: delay }, 'the service user is not known yet: nothing is consumed until it is');
+    await sleep(delay);
+    apiUserId = await signIn(zendesk, logger, 'target');
+  }
   const audit = await createAuditTrail(process.env, zendesk, logger);
   if (audit.client) await signIn(audit.client, logger, 'audit (ITSM_ZENDESK_*)');
-  // One list of protected users, for the executor's rail and the Zendesk client's alike.
+  // One list of protected users, for the executor's rail and the Zendesk client's alike. An unknown owner
+  // (ZENDESK_ACCOUNT_OWNER_ID unset) protects every admin: core's rule, rails/protected-users.ts.
   const protectedUsers = {
-    ids: apiUserId === undefined ? policy.protected_users.ids : [...policy.protected_users.ids, apiUserId],
+    ids: policy.protected_users.ids,
     emails: [...policy.protected_users.emails, ...audit.serviceEmails],
     external_ids: policy.protected_users.external_ids,
+    service_user_ids: [apiUserId],
+    account_owner_id: zendeskConfig.accountOwnerId ?? null,
   };
   const processor = createRecordProcessor({
-    zendesk: zendesk.asPort({ protectedUsers }),
+    zendesk: zendesk.asPort({ protectedUsers, transfer: policy.transfer }),
     audit: audit.port,
     policy,
     protectedUsers,
