@@ -104,6 +104,7 @@ async function serveCommand(): Promise<void> {
     publisher,
     port: ingest.port,
     host: ingest.host,
+    ...ingest.limits,
     logger,
     // Principals and their rights from the policy; their credentials from the variables it names.
     policy,

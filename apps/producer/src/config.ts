@@ -21,12 +21,28 @@ const producerEnvSchema = z.object({
   INGEST_HOST: envString('0.0.0.0'),
   INGEST_TOKEN: optionalSecret,
   INGEST_HMAC_SECRET: optionalSecret,
+  INGEST_MAX_BODY_BYTES: envInteger(1024 * 1024, 1024, 64 * 1024 * 1024),
+  INGEST_HEADERS_TIMEOUT_SECONDS: envInteger(10, 1, 300),
+  INGEST_BODY_TIMEOUT_SECONDS: envInteger(10, 1, 300),
+  INGEST_MAX_CONNECTIONS: envInteger(256, 1, 65_535),
 });
 
 export interface ProducerSettings {
   logLevel: string;
   policyFile: string | undefined;
-  ingest: { port: number; host: string; token: string | undefined; hmacSecret: string | undefined };
+  ingest: {
+    port: number;
+    host: string;
+    token: string | undefined;
+    hmacSecret: string | undefined;
+    /** The endpoint's limits (see the README's table). */
+    limits: {
+      maxBodyBytes: number;
+      headersTimeoutSeconds: number;
+      bodyTimeoutSeconds: number;
+      maxConnections: number;
+    };
+  };
 }
 
 /** The producer's own settings (commands that publish nothing need no Kafka); throws ConfigError. */
@@ -40,6 +56,12 @@ export function producerSettingsFromEnv(env: Env): ProducerSettings {
       host: own.INGEST_HOST,
       token: own.INGEST_TOKEN,
       hmacSecret: own.INGEST_HMAC_SECRET,
+      limits: {
+        maxBodyBytes: own.INGEST_MAX_BODY_BYTES,
+        headersTimeoutSeconds: own.INGEST_HEADERS_TIMEOUT_SECONDS,
+        bodyTimeoutSeconds: own.INGEST_BODY_TIMEOUT_SECONDS,
+        maxConnections: own.INGEST_MAX_CONNECTIONS,
+      },
     },
   };
 }
