@@ -1,5 +1,6 @@
-// scan-inactive: one inactivity event per agent or admin whose last login is older than N days (or never),
-// skipping the account owner, protected users and the service identity (the API user, `/users/me`): its
+// scan-inactive: one inactivity event per agent whose last login is older than N days (or never), skipping whom
+// core's protection rule protects (the owner, protected users, and admins: the scan's events carry no principal
+// that may target them) and the service identity (the API user, `/users/me`): its
 // last_login_at moves with every API-token call (OAuth calls are not documented to, docs/zendesk-rules.md §1): it says nothing.
 import {
   createLifecycleEvent,
