@@ -54,8 +54,9 @@ async function configured(): Promise<void> {
       'ZENDESK_OAUTH_CLIENT_ID + ZENDESK_OAUTH_CLIENT_SECRET (an OAuth client; legacy: ZENDESK_OAUTH_TOKEN, or ZENDESK_EMAIL + ZENDESK_API_TOKEN)',
     );
   }
-  if (!process.env.INGEST_TOKEN && !process.env.INGEST_HMAC_SECRET)
-    missing.push('INGEST_TOKEN or INGEST_HMAC_SECRET');
+  // The ingestion service checks the credentials itself; here only that some are named.
+  if (!process.env.INGEST_TOKEN && !process.env.INGEST_HMAC_SECRET && !process.env.POLICY_FILE)
+    missing.push('INGEST_TOKEN or INGEST_HMAC_SECRET, or named principals in POLICY_FILE');
   if (missing.length > 0) {
     say(
       `Zendesk is configured, so this is a real run, but some settings are missing:\n${missing.map((m) => `  - ${m}`).join('\n')}`,
