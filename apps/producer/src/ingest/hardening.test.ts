@@ -8,10 +8,11 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import type { KafkaMessage } from 'kafkajs';
 import { createLifecycleEvent } from '@zendesk-lifecycle/core';
-import { createTopics, testKafka, uniqueName } from '@zendesk-lifecycle/kafka';
-import { kafkaSettingsFromEnv, type KafkaSettings } from '@zendesk-lifecycle/service-runtime';
-import { createPublisher, type Publisher } from '../publisher.js';
+import { testKafka, uniqueName } from '@zendesk-lifecycle/kafka';
+import type { KafkaSettings } from '@zendesk-lifecycle/service-runtime';
+import type { Publisher } from '../publisher.js';
 import { startIngestServer, type IngestServer } from './server.js';
+import { eventsTopicWithPublisher } from '../testing/events-topic.js';
 
 const kafka = testKafka('ingest-hardening');
 const token = 'hardening-token-7f3a';
@@ -22,14 +23,7 @@ let port: number;
 const logLines: string[] = [];
 
 beforeAll(async () => {
-  const id = uniqueName('hardening');
-  settings = kafkaSettingsFromEnv({ KAFKA_BROKERS: process.env.KAFKA_BROKERS, TOPIC_EVENTS: `${id}.events` });
-  const admin = kafka.admin();
-  await admin.connect();
-  await createTopics(admin, [{ topic: settings.topics.events, numPartitions: 1 }]);
-  await admin.disconnect();
-  publisher = createPublisher(settings, kafka);
-  await publisher.start();
+  ({ settings, publisher } = await eventsTopicWithPublisher(kafka, 'hardening'));
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
       logLines.push(chunk.toString());

@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KafkaMessage } from 'kafkajs';
 import { createLifecycleEvent, EVENT_TYPES, parsePolicy } from '@zendesk-lifecycle/core';
-import { createTopics, testKafka, uniqueName } from '@zendesk-lifecycle/kafka';
-import { createLogger, kafkaSettingsFromEnv, type KafkaSettings } from '@zendesk-lifecycle/service-runtime';
-import { createPublisher, type Publisher } from '../publisher.js';
+import { testKafka, uniqueName } from '@zendesk-lifecycle/kafka';
+import { createLogger, type KafkaSettings } from '@zendesk-lifecycle/service-runtime';
+import type { Publisher } from '../publisher.js';
 import { signRequest } from './auth.js';
 import { startIngestServer, type IngestServer } from './server.js';
+import { eventsTopicWithPublisher } from '../testing/events-topic.js';
 
 const kafka = testKafka('ingest-test');
 let settings: KafkaSettings;
@@ -15,14 +16,7 @@ const token = 'test-token';
 const secret = 'test-secret';
 
 beforeAll(async () => {
-  const id = uniqueName('ingest');
-  settings = kafkaSettingsFromEnv({ KAFKA_BROKERS: process.env.KAFKA_BROKERS, TOPIC_EVENTS: `${id}.events` });
-  const admin = kafka.admin();
-  await admin.connect();
-  await createTopics(admin, [{ topic: settings.topics.events, numPartitions: 3 }]);
-  await admin.disconnect();
-  publisher = createPublisher(settings, kafka);
-  await publisher.start();
+  ({ settings, publisher } = await eventsTopicWithPublisher(kafka, 'ingest', 3));
   server = await startIngestServer({
     publisher,
     port: 0,

@@ -3,11 +3,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KafkaMessage } from 'kafkajs';
 import { createLifecycleEvent, parsePolicy, type NewEvent } from '@zendesk-lifecycle/core';
-import { createTopics, testKafka, uniqueName } from '@zendesk-lifecycle/kafka';
-import { createLogger, kafkaSettingsFromEnv, type KafkaSettings } from '@zendesk-lifecycle/service-runtime';
-import { createPublisher, type Publisher } from '../publisher.js';
+import { testKafka, uniqueName } from '@zendesk-lifecycle/kafka';
+import { createLogger, type KafkaSettings } from '@zendesk-lifecycle/service-runtime';
+import type { Publisher } from '../publisher.js';
 import { signRequest } from './auth.js';
 import { startIngestServer, type IngestServer } from './server.js';
+import { eventsTopicWithPublisher } from '../testing/events-topic.js';
 
 const kafka = testKafka('principals-test');
 let settings: KafkaSettings;
@@ -16,14 +17,7 @@ let server: IngestServer;
 const secret = 'workday-signing-secret';
 
 beforeAll(async () => {
-  const id = uniqueName('principals');
-  settings = kafkaSettingsFromEnv({ KAFKA_BROKERS: process.env.KAFKA_BROKERS, TOPIC_EVENTS: `${id}.events` });
-  const admin = kafka.admin();
-  await admin.connect();
-  await createTopics(admin, [{ topic: settings.topics.events, numPartitions: 1 }]);
-  await admin.disconnect();
-  publisher = createPublisher(settings, kafka);
-  await publisher.start();
+  ({ settings, publisher } = await eventsTopicWithPublisher(kafka, 'principals'));
   server = await startIngestServer({
     publisher,
     port: 0,
