@@ -205,9 +205,59 @@ describe('executing a plan', () => {
   it('changes nothing in a dry run but still audits what it would do', async () => {
     const { zendesk, audit, plan, options } = setup({ type: 'lifecycle.license_reclaim.v1' });
     const execution = await executePlan({ ...plan, dry_run: true }, options);
-    expect(execution.steps[0]).toMatchObject({ outcome: 'succeeded', detail: 'dry run: would downgrade' });
+    expect(execution.steps[0]).toMatchObject({ outcome: 'planned', detail: 'dry run: would downgrade' });
     expect(zendesk.calls).toEqual([]);
     expect([...audit.tickets.values()][0]!.outcome.dry_run).toBe(true);
+  });
+
+  it('acts on every step of events a dry run saw before: nothing a dry run audits counts as done', async () => {
+    const zendesk = new MemoryZendesk([user({ id: 10 }), user({ id: 2, name: 'Manager' })]);
+    zendesk.requested.set(10, [601]);
+    const audit = new MemoryAudit();
+    const event = createLifecycleEvent({
+      source: 'test',
+      id: 'e-dry',
+      type: 'lifecycle.offboarding.v1',
+      user: { id: 10 },
+      transfer_to: { id: 2 },
+    });
+    const options: ExecuteOptions = { zendesk, audit, protectedUsers: noProtection, clock };
+    const dry = planEvent(event, defaultPolicy(), { allowIrreversible: true, dryRun: true });
+    const rehearsal = await executePlan(dry, options);
+    if (rehearsal.status !== 'completed') throw new Error('expected the dry run to complete');
+    expect(rehearsal.steps.map((s) => s.outcome)).toEqual(['planned', 'planned', 'planned', 'planned']);
+    expect(zendesk.calls).toEqual([]);
+    const times = { source: 'consumer', startedAt: clock.now(), finishedAt: clock.now() };
+    expect(buildResultEvent(dry, rehearsal, times).data.status).toBe('planned');
+
+    const live = planEvent(event, defaultPolicy(), { allowIrreversible: true, dryRun: false });
+    const execution = await executePlan(live, options);
+    if (execution.status !== 'completed') throw new Error('expected the live run to complete');
+    expect(execution.steps.map((s) => [s.outcome, s.recalled])).toEqual([
+      ['succeeded', false],
+      ['succeeded', false],
+      ['succeeded', false],
+      ['succeeded', false],
+    ]);
+    expect(zendesk.calls).toEqual([
+      'transfer_data:10->2',
+      'downgrade:10',
+      'suspend:10',
+      'deprovision:10:true',
+    ]);
+    expect(buildResultEvent(live, execution, times).data.status).toBe('completed');
+    expect(audit.tickets.size).toBe(8);
+  });
+
+  it('does not take a recalled dry-run record for done even under a live key', async () => {
+    const { zendesk, audit, plan, options } = setup({ type: 'lifecycle.access_revoked.v1' });
+    const dryRun = await executePlan({ ...plan, dry_run: true }, options);
+    expect(dryRun.steps[0]).toMatchObject({ outcome: 'planned' });
+    // The same key (a hand-built plan): the planned record is found, yet the live run acts.
+    expect(await audit.recall(plan.steps[0]!.idempotency_key)).toMatchObject({ outcome: 'planned' });
+    const live = await executePlan(plan, options);
+    expect(live.steps[0]).toMatchObject({ outcome: 'succeeded', recalled: false });
+    expect(zendesk.calls).toEqual(['suspend:10']);
   });
 
   it('asks to retry when the audit trail cannot be written', async () => {

@@ -90,7 +90,8 @@ class PlanRun {
       const recalled = await this.options.audit.recall?.(step.idempotency_key);
       // recall() is optional: without it there is no look-up the audit trail could skip.
       const recallContext = recalled === null ? { nothingRecalledAt: started } : {};
-      if (recalled) {
+      // A dry run's record ("planned") never counts as done for a live run (its keys differ too: planner/plan.ts).
+      if (recalled && (recalled.outcome !== 'planned' || this.plan.dry_run)) {
         this.push(step, started, { outcome: recalled.outcome, ticket: recalled.ticket_id, recalled: true });
         continue;
       }
@@ -179,7 +180,7 @@ class PlanRun {
   private async attempt(step: PlannedStep): Promise<Attempt> {
     if (step.refusal) return { kind: 'outcome', outcome: 'refused', refusal: step.refusal };
     const unmet = step.requires.filter(
-      (i) => !this.reports.some((r) => r.index === i && isSuccess(r.outcome)),
+      (i) => !this.reports.some((r) => r.index === i && (isSuccess(r.outcome) || r.outcome === 'planned')),
     );
     if (unmet.length > 0)
       return this.refuse('precondition_failed', `step ${unmet.map((i) => i + 1).join(', ')} did not succeed`);
@@ -215,7 +216,7 @@ class PlanRun {
       this.options.limiter?.release(step.action);
       return {
         kind: 'outcome',
-        outcome: 'succeeded',
+        outcome: 'planned',
         detail: `dry run: would ${step.action.replace('_', ' ')}`,
       };
     }

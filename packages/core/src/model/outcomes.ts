@@ -5,9 +5,11 @@ import { ERROR_CODES, REFUSAL_RULES } from './codes.js';
 import { userRefSchema, userSnapshotSchema } from './users.js';
 import { WORKFLOWS } from './workflows.js';
 
-export const OUTCOMES = ['succeeded', 'already_done', 'refused', 'failed'] as const;
+/** `planned`: a dry run's "would do"; it never counts as done for a live run. */
+export const OUTCOMES = ['succeeded', 'already_done', 'refused', 'failed', 'planned'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
+/** Done in Zendesk: a planned (dry-run) step is not. */
 export const isSuccess = (outcome: Outcome) => outcome === 'succeeded' || outcome === 'already_done';
 
 /** Why a step was refused: the rule that stopped it and a sentence for people (what to do about it). */

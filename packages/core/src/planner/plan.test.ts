@@ -142,6 +142,7 @@ describe('step keys', () => {
     expect(stepKey({ source: 's', id: '1' }, 0, 'suspend')).toBe(a);
     expect(stepKey({ source: 's', id: '1' }, 1, 'suspend')).not.toBe(a);
     expect(stepKey({ source: 's', id: '2' }, 0, 'suspend')).not.toBe(a);
+    expect(stepKey({ source: 's', id: '1' }, 0, 'suspend', true)).not.toBe(a);
     expect(a).toMatch(/^zl-[0-9a-f]{16}-0-suspend$/);
   });
 });

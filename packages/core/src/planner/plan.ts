@@ -48,13 +48,17 @@ export interface PlanOptions {
   allowIrreversible?: boolean;
 }
 
-/** The idempotency key of a step: the same event (source + id) and step always give the same key. */
+/**
+ * The idempotency key of a step: the same event (source + id) and step always give the same key. A dry run's keys
+ * live in their own namespace (`zl-dry-`), so nothing a dry run audits is ever recalled by a live run.
+ */
 export function stepKey(
   event: Pick<LifecycleEvent, 'source' | 'id'>,
   index: number,
   action: ActionName,
+  dryRun = false,
 ): string {
-  return `zl-${fnv1a64(`${event.source}\n${event.id}`)}-${index}-${action}`;
+  return `zl-${dryRun ? 'dry-' : ''}${fnv1a64(`${event.source}\n${event.id}`)}-${index}-${action}`;
 }
 
 /** Policy plans adapt to the event; an event's explicit list is taken as asked (and refused where needed). */
@@ -129,7 +133,7 @@ export function planEvent(event: LifecycleEvent, policy: Policy, options: PlanOp
     return {
       index,
       action,
-      idempotency_key: stepKey(event, index, action),
+      idempotency_key: stepKey(event, index, action, base.dry_run),
       requires,
       ...(refusal ? { refusal } : {}),
       ...(action === 'deprovision' ? { permanent: irreversible } : {}),

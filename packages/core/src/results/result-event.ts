@@ -29,8 +29,11 @@ const resultDataSchema = z.object({
   workflow_variant: workflowOfSchema.shape.variant,
   dry_run: z.boolean(),
   plan: z.array(z.enum(ACTIONS)),
-  /** completed: every step succeeded or was already done; otherwise the worst outcome wins. */
-  status: z.enum(['completed', 'refused', 'failed']),
+  /**
+   * completed: every step succeeded or was already done; planned: a dry run, nothing was done (every step would
+   * have run); otherwise the worst outcome wins.
+   */
+  status: z.enum(['completed', 'refused', 'failed', 'planned']),
   steps: z.array(stepReportSchema.omit({ idempotency_key: true })),
   started_at: z.string(),
   finished_at: z.string(),
@@ -50,10 +53,10 @@ export const resultEventSchema = z.object({
 
 export type ResultEvent = z.infer<typeof resultEventSchema>;
 
-function statusOf(steps: StepReport[]): ResultEvent['data']['status'] {
+function statusOf(steps: StepReport[], dryRun: boolean): ResultEvent['data']['status'] {
   if (steps.some((s) => s.outcome === 'failed')) return 'failed';
   if (steps.some((s) => s.outcome === 'refused')) return 'refused';
-  return 'completed';
+  return dryRun ? 'planned' : 'completed';
 }
 
 /** The result event of a completed execution. Its id is derived from the source event's, so a replay repeats it. */
@@ -79,7 +82,7 @@ export function buildResultEvent(
       workflow_variant: plan.workflow.variant,
       dry_run: plan.dry_run,
       plan: plan.steps.map((s) => s.action),
-      status: statusOf(execution.steps),
+      status: statusOf(execution.steps, plan.dry_run),
       steps: execution.steps.map(({ idempotency_key: _key, ...step }) => step),
       started_at: options.startedAt.toISOString(),
       finished_at: options.finishedAt.toISOString(),

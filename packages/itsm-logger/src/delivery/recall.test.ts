@@ -27,4 +27,9 @@ describe('recalling an audited step', () => {
     expect(outcomeFromTags(['itsm_audit'])).toBeNull();
     expect(outcomeFromTags(['outcome_failed', 'outcome_succeeded'])).toBeNull();
   });
+
+  it('reads a dry run ticket as planned, even one an older version tagged outcome_succeeded', () => {
+    expect(outcomeFromTags(['itsm_audit', 'outcome_planned', 'dry_run'])).toBe('planned');
+    expect(outcomeFromTags(['itsm_audit', 'outcome_succeeded', 'dry_run'])).toBe('planned');
+  });
 });

@@ -2,6 +2,7 @@
 // event skips the steps already audited instead of acting (and auditing) again.
 import type { Outcome, RecalledOutcome } from '@zendesk-lifecycle/core';
 import { auditExternalId } from '../ticket/ticket-keys.js';
+import { DRY_RUN_TAG } from '../ticket/tags.js';
 import type { AuditTicketGateway } from './ticket-gateway.js';
 import { findAuditTicket } from './write-once.js';
 
@@ -10,10 +11,16 @@ const OUTCOME_BY_TAG: ReadonlyMap<string, Outcome> = new Map<string, Outcome>([
   ['outcome_already_done', 'already_done'],
   ['outcome_refused', 'refused'],
   ['outcome_failed', 'failed'],
+  ['outcome_planned', 'planned'],
 ]);
 
-/** The one outcome a ticket's tags record; null when none or several (edited by hand: trust neither). */
+/**
+ * The one outcome a ticket's tags record; null when none or several (edited by hand: trust neither). A dry run's
+ * ticket is always `planned`, whatever its outcome tag says (dry runs once wrote `outcome_succeeded`): the
+ * executor never takes `planned` for done in a live run.
+ */
 export function outcomeFromTags(tags: readonly string[]): Outcome | null {
+  if (tags.includes(DRY_RUN_TAG)) return 'planned';
   const outcomes = new Set(tags.flatMap((tag) => OUTCOME_BY_TAG.get(tag) ?? []));
   return outcomes.size === 1 ? ([...outcomes][0] ?? null) : null;
 }

@@ -14,6 +14,7 @@ export const OUTCOME_LABELS: Record<Outcome, string> = {
   already_done: 'already done (Zendesk already showed the wanted state; nothing was changed)',
   refused: 'refused (the action was not attempted)',
   failed: 'failed',
+  planned: 'planned (dry run: this is what would be done; nothing was changed)',
 };
 
 const NOT_GIVEN = '(not given)';

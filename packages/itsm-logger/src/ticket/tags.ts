@@ -4,6 +4,9 @@ import type { StepOutcome } from '@zendesk-lifecycle/core';
 /** Every audit ticket carries this tag. */
 export const AUDIT_TAG = 'itsm_audit';
 
+/** Every audit ticket of a dry run carries this tag; recall reads such a ticket as `planned`, never as done. */
+export const DRY_RUN_TAG = 'dry_run';
+
 /** A Zendesk-safe tag: lower case, letters, digits and underscores only (Zendesk splits tags on spaces). */
 export function toTag(value: string): string {
   return value
@@ -20,7 +23,7 @@ export function auditTags(outcome: StepOutcome, extraTags: readonly string[] = [
     `workflow_${outcome.workflow}`,
     ...(outcome.workflow_variant === null ? [] : [`variant_${outcome.workflow_variant}`]),
     `outcome_${outcome.outcome}`,
-    ...(outcome.dry_run ? ['dry_run'] : []),
+    ...(outcome.dry_run ? [DRY_RUN_TAG] : []),
     ...extraTags,
   ].map(toTag);
   return [...new Set(tags)].filter((tag) => tag.length > 0);
