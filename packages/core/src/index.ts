@@ -35,6 +35,7 @@ export {
   type Refusal,
   type RefusalRule,
   type StepError,
+  type StepIdentity,
   type StepOutcome,
   type StepReport,
   type TransferReport,
@@ -87,7 +88,17 @@ export {
   type PrincipalPolicy,
   type Rights,
 } from './policy/principals.js';
-export { planEvent, stepKey, type Plan, type PlannedStep, type PlanOptions } from './planner/plan.js';
+export {
+  auditKey,
+  eventDigest,
+  planEvent,
+  stepKey,
+  type Plan,
+  type PlannedStep,
+  type PlanOptions,
+} from './planner/plan.js';
+export { canonicalJson } from './planner/step-identity.js';
+export { sha256Hex } from './hash/sha256.js';
 export { BlastRadiusLimiter, type BlastRadiusSettings } from './rails/blast-radius.js';
 export {
   protectionOf,

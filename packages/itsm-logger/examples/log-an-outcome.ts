@@ -2,7 +2,7 @@
 // Run against the sandbox (see the README):
 //   ZENDESK_BASE_URL=http://127.0.0.1:4010 ZENDESK_OAUTH_CLIENT_ID=zendesk-lifecycle ZENDESK_OAUTH_CLIENT_SECRET=sandbox-oauth-client-secret \
 //   ITSM_REQUESTER_EMAIL=lifecycle-bot@acme.test npx tsx packages/itsm-logger/examples/log-an-outcome.ts
-import type { StepOutcome, UserSnapshot } from '@zendesk-lifecycle/core';
+import { sha256Hex, type StepOutcome, type UserSnapshot } from '@zendesk-lifecycle/core';
 import { createItsmLoggerFromEnv } from '../src/index.js'; // '@zendesk-lifecycle/itsm-logger' outside this repo
 
 const rita: UserSnapshot = {
@@ -32,7 +32,14 @@ const outcome: StepOutcome = {
   },
   workflow: 'access_review',
   workflow_variant: null,
-  step: { index: 0, count: 1, action: 'suspend', idempotency_key: `${eventId}-0-suspend` },
+  step: {
+    index: 0,
+    count: 1,
+    action: 'suspend',
+    idempotency_key: `zl-example-${eventId}`,
+    audit_key: `zl-example-${eventId}-0-suspend`,
+    event_digest: sha256Hex(eventId),
+  },
   user: { ...rita, suspended: true },
   user_ref: { email: 'rita@acme.test' },
   outcome: 'succeeded',
@@ -47,4 +54,4 @@ const outcome: StepOutcome = {
 const logger = createItsmLoggerFromEnv(process.env);
 console.log('first call: ', await logger.log(outcome));
 console.log('second call:', await logger.log({ ...outcome, outcome: 'already_done' }));
-console.log('recalled:   ', await logger.recall(outcome.step.idempotency_key));
+console.log('recalled:   ', await logger.recall(outcome.step));

@@ -61,8 +61,14 @@ describe('one audit ticket per outcome kind', () => {
         id: receipt.ticket_id,
         status,
         priority,
-        external_id: `zendesk-lifecycle:${step.step.idempotency_key}`,
-        tags: ['itsm_audit', 'action_suspend', 'workflow_access_review', `outcome_${outcome}`],
+        external_id: `zendesk-lifecycle:${step.step.audit_key}`,
+        tags: [
+          'itsm_audit',
+          'action_suspend',
+          'workflow_access_review',
+          `outcome_${outcome}`,
+          `event_digest_${step.step.event_digest}`,
+        ],
         requester_id: DEMO_PEOPLE.bot.id,
         // A real account solves a ticket only with an assignee: the service identity, the API user (/users/me).
         assignee_id: status === 'solved' ? apiUserId() : null,
@@ -203,9 +209,9 @@ describe('recalling a step', () => {
   it('reads back the audited outcome, or null before the step was audited', async () => {
     const logger = loggerFor(sandbox);
     const step = ritaSuspended({ outcome: 'already_done' });
-    expect(await logger.recall(step.step.idempotency_key)).toBeNull();
+    expect(await logger.recall(step.step)).toBeNull();
     const { ticket_id } = await logger.log(step);
-    expect(await logger.recall(step.step.idempotency_key)).toEqual({ ticket_id, outcome: 'already_done' });
+    expect(await logger.recall(step.step)).toEqual({ ticket_id, outcome: 'already_done' });
   });
 
   it('spares the write its own look-up when told a recall found no ticket just now (RecordContext)', async () => {
@@ -214,14 +220,19 @@ describe('recalling a step', () => {
     const lookups = () =>
       sandbox.state.requestLog.filter((r) => r.method === 'GET' && r.path.startsWith('/api/v2/tickets'))
         .length;
-    expect(await logger.recall(step.step.idempotency_key)).toBeNull();
+    expect(await logger.recall(step.step)).toBeNull();
     expect(lookups()).toBe(1);
     await logger.record(step, { nothingRecalledAt: new Date() });
     expect(lookups()).toBe(1);
     // Without a recall, or after one too long ago, the write looks the ticket up itself.
     const other = (index: number) =>
       ritaSuspended({
-        step: { ...step.step, index, idempotency_key: `${step.step.idempotency_key}-${index}` },
+        step: {
+          ...step.step,
+          index,
+          idempotency_key: `${step.step.idempotency_key}-${index}`,
+          audit_key: `${step.step.audit_key}-${index}`,
+        },
       });
     await logger.log(other(1));
     expect(lookups()).toBe(2);
@@ -233,7 +244,7 @@ describe('recalling a step', () => {
     const logger = loggerFor(sandbox);
     const racer = loggerFor(sandbox);
     const step = ritaSuspended();
-    expect(await logger.recall(step.step.idempotency_key)).toBeNull();
+    expect(await logger.recall(step.step)).toBeNull();
     const recalledAt = new Date();
     const theirs = await racer.log(redelivered(step, 1));
     const ours = await logger.log(step, { nothingRecalledAt: recalledAt });

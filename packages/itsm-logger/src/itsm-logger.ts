@@ -6,6 +6,7 @@ import {
   type AuditReceipt,
   type RecalledOutcome,
   type RecordContext,
+  type StepIdentity,
   type StepOutcome,
 } from '@zendesk-lifecycle/core';
 import { recallOutcome } from './delivery/recall.js';
@@ -40,8 +41,8 @@ export interface ItsmLogger extends AuditPort {
   log(outcome: StepOutcome, context?: RecordContext): Promise<ItsmLogReceipt>;
   /** The AuditPort method: the same as `log`. */
   record(outcome: StepOutcome, context?: RecordContext): Promise<AuditReceipt>;
-  /** The outcome audited for the step with this idempotency key, or null when there is no audit ticket yet. */
-  recall(idempotencyKey: string): Promise<RecalledOutcome | null>;
+  /** The outcome audited for this step (a conflict when another event's), or null; see recallOutcome. */
+  recall(step: StepIdentity): Promise<RecalledOutcome | null>;
   /** The ticket `log` would write for `outcome`, without writing anything. */
   preview(outcome: StepOutcome): AuditTicket;
 }
@@ -140,7 +141,7 @@ export function assembleItsmLogger(parts: ItsmLoggerParts): ItsmLogger {
   return {
     log,
     preview,
-    recall: (idempotencyKey) => recallOutcome(parts.gateway, idempotencyKey),
+    recall: (step) => recallOutcome(parts.gateway, step),
     record: async (outcome, context) => {
       const { ticket_id, created } = await log(outcome, context);
       return { ticket_id, created };

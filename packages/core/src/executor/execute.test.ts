@@ -254,10 +254,40 @@ describe('executing a plan', () => {
     const dryRun = await executePlan({ ...plan, dry_run: true }, options);
     expect(dryRun.steps[0]).toMatchObject({ outcome: 'planned' });
     // The same key (a hand-built plan): the planned record is found, yet the live run acts.
-    expect(await audit.recall(plan.steps[0]!.idempotency_key)).toMatchObject({ outcome: 'planned' });
+    expect(await audit.recall({ ...plan.steps[0]!, event_digest: plan.event_digest })).toMatchObject({
+      outcome: 'planned',
+    });
     const live = await executePlan(plan, options);
     expect(live.steps[0]).toMatchObject({ outcome: 'succeeded', recalled: false });
     expect(zendesk.calls).toEqual(['suspend:10']);
+  });
+
+  it('never takes a forged event reusing a real id for already done: it is refused as a conflict and audited', async () => {
+    const { zendesk, audit, plan, options } = setup({ type: 'lifecycle.access_revoked.v1' });
+    const real = await executePlan(plan, options);
+    expect(real.steps[0]).toMatchObject({ outcome: 'succeeded' });
+    const forgedEvent = createLifecycleEvent({
+      source: 'test',
+      id: 'e-1',
+      type: 'lifecycle.access_revoked.v1',
+      user: { id: 2 },
+    });
+    const forged = planEvent(forgedEvent, defaultPolicy());
+    const execution = await executePlan(forged, options);
+    expect(execution.steps[0]).toMatchObject({
+      outcome: 'refused',
+      recalled: false,
+      refusal: { rule: 'event_id_conflict' },
+    });
+    expect(zendesk.calls).toEqual(['suspend:10']);
+    const refusal = audit.tickets.get(forged.steps[0]!.idempotency_key);
+    expect(refusal?.outcome).toMatchObject({
+      outcome: 'refused',
+      step: { event_digest: forged.event_digest },
+    });
+    // A redelivery of the real event still finds its own record.
+    const again = await executePlan(plan, options);
+    expect(again.steps[0]).toMatchObject({ outcome: 'succeeded', recalled: true });
   });
 
   it('asks to retry when the audit trail cannot be written', async () => {

@@ -87,15 +87,20 @@ class PlanRun {
   async run(): Promise<Execution> {
     for (const step of this.plan.steps) {
       const started = this.clock.now();
-      const recalled = await this.options.audit.recall?.(step.idempotency_key);
+      const recalled = await this.options.audit.recall?.({
+        idempotency_key: step.idempotency_key,
+        audit_key: step.audit_key,
+        event_digest: this.plan.event_digest,
+      });
       // recall() is optional: without it there is no look-up the audit trail could skip.
       const recallContext = recalled === null ? { nothingRecalledAt: started } : {};
       // A dry run's record ("planned") never counts as done for a live run (its keys differ too: planner/plan.ts).
-      if (recalled && (recalled.outcome !== 'planned' || this.plan.dry_run)) {
+      if (recalled && !recalled.conflict && (recalled.outcome !== 'planned' || this.plan.dry_run)) {
         this.push(step, started, { outcome: recalled.outcome, ticket: recalled.ticket_id, recalled: true });
         continue;
       }
-      const attempt = await this.attempt(step);
+      // Another event used this source and id first: never "already done", never acted on; refused and audited.
+      const attempt = recalled?.conflict ? this.conflict(recalled.ticket_id) : await this.attempt(step);
       if (attempt.kind === 'hold')
         return {
           status: 'hold',
@@ -170,6 +175,15 @@ class PlanRun {
 
   private refuse(rule: RefusalRule, reason: string): Attempt {
     return { kind: 'outcome', outcome: 'refused', refusal: { rule, reason } };
+  }
+
+  private conflict(ticketId: number): Attempt {
+    const { id, source } = this.plan.event;
+    return this.refuse(
+      'event_id_conflict',
+      `event id ${id} from ${source} was already used by a different event (audit ticket ${ticketId}); ` +
+        'this event is not acted on: send it again with an id of its own',
+    );
   }
 
   private async resolveUser(): Promise<UserSnapshot | null> {
@@ -295,6 +309,8 @@ class PlanRun {
         count: this.plan.steps.length,
         action: step.action,
         idempotency_key: step.idempotency_key,
+        audit_key: step.audit_key,
+        event_digest: this.plan.event_digest,
       },
       user: report?.after ?? report?.before ?? user,
       user_ref: this.plan.user,

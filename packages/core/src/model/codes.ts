@@ -43,6 +43,8 @@ export const REFUSAL_RULES = [
   // the executor's rails
   'precondition_failed',
   'protected_user',
+  // the executor: the audit trail holds another event (a different digest) under this event's source and id
+  'event_id_conflict',
   // the Zendesk client (and core's fake), before any ticket moves
   'destination_not_allowed',
   // Zendesk, as the client finds it (ActionRefused)

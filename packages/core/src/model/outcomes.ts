@@ -53,6 +53,10 @@ export const stepOutcomeSchema = z.object({
     count: z.number().int(),
     action: z.enum(ACTIONS),
     idempotency_key: z.string(),
+    /** Where the audit trail files the step: source, id and step only (planner/step-identity.ts). */
+    audit_key: z.string(),
+    /** The event's digest (source, id, type, user, data): recall accepts a record only when it matches. */
+    event_digest: z.string(),
   }),
   /** The user acted on, as found in Zendesk; the reference from the event when it could not be found. */
   user: userSnapshotSchema.nullable(),
@@ -81,6 +85,17 @@ export const auditReceiptSchema = z.object({
 });
 export type AuditReceipt = z.infer<typeof auditReceiptSchema>;
 
-/** What the audit trail says an earlier delivery did with a step. */
-export const recalledOutcomeSchema = z.object({ ticket_id: z.number().int(), outcome: z.enum(OUTCOMES) });
+/**
+ * What the audit trail says an earlier delivery did with a step. `conflict`: the record found under the step's
+ * audit key is of another event reusing this event's source and id (its digest differs); nothing was done for
+ * this event, and it must not act under that id.
+ */
+export const recalledOutcomeSchema = z.object({
+  ticket_id: z.number().int(),
+  outcome: z.enum(OUTCOMES),
+  conflict: z.literal(true).optional(),
+});
 export type RecalledOutcome = z.infer<typeof recalledOutcomeSchema>;
+
+/** What recall needs to find a step's record and tell it from an impostor's. */
+export type StepIdentity = Pick<StepOutcome['step'], 'idempotency_key' | 'audit_key' | 'event_digest'>;

@@ -3,6 +3,7 @@ import { createLifecycleEvent, type NewEvent } from '../events/build-event.js';
 import { defaultPolicy, parsePolicy, parsePolicyText } from '../policy/policy.js';
 import { isAllowed } from '../workflows/matrix.js';
 import { planEvent, stepKey } from './plan.js';
+import { canonicalJson } from './step-identity.js';
 
 const event = (input: Partial<NewEvent> & Pick<NewEvent, 'type'>) =>
   createLifecycleEvent({ source: 'test', user: { id: 10 }, id: 'e-1', ...input });
@@ -137,13 +138,42 @@ describe('planning explicit actions', () => {
 });
 
 describe('step keys', () => {
-  it('are stable for the same event and differ between steps and events', () => {
-    const a = stepKey({ source: 's', id: '1' }, 0, 'suspend');
-    expect(stepKey({ source: 's', id: '1' }, 0, 'suspend')).toBe(a);
-    expect(stepKey({ source: 's', id: '1' }, 1, 'suspend')).not.toBe(a);
-    expect(stepKey({ source: 's', id: '2' }, 0, 'suspend')).not.toBe(a);
-    expect(stepKey({ source: 's', id: '1' }, 0, 'suspend', true)).not.toBe(a);
-    expect(a).toMatch(/^zl-[0-9a-f]{16}-0-suspend$/);
+  const base = { source: 's', id: '1', type: 'lifecycle.access_revoked.v1' as const };
+  const revoked = (overrides: Record<string, unknown> = {}) =>
+    ({ ...base, data: { user: { id: 10 }, reason: 'review' }, ...overrides }) as Parameters<
+      typeof stepKey
+    >[0];
+
+  it('are SHA-256 step keys, stable for the same event and different between steps and events', () => {
+    const a = stepKey(revoked(), 0, 'suspend');
+    expect(a).toMatch(/^zl-[0-9a-f]{64}$/);
+    expect(stepKey(revoked(), 0, 'suspend')).toBe(a);
+    expect(stepKey(revoked(), 1, 'suspend')).not.toBe(a);
+    expect(stepKey(revoked({ id: '2' }), 0, 'suspend')).not.toBe(a);
+    expect(stepKey(revoked(), 0, 'suspend', true)).toMatch(/^zl-dry-[0-9a-f]{64}$/);
+  });
+
+  it('differ for an event reusing an id with another type, user or data; key order does not matter', () => {
+    const a = stepKey(revoked(), 0, 'suspend');
+    expect(stepKey(revoked({ type: 'lifecycle.offboarding.v1' }), 0, 'suspend')).not.toBe(a);
+    expect(stepKey(revoked({ data: { user: { id: 11 }, reason: 'review' } }), 0, 'suspend')).not.toBe(a);
+    expect(stepKey(revoked({ data: { user: { id: 10 }, reason: 'other' } }), 0, 'suspend')).not.toBe(a);
+    expect(stepKey(revoked({ data: { reason: 'review', user: { id: 10 } } }), 0, 'suspend')).toBe(a);
+    expect(canonicalJson({ b: [1, { d: 1, c: 2 }], a: null })).toBe('{"a":null,"b":[1,{"c":2,"d":1}]}');
+  });
+
+  it('file an event reusing an id in the same audit slot, with a different digest', () => {
+    const real = planEvent(event({ type: 'lifecycle.access_revoked.v1' }), defaultPolicy());
+    const forged = planEvent(
+      event({ type: 'lifecycle.access_revoked.v1', user: { id: 11 } }),
+      defaultPolicy(),
+    );
+    expect(forged.steps[0]!.audit_key).toBe(real.steps[0]!.audit_key);
+    expect(forged.steps[0]!.audit_key).toMatch(/^zl-[0-9a-f]{64}-0-suspend$/);
+    expect(forged.event_digest).not.toBe(real.event_digest);
+    expect(forged.steps[0]!.idempotency_key).not.toBe(real.steps[0]!.idempotency_key);
+    const dry = planEvent(event({ type: 'lifecycle.access_revoked.v1' }), defaultPolicy(), { dryRun: true });
+    expect(dry.steps[0]!.audit_key).not.toBe(real.steps[0]!.audit_key);
   });
 });
 

@@ -3,16 +3,21 @@
 import type { EventType } from '../events/event-types.js';
 import { WORKFLOW_OF_TYPE } from '../events/event-types.js';
 import type { LifecycleEvent } from '../events/schemas.js';
-import { fnv1a64 } from '../hash/fnv.js';
 import { planOf, reassignTargetOf, type Policy } from '../policy/policy.js';
 import { planPrincipalOf } from '../policy/principals.js';
 import type { ActionName, AssigneeTarget, Refusal, UserRef, WorkflowOf } from '../model/index.js';
 import { isAllowed, refusalReason } from '../workflows/matrix.js';
+import { auditKey, eventDigest, stepKey } from './step-identity.js';
+
+export { auditKey, eventDigest, stepKey } from './step-identity.js';
 
 export interface PlannedStep {
   index: number;
   action: ActionName;
+  /** SHA-256 over the event (source, id, type, user, data digest) and the step: see planner/step-identity.ts. */
   idempotency_key: string;
+  /** Where the audit trail files the step (source, id and step only), to find an earlier record of this id. */
+  audit_key: string;
   /** Steps (by index) that must have succeeded before this one may run. */
   requires: number[];
   /** Set when the plan already knows the step may not run; it is audited as refused. */
@@ -37,6 +42,8 @@ export interface Plan {
   /** Where the actions came from: the event's own list, or the policy. */
   origin: 'event' | 'policy';
   dry_run: boolean;
+  /** The event's digest (planner/step-identity.ts), recorded with every step so recall can tell impostors. */
+  event_digest: string;
   steps: PlannedStep[];
   /** Who asked (the authenticated principal), when known; its rights decide whether admins may be targeted. */
   principal?: { authtype: string; authid: string; may_target_admins: boolean } | null;
@@ -46,19 +53,6 @@ export interface PlanOptions {
   dryRun?: boolean;
   /** Permanent deletion permitted (ALLOW_IRREVERSIBLE or the policy's allow_irreversible). */
   allowIrreversible?: boolean;
-}
-
-/**
- * The idempotency key of a step: the same event (source + id) and step always give the same key. A dry run's keys
- * live in their own namespace (`zl-dry-`), so nothing a dry run audits is ever recalled by a live run.
- */
-export function stepKey(
-  event: Pick<LifecycleEvent, 'source' | 'id'>,
-  index: number,
-  action: ActionName,
-  dryRun = false,
-): string {
-  return `zl-${dryRun ? 'dry-' : ''}${fnv1a64(`${event.source}\n${event.id}`)}-${index}-${action}`;
 }
 
 /** Policy plans adapt to the event; an event's explicit list is taken as asked (and refused where needed). */
@@ -118,6 +112,7 @@ export function planEvent(event: LifecycleEvent, policy: Policy, options: PlanOp
     origin: event.data.actions ? ('event' as const) : ('policy' as const),
     dry_run: options.dryRun ?? policy.dry_run,
     principal: planPrincipalOf(policy, event),
+    event_digest: eventDigest(event),
   };
   const fallback = reassignTargetOf(policy);
   const reassignTo: AssigneeTarget[] = [
@@ -134,6 +129,7 @@ export function planEvent(event: LifecycleEvent, policy: Policy, options: PlanOp
       index,
       action,
       idempotency_key: stepKey(event, index, action, base.dry_run),
+      audit_key: auditKey(event, index, action, base.dry_run),
       requires,
       ...(refusal ? { refusal } : {}),
       ...(action === 'deprovision' ? { permanent: irreversible } : {}),

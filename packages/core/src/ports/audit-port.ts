@@ -1,6 +1,6 @@
 // What the action engine needs from the audit trail. packages/itsm-logger implements it.
 // The contract every implementation is held to: testing/contracts/audit-port.contract.ts.
-import type { AuditReceipt, RecalledOutcome, StepOutcome } from '../model/outcomes.js';
+import type { AuditReceipt, RecalledOutcome, StepIdentity, StepOutcome } from '../model/outcomes.js';
 
 /**
  * What the executor learned from `recall` right before it acted on the step it now records. The recall-then-write
@@ -16,11 +16,13 @@ export interface RecordContext {
 /** Writes exactly one audit record per step outcome; a replay of the same step returns the same receipt. */
 export interface AuditPort {
   /**
-   * The outcome already audited for a step (by its idempotency key), or null. The audit trail is the durable
+   * The outcome already audited for a step (looked up by its audit key), or null. The audit trail is the durable
    * record of what was done: a redelivered event skips the steps it finds here instead of acting again.
-   * Without it, every step of a redelivered event is acted on again (the actions are idempotent).
+   * Without it, every step of a redelivered event is acted on again (the actions are idempotent). Only a record
+   * the service itself wrote counts, and only when its event digest matches: a record of another digest comes
+   * back with `conflict: true` (another event reused this one's id); anything else is null.
    */
-  recall?(idempotencyKey: string): Promise<RecalledOutcome | null>;
+  recall?(step: StepIdentity): Promise<RecalledOutcome | null>;
   /** Writes the record of `outcome`, or finds the one an earlier delivery wrote; see RecordContext. */
   record(outcome: StepOutcome, context?: RecordContext): Promise<AuditReceipt>;
 }

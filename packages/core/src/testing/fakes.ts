@@ -8,6 +8,7 @@ import type {
   RecalledOutcome,
   ReassignOptions,
   ReassignReport,
+  StepIdentity,
   StepOutcome,
   UserRef,
   UserSnapshot,
@@ -168,6 +169,7 @@ export class MemoryZendesk implements ZendeskPort {
 
 /** The audit trail in memory, held to the same contract as the ITSM logger (testing/contracts/audit-port.contract.ts). */
 export class MemoryAudit implements AuditPort {
+  /** Records by audit key; a conflict refusal is filed under its own step key (the slot is the other event's). */
   readonly tickets = new Map<string, { id: number; outcome: StepOutcome }>();
   /** The context of each record call, in order: what the executor said its recall found. */
   readonly contexts: RecordContext[] = [];
@@ -179,15 +181,19 @@ export class MemoryAudit implements AuditPort {
       this.failNext--;
       throw new LifecycleError('audit_unavailable', 'audit target down', { retryable: true });
     }
-    const existing = this.tickets.get(outcome.step.idempotency_key);
+    const key =
+      outcome.refusal?.rule === 'event_id_conflict' ? outcome.step.idempotency_key : outcome.step.audit_key;
+    const existing = this.tickets.get(key);
     if (existing) return { ticket_id: existing.id, created: false };
     const id = 1000 + this.tickets.size;
-    this.tickets.set(outcome.step.idempotency_key, { id, outcome });
+    this.tickets.set(key, { id, outcome });
     return { ticket_id: id, created: true };
   }
 
-  async recall(key: string): Promise<RecalledOutcome | null> {
-    const t = this.tickets.get(key);
-    return t ? { ticket_id: t.id, outcome: t.outcome.outcome } : null;
+  async recall(step: StepIdentity): Promise<RecalledOutcome | null> {
+    const t = this.tickets.get(step.audit_key);
+    if (!t) return null;
+    const conflict = t.outcome.step.event_digest !== step.event_digest;
+    return { ticket_id: t.id, outcome: t.outcome.outcome, ...(conflict ? { conflict: true } : {}) };
   }
 }

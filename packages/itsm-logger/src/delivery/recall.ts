@@ -1,10 +1,11 @@
 // Reads back what the audit trail says about a step. The executor asks before acting, so that a redelivered
-// event skips the steps already audited instead of acting (and auditing) again.
-import type { Outcome, RecalledOutcome } from '@zendesk-lifecycle/core';
-import { auditExternalId } from '../ticket/ticket-keys.js';
+// event skips the steps already audited instead of acting (and auditing) again. Only a ticket the service
+// identity submitted counts, and only for the event whose digest it records: another digest is a conflict.
+import type { Outcome, RecalledOutcome, StepIdentity } from '@zendesk-lifecycle/core';
+import { auditExternalId, EVENT_DIGEST_TAG_PREFIX } from '../ticket/ticket-keys.js';
 import { DRY_RUN_TAG } from '../ticket/tags.js';
 import type { AuditTicketGateway } from './ticket-gateway.js';
-import { findAuditTicket } from './write-once.js';
+import { findAuditTicket, serviceIdentity } from './write-once.js';
 
 const OUTCOME_BY_TAG: ReadonlyMap<string, Outcome> = new Map<string, Outcome>([
   ['outcome_succeeded', 'succeeded'],
@@ -25,16 +26,34 @@ export function outcomeFromTags(tags: readonly string[]): Outcome | null {
   return outcomes.size === 1 ? ([...outcomes][0] ?? null) : null;
 }
 
+/** The one event digest a ticket's tags record; null when none or several. */
+export function digestFromTags(tags: readonly string[]): string | null {
+  const digests = new Set(
+    tags.flatMap((tag) =>
+      tag.startsWith(EVENT_DIGEST_TAG_PREFIX) ? [tag.slice(EVENT_DIGEST_TAG_PREFIX.length)] : [],
+    ),
+  );
+  return digests.size === 1 ? ([...digests][0] ?? null) : null;
+}
+
 /**
- * The audited outcome of the step with `stepKey`, or null when no ticket records it. A ticket whose outcome
- * cannot be read also gives null: acting again is safe (actions are idempotent) and finds the same ticket.
+ * The audited outcome of `step`, found under its audit key, or null when no ticket records it. Null also for a
+ * ticket the service identity did not submit (or when the gateway cannot name that identity), and for one whose
+ * outcome or digest cannot be read (written before digests were recorded, or edited by hand): acting again is
+ * safe (actions are idempotent). A ticket recording another digest comes back with `conflict: true`.
  */
 export async function recallOutcome(
   gateway: AuditTicketGateway,
-  stepKey: string,
+  step: StepIdentity,
 ): Promise<RecalledOutcome | null> {
-  const ticket = await findAuditTicket(gateway, auditExternalId(stepKey));
+  const service = await serviceIdentity(gateway);
+  if (service === null) return null;
+  const ticket = await findAuditTicket(gateway, auditExternalId(step.audit_key), service);
   if (ticket === null) return null;
   const outcome = outcomeFromTags(ticket.tags);
-  return outcome === null ? null : { ticket_id: ticket.id, outcome };
+  const digest = digestFromTags(ticket.tags);
+  if (outcome === null || digest === null) return null;
+  return digest === step.event_digest
+    ? { ticket_id: ticket.id, outcome }
+    : { ticket_id: ticket.id, outcome, conflict: true };
 }

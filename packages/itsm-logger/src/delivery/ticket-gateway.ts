@@ -16,10 +16,12 @@ export interface CreatedTicket {
   replayed: boolean;
 }
 
-/** A ticket found by its external id: enough to name it and to read the outcome it records. */
+/** A ticket found by its external id: enough to name it, to read the outcome it records and who wrote it. */
 export interface FoundTicket {
   id: number;
   tags: string[];
+  /** Who submitted it (for a ticket created through the API: the authenticated user); null when not given. */
+  submitter_id: number | null;
 }
 
 export interface AuditTicketGateway {
@@ -27,6 +29,9 @@ export interface AuditTicketGateway {
   findTickets(externalId: string): Promise<FoundTicket[]>;
   create(body: AuditTicketBody, idempotencyKey: string): Promise<CreatedTicket>;
   classifyCreateFailure(error: unknown): CreateFailure;
-  /** The user id of the identity writing the tickets, when the gateway can tell (assignee of solved tickets). */
+  /**
+   * The user id of the identity writing the tickets, when the gateway can tell: assignee of solved tickets, and
+   * the only submitter whose tickets recall trusts (without it, recall trusts no ticket).
+   */
   serviceUserId?(): Promise<number>;
 }

@@ -71,6 +71,16 @@ describe('writing an audit ticket once', () => {
     const zendesk = new FakeTickets();
     zendesk.tickets.set(9, aTicket().body);
     zendesk.tickets.set(4, aTicket().body);
+    for (const id of [9, 4]) zendesk.submitters.set(id, zendesk.serviceId);
     expect(await writeOnce(zendesk, aTicket(), quickSettle)).toEqual({ ticket_id: 4, created: false });
+  });
+
+  it('ignores a ticket carrying the external id that somebody else submitted', async () => {
+    const zendesk = new FakeTickets();
+    zendesk.tickets.set(3, aTicket().body);
+    zendesk.submitters.set(3, 77);
+    const receipt = await writeOnce(zendesk, aTicket(), quickSettle);
+    expect(receipt.created).toBe(true);
+    expect(receipt.ticket_id).not.toBe(3);
   });
 });

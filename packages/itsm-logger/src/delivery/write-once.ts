@@ -23,10 +23,26 @@ export const DEFAULT_SETTLE_POLICY: SettlePolicy = { attempts: 4, delayMs: 500 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** The oldest ticket with this external id, or null. Throws a retryable error when Zendesk cannot be read. */
+/**
+ * The user id the gateway writes as (null when it cannot tell). Throws a retryable error when Zendesk cannot say.
+ */
+export async function serviceIdentity(gateway: AuditTicketGateway): Promise<number | null> {
+  if (gateway.serviceUserId === undefined) return null;
+  try {
+    return await gateway.serviceUserId();
+  } catch (error) {
+    throw auditUnavailable(error);
+  }
+}
+
+/**
+ * The oldest ticket with this external id, or null; with `submitter`, only tickets that identity submitted count
+ * (anybody able to create tickets can set an external id). Throws a retryable error when Zendesk cannot be read.
+ */
 export async function findAuditTicket(
   gateway: AuditTicketGateway,
   externalId: string,
+  submitter: number | null = null,
 ): Promise<FoundTicket | null> {
   let found: FoundTicket[];
   try {
@@ -34,6 +50,7 @@ export async function findAuditTicket(
   } catch (error) {
     throw auditUnavailable(error);
   }
+  if (submitter !== null) found = found.filter((t) => t.submitter_id === submitter);
   // Several tickets can only come from outside this logger (or from before it); the first one written counts.
   return found.reduce<FoundTicket | null>(
     (oldest, t) => (oldest === null || t.id < oldest.id ? t : oldest),
@@ -42,7 +59,7 @@ export async function findAuditTicket(
 }
 
 async function findExisting(gateway: AuditTicketGateway, externalId: string): Promise<number | null> {
-  return (await findAuditTicket(gateway, externalId))?.id ?? null;
+  return (await findAuditTicket(gateway, externalId, await serviceIdentity(gateway)))?.id ?? null;
 }
 
 /** Like findExisting, but a failed look-up counts as "not found yet": the caller has a better error to report. */

@@ -12,7 +12,9 @@ export interface AuditZendeskClient {
     ticket: Record<string, unknown>,
     options: { idempotencyKey?: string },
   ): Promise<{ ticket: { id: number }; replayed: boolean }>;
-  findTicketsByExternalId(externalId: string): Promise<Array<{ id: number; tags: string[] }>>;
+  findTicketsByExternalId(
+    externalId: string,
+  ): Promise<Array<{ id: number; tags: string[]; submitter_id?: unknown }>>;
   /** The authenticated API user (GET /users/me): assignee of solved audit tickets when none is configured. */
   serviceUser?(): Promise<{ id: number }>;
 }
@@ -49,7 +51,11 @@ export function zendeskTicketGateway(client: AuditZendeskClient): AuditTicketGat
   return {
     async findTickets(externalId: string): Promise<FoundTicket[]> {
       const tickets = await client.findTicketsByExternalId(externalId);
-      return tickets.map(({ id, tags }) => ({ id, tags: Array.isArray(tags) ? tags : [] }));
+      return tickets.map(({ id, tags, submitter_id }) => ({
+        id,
+        tags: Array.isArray(tags) ? tags : [],
+        submitter_id: typeof submitter_id === 'number' ? submitter_id : null,
+      }));
     },
     async create(body: AuditTicketBody, idempotencyKey: string) {
       const { ticket, replayed } = await client.createTicket({ ...body }, { idempotencyKey });

@@ -18,6 +18,10 @@ class CreateFailed extends Error {
 // Zendesk tickets with Zendesk's idempotency rules, and switches for the failures the write must survive.
 export class FakeTickets implements AuditTicketGateway {
   tickets = new Map<number, AuditTicketBody>();
+  /** Who submitted each ticket: the service identity, unless a test plants one from somebody else. */
+  submitters = new Map<number, number>();
+  /** The identity this gateway writes as (GET /users/me). */
+  serviceId = 900;
   keys = new Map<string, { body: string; id: number }>();
   nextId = 1;
   failLookups = 0;
@@ -37,7 +41,7 @@ export class FakeTickets implements AuditTicketGateway {
     }
     return [...this.tickets]
       .filter(([, body]) => body.external_id === externalId)
-      .map(([id, body]) => ({ id, tags: body.tags }));
+      .map(([id, body]) => ({ id, tags: body.tags, submitter_id: this.submitters.get(id) ?? null }));
   }
 
   async create(body: AuditTicketBody, key: string): Promise<CreatedTicket> {
@@ -49,12 +53,17 @@ export class FakeTickets implements AuditTicketGateway {
     if (earlier !== undefined) return { id: earlier.id, replayed: true };
     const id = this.nextId++;
     this.tickets.set(id, body);
+    this.submitters.set(id, this.serviceId);
     this.keys.set(key, { body: JSON.stringify(body), id });
     if (this.loseNextAnswer) {
       this.loseNextAnswer = false;
       throw new LifecycleError('zendesk_network_error', 'socket hang up', { retryable: true });
     }
     return { id, replayed: false };
+  }
+
+  async serviceUserId(): Promise<number> {
+    return this.serviceId;
   }
 
   classifyCreateFailure(error: unknown): CreateFailure {

@@ -1,5 +1,5 @@
 // Step outcomes for tests: a realistic succeeded suspend, and helpers for the other outcome kinds.
-import type { StepOutcome, UserSnapshot } from '@zendesk-lifecycle/core';
+import { sha256Hex, type StepOutcome, type UserSnapshot } from '@zendesk-lifecycle/core';
 
 export function aUser(overrides: Partial<UserSnapshot> = {}): UserSnapshot {
   return {
@@ -41,7 +41,14 @@ export function anOutcome(overrides: Partial<StepOutcome> = {}): StepOutcome {
     },
     workflow: 'access_review',
     workflow_variant: null,
-    step: { index: 0, count: 1, action: 'suspend', idempotency_key: `${eventId}:0:suspend` },
+    step: {
+      index: 0,
+      count: 1,
+      action: 'suspend',
+      idempotency_key: `${eventId}:step`,
+      audit_key: `${eventId}:0:suspend`,
+      event_digest: sha256Hex(eventId),
+    },
     user,
     user_ref: { email: 'jane.doe@acme.test' },
     outcome: 'succeeded',

@@ -21,8 +21,9 @@ describe('the audit ticket', () => {
       'action_suspend',
       'workflow_access_review',
       'outcome_succeeded',
+      `event_digest_${outcome.step.event_digest}`,
     ]);
-    expect(externalId).toBe(`zendesk-lifecycle:${outcome.step.idempotency_key}`);
+    expect(externalId).toBe(`zendesk-lifecycle:${outcome.step.audit_key}`);
     expect(body.external_id).toBe(externalId);
     expect(idempotencyKey).toBe(`zendesk-lifecycle:audit:${outcome.step.idempotency_key}`);
     expect(body.subject).toBe(
@@ -115,7 +116,14 @@ describe('the audit ticket', () => {
     const first = anOutcome();
     const second = anOutcome({
       event: first.event,
-      step: { index: 1, count: 2, action: 'deprovision', idempotency_key: `${first.event.id}:1:deprovision` },
+      step: {
+        ...first.step,
+        index: 1,
+        count: 2,
+        action: 'deprovision',
+        idempotency_key: `${first.event.id}:1`,
+        audit_key: `${first.event.id}:1:deprovision`,
+      },
     });
     expect(buildAuditTicket(first, context).externalId).not.toBe(
       buildAuditTicket(second, context).externalId,
@@ -143,7 +151,14 @@ describe('real-account rules', () => {
   it('says why Zendesk refused a deletion and what to do, and where the open tickets went', () => {
     const outcome = anOutcome({
       outcome: 'refused',
-      step: { index: 3, count: 4, action: 'deprovision', idempotency_key: 'evt-1:3:deprovision' },
+      step: {
+        ...anOutcome().step,
+        index: 3,
+        count: 4,
+        action: 'deprovision',
+        idempotency_key: 'evt-1:3',
+        audit_key: 'evt-1:3:deprovision',
+      },
       refusal: {
         rule: 'zendesk_refused_delete',
         reason:
@@ -168,7 +183,14 @@ describe('the private comment', () => {
   const outcome = anOutcome({
     workflow: 'license_management',
     workflow_variant: 'inactivity',
-    step: { index: 1, count: 2, action: 'downgrade', idempotency_key: 'evt-1:1:downgrade' },
+    step: {
+      ...anOutcome().step,
+      index: 1,
+      count: 2,
+      action: 'downgrade',
+      idempotency_key: 'evt-1:1',
+      audit_key: 'evt-1:1:downgrade',
+    },
     before: aUser({ role_type: 1 }),
     after: aUser({ role: 'end-user', role_type: null }),
     request_ids: ['req-1', 'req-2'],

@@ -11,7 +11,7 @@ import { renderPlainText } from './plain-text.js';
 import { renderSafeHtml } from './safe-html.js';
 import { auditSubject } from './subject.js';
 import { auditTags } from './tags.js';
-import { auditExternalId, auditIdempotencyKey } from './ticket-keys.js';
+import { auditExternalId, auditIdempotencyKey, auditTicketKey } from './ticket-keys.js';
 import type { ZendeskLinks } from './zendesk-links.js';
 
 export type TicketPriority = 'low' | 'normal' | 'high' | 'urgent';
@@ -89,7 +89,7 @@ export interface AuditTicketContext {
 /** The audit ticket for one step outcome. The same outcome always gives the same ticket. */
 export function buildAuditTicket(outcome: StepOutcome, context: AuditTicketContext): AuditTicket {
   const { settings } = context;
-  const externalId = auditExternalId(outcome.step.idempotency_key);
+  const externalId = auditExternalId(auditTicketKey(outcome));
   const document = describeOutcome(outcome, context.links, externalId);
   const attention = needsAttention(outcome.outcome);
   const priority = attention ? (settings.attentionPriority ?? 'high') : settings.priority;

@@ -1,5 +1,7 @@
-// Tags make audit tickets searchable and routable: by action, workflow, outcome and dry run.
+// Tags make audit tickets searchable and routable (by action, workflow, outcome and dry run), and record the
+// event digest that recall compares.
 import type { StepOutcome } from '@zendesk-lifecycle/core';
+import { EVENT_DIGEST_TAG_PREFIX } from './ticket-keys.js';
 
 /** Every audit ticket carries this tag. */
 export const AUDIT_TAG = 'itsm_audit';
@@ -24,6 +26,7 @@ export function auditTags(outcome: StepOutcome, extraTags: readonly string[] = [
     ...(outcome.workflow_variant === null ? [] : [`variant_${outcome.workflow_variant}`]),
     `outcome_${outcome.outcome}`,
     ...(outcome.dry_run ? [DRY_RUN_TAG] : []),
+    `${EVENT_DIGEST_TAG_PREFIX}${outcome.step.event_digest}`,
     ...extraTags,
   ].map(toTag);
   return [...new Set(tags)].filter((tag) => tag.length > 0);

@@ -1,8 +1,9 @@
-// The two keys that make an audit ticket exactly-once, both derived from the step's idempotency key (itself
-// derived from the event id and the step): the external id we look the ticket up by, and the Idempotency-Key
-// Zendesk deduplicates creations with. Distinct prefixes keep the audit key from colliding with any other
-// creation keyed on the same step.
+// The two keys that make an audit ticket exactly-once: the external id we look the ticket up by (from the step's
+// audit key: event source, id and step, so an event reusing an id finds the first one's ticket), and the
+// Idempotency-Key Zendesk deduplicates creations with (from the step key, which covers the whole event). Distinct
+// prefixes keep the audit key from colliding with any other creation keyed on the same step.
 import { createHash } from 'node:crypto';
+import type { StepOutcome } from '@zendesk-lifecycle/core';
 
 /** Zendesk accepts external ids and idempotency keys of up to 255 characters. */
 const MAX_KEY_LENGTH = 255;
@@ -26,3 +27,16 @@ export function auditExternalId(stepKey: string): string {
 export function auditIdempotencyKey(stepKey: string): string {
   return bounded(IDEMPOTENCY_KEY_PREFIX, stepKey);
 }
+
+/**
+ * The key a step outcome's ticket is filed under: the step's audit key, except for a refused `event_id_conflict`,
+ * whose slot belongs to the other event: that refusal is filed under its own step key.
+ */
+export function auditTicketKey(outcome: StepOutcome): string {
+  return outcome.refusal?.rule === 'event_id_conflict'
+    ? outcome.step.idempotency_key
+    : outcome.step.audit_key;
+}
+
+/** The tag recording the event digest of a ticket's step; recall reads it back. */
+export const EVENT_DIGEST_TAG_PREFIX = 'event_digest_';

@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Outcome, StepOutcome } from '../../model/index.js';
 import type { AuditPort } from '../../ports/audit-port.js';
+import { sha256Hex } from '../../hash/sha256.js';
 
 let counter = 0;
 
@@ -38,7 +39,9 @@ export function contractOutcome(outcome: Outcome = 'succeeded'): StepOutcome {
       index: 0,
       count: 1,
       action: 'suspend',
-      idempotency_key: `zl-contract${Date.now().toString(16)}${counter}-0-suspend`,
+      idempotency_key: `zl-contract${Date.now().toString(16)}${counter}`,
+      audit_key: `zl-contract${Date.now().toString(16)}${counter}-0-suspend`,
+      event_digest: sha256Hex(`contract digest ${Date.now()} ${counter}`),
     },
     user,
     user_ref: { id: user.id },
@@ -74,21 +77,42 @@ export function describeAuditPortContract(name: string, port: () => Promise<Audi
     it('recalls nothing before the record, then the recorded outcome', async () => {
       const audit = await port();
       const outcome = contractOutcome('refused');
-      expect(await audit.recall?.(outcome.step.idempotency_key)).toBeNull();
+      expect(await audit.recall?.(outcome.step)).toBeNull();
       const { ticket_id } = await audit.record(outcome, { nothingRecalledAt: new Date() });
-      expect(await audit.recall?.(outcome.step.idempotency_key)).toEqual({ ticket_id, outcome: 'refused' });
+      expect(await audit.recall?.(outcome.step)).toEqual({ ticket_id, outcome: 'refused' });
+    });
+
+    it('recalls a record of another digest under the same audit key as a conflict, never as done', async () => {
+      const audit = await port();
+      const real = contractOutcome();
+      const { ticket_id } = await audit.record(real);
+      const forged = {
+        ...real.step,
+        idempotency_key: `${real.step.idempotency_key}f`,
+        event_digest: sha256Hex('x'),
+      };
+      expect(await audit.recall?.(forged)).toEqual({ ticket_id, outcome: 'succeeded', conflict: true });
+      // The conflict's own refusal is a record of its own, and the real event's record stays as it was.
+      const refusal = await audit.record({
+        ...real,
+        step: forged,
+        outcome: 'refused',
+        refusal: { rule: 'event_id_conflict', reason: 'the id was used by another event' },
+      });
+      expect(refusal.ticket_id).not.toBe(ticket_id);
+      expect(await audit.recall?.(real.step)).toEqual({ ticket_id, outcome: 'succeeded' });
     });
 
     it('keeps one record when another writer records the step between the recall and the write', async () => {
       const audit = await port();
       const racer = await port();
       const outcome = contractOutcome();
-      expect(await audit.recall?.(outcome.step.idempotency_key)).toBeNull();
+      expect(await audit.recall?.(outcome.step)).toBeNull();
       const recalledAt = new Date();
       const theirs = await racer.record(outcome);
       const ours = await audit.record(outcome, { nothingRecalledAt: recalledAt });
       expect(ours).toEqual({ ticket_id: theirs.ticket_id, created: false });
-      expect(await audit.recall?.(outcome.step.idempotency_key)).toEqual({
+      expect(await audit.recall?.(outcome.step)).toEqual({
         ticket_id: theirs.ticket_id,
         outcome: 'succeeded',
       });
