@@ -1,4 +1,5 @@
-// The ITSM logger: one audit ticket in Zendesk per step outcome, exactly once. It implements core's AuditPort,
+// The ITSM logger: one audit ticket in Zendesk per step outcome, exactly once (opened "in progress" first for an
+// irreversible step, then completed). It implements core's AuditPort,
 // so the executor can use it as is, and it is usable alone: createItsmLogger({ zendesk, requester }).log(outcome).
 import {
   LifecycleError,
@@ -7,10 +8,18 @@ import {
   type RecalledOutcome,
   type RecordContext,
   type StepIdentity,
+  type StepStart,
   type StepOutcome,
 } from '@zendesk-lifecycle/core';
-import { recallOutcome } from './delivery/recall.js';
-import { DEFAULT_SETTLE_POLICY, writeOnce, type SettlePolicy } from './delivery/write-once.js';
+import { auditRejected, auditUnavailable } from './delivery/audit-errors.js';
+import { digestFromTags, IN_PROGRESS_TAG, recallOutcome } from './delivery/recall.js';
+import {
+  DEFAULT_SETTLE_POLICY,
+  findAuditTicket,
+  serviceIdentity,
+  writeOnce,
+  type SettlePolicy,
+} from './delivery/write-once.js';
 import type { AuditTicketGateway } from './delivery/ticket-gateway.js';
 import { zendeskTicketGateway, type AuditZendeskClient } from './delivery/zendesk-ticket-gateway.js';
 import {
@@ -24,6 +33,8 @@ import {
   type AuditTicket,
   type AuditTicketSettings,
 } from './ticket/audit-ticket.js';
+import { inProgress, type AuditedStep } from './ticket/audited-step.js';
+import { auditExternalId } from './ticket/ticket-keys.js';
 import { zendeskLinks, type ZendeskLinks } from './ticket/zendesk-links.js';
 
 /** What `log` tells about the ticket it wrote or found. */
@@ -39,6 +50,12 @@ export interface ItsmLogger extends AuditPort {
    * `nothingRecalledAt` (see RecordContext) it skips its own look-up by external id.
    */
   log(outcome: StepOutcome, context?: RecordContext): Promise<ItsmLogReceipt>;
+  /**
+   * Opens the step's ticket "in progress" (status open, tag `outcome_in_progress`) before an irreversible action,
+   * or finds the one an earlier delivery opened; `log`/`record` completes it. Refuses (non-retryable) when the
+   * step's ticket records another event.
+   */
+  begin(start: StepStart): Promise<AuditReceipt>;
   /** The AuditPort method: the same as `log`. */
   record(outcome: StepOutcome, context?: RecordContext): Promise<AuditReceipt>;
   /** The outcome audited for this step (a conflict when another event's), or null; see recallOutcome. */
@@ -98,7 +115,7 @@ export function assembleItsmLogger(parts: ItsmLoggerParts): ItsmLogger {
 
   // Zendesk needs an assignee to solve a ticket: without a configured one, the service identity (read once).
   let serviceAssigneeId: number | undefined;
-  const assigneeFor = async (outcome: StepOutcome): Promise<void> => {
+  const assigneeFor = async (outcome: AuditedStep): Promise<void> => {
     if (serviceAssigneeId !== undefined || settings.assigneeId !== undefined) return;
     if (needsAttention(outcome.outcome) || parts.gateway.serviceUserId === undefined) return;
     try {
@@ -112,7 +129,7 @@ export function assembleItsmLogger(parts: ItsmLoggerParts): ItsmLogger {
       );
     }
   };
-  const preview = (outcome: StepOutcome) =>
+  const preview = (outcome: AuditedStep) =>
     buildAuditTicket(outcome, {
       requester: parts.requester,
       links: targetLinks,
@@ -128,20 +145,80 @@ export function assembleItsmLogger(parts: ItsmLoggerParts): ItsmLogger {
     return at !== undefined && Date.now() - at < RECALL_FRESH_MS;
   };
 
+  // In-progress tickets this logger's recall found (by external id): the step's record completes them.
+  const openTickets = new Map<string, number>();
+
+  /**
+   * The step's ticket when one exists, and whether it is in progress (to be completed); undefined when not looked
+   * up (a recall just found none: the write's own layers still catch a racing delivery).
+   */
+  const existingTicket = async (
+    ticket: AuditTicket,
+    context: RecordContext,
+  ): Promise<{ id: number; open: boolean } | null | undefined> => {
+    const known = context.begun?.ticket_id ?? openTickets.get(ticket.externalId);
+    if (known !== undefined) return { id: known, open: true };
+    if (lookedUpJustNow(context)) return undefined;
+    const found = await findAuditTicket(
+      parts.gateway,
+      ticket.externalId,
+      await serviceIdentity(parts.gateway),
+    );
+    return found && { id: found.id, open: found.tags.includes(IN_PROGRESS_TAG) };
+  };
+
+  const complete = async (id: number, ticket: AuditTicket): Promise<void> => {
+    // The requester and external id stay as opened; the outcome's comment is added to the ticket.
+    const { requester: _r, requester_id: _ri, external_id: _e, ...changes } = ticket.body;
+    try {
+      await parts.gateway.update(id, changes);
+    } catch (error) {
+      throw parts.gateway.classifyCreateFailure(error) === 'rejected'
+        ? auditRejected(error)
+        : auditUnavailable(error);
+    }
+    openTickets.delete(ticket.externalId);
+  };
+
   const log = async (outcome: StepOutcome, context: RecordContext = {}): Promise<ItsmLogReceipt> => {
     refuseRequesterActedOn(parts.requester, outcome, sameAccount);
     await assigneeFor(outcome);
     const ticket = preview(outcome);
-    const receipt = await writeOnce(parts.gateway, ticket, settle, {
-      lookedUpJustNow: lookedUpJustNow(context),
+    const receiptOf = (r: AuditReceipt): ItsmLogReceipt => ({
+      ...r,
+      external_id: ticket.externalId,
+      ticket_url: auditLinks.ticket(r.ticket_id),
     });
-    return { ...receipt, external_id: ticket.externalId, ticket_url: auditLinks.ticket(receipt.ticket_id) };
+    const existing = await existingTicket(ticket, context);
+    if (existing?.open) await complete(existing.id, ticket);
+    if (existing) return receiptOf({ ticket_id: existing.id, created: false });
+    return receiptOf(await writeOnce(parts.gateway, ticket, settle, { lookedUpJustNow: true }));
+  };
+
+  const begin = async (start: StepStart): Promise<AuditReceipt> => {
+    const step = inProgress(start);
+    refuseRequesterActedOn(parts.requester, { ...start, outcome: 'succeeded' }, sameAccount);
+    const ticket = preview(step);
+    const existing = await findAuditTicket(
+      parts.gateway,
+      ticket.externalId,
+      await serviceIdentity(parts.gateway),
+    );
+    if (existing !== null && digestFromTags(existing.tags) !== start.step.event_digest)
+      throw new LifecycleError(
+        'audit_rejected',
+        `the audit ticket ${existing.id} of this step records another event (its id was reused): not acting`,
+      );
+    if (existing !== null) return { ticket_id: existing.id, created: false };
+    return writeOnce(parts.gateway, ticket, settle, { lookedUpJustNow: true });
   };
 
   return {
     log,
     preview,
-    recall: (step) => recallOutcome(parts.gateway, step),
+    begin,
+    recall: (step) =>
+      recallOutcome(parts.gateway, step, (id) => openTickets.set(auditExternalId(step.audit_key), id)),
     record: async (outcome, context) => {
       const { ticket_id, created } = await log(outcome, context);
       return { ticket_id, created };

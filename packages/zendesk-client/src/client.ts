@@ -173,6 +173,12 @@ export class ZendeskClient {
     };
   }
 
+  /** Updates one ticket (`PUT /tickets/{id}`); a `comment` in `changes` is added to it. */
+  async updateTicket(id: number, changes: Record<string, unknown>): Promise<{ ticket: TicketRecord }> {
+    const res = await this.api.updateTicket<TicketRecord>(id, changes);
+    return { ticket: res.body };
+  }
+
   /** Every ticket with this external id. */
   async findTicketsByExternalId(externalId: string): Promise<TicketRecord[]> {
     const found: TicketRecord[] = [];

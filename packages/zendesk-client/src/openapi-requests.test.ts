@@ -32,7 +32,8 @@ async function exercise(client: ZendeskClient): Promise<void> {
   await client.serviceUser();
   await client.entitlementsMany(accounts.map((a) => a.user));
   const audit = { subject: 'audit', comment: { body: 'x', public: false }, external_id: 'openapi-audit' };
-  await client.createTicket(audit, { idempotencyKey: 'openapi-audit' });
+  const { ticket } = await client.createTicket(audit, { idempotencyKey: 'openapi-audit' });
+  await client.updateTicket(ticket.id, { status: 'open', comment: { body: 'y', public: false } });
   await client.findTicketsByExternalId('openapi-audit');
 
   const manager = { email: DEMO_PEOPLE.manager.email };

@@ -1,6 +1,7 @@
 // Runs a plan through the Zendesk and audit ports, one step at a time. Every terminal step outcome is audited
 // before the next step starts. Transient failures stop the plan (the event is delivered again later and the
-// idempotent steps make the replay harmless); a blast-radius hold stops it before acting.
+// idempotent steps make the replay harmless); a blast-radius hold stops it before acting. Before an irreversible
+// action (deprovision) the audit record is opened as "in progress"; if that is refused, nothing is done.
 import { ActionRefused, type RefusedPartial } from '../errors/action-refused.js';
 import { LifecycleError, isErrorCode } from '../errors/lifecycle-error.js';
 import {
@@ -17,7 +18,7 @@ import {
 } from '../model/index.js';
 import type { Plan, PlannedStep } from '../planner/plan.js';
 import { principalRefOf } from '../policy/principals.js';
-import type { AuditPort } from '../ports/audit-port.js';
+import type { AuditPort, RecordContext, StepStart } from '../ports/audit-port.js';
 import type { ZendeskPort } from '../ports/zendesk-port.js';
 import type { BlastRadiusLimiter } from '../rails/blast-radius.js';
 import { protectionOf, type ProtectedUsers } from '../rails/protected-users.js';
@@ -74,6 +75,8 @@ function auditedEvent(plan: Plan): AuditedEvent {
 
 class PlanRun {
   private user: UserSnapshot | null | undefined;
+  /** The in-progress record `begin` opened for the step being run, completed by its `record`. */
+  private begun: RecordContext['begun'];
   private readonly clock: Clock;
   readonly reports: StepReport[] = [];
 
@@ -93,7 +96,8 @@ class PlanRun {
         event_digest: this.plan.event_digest,
       });
       // recall() is optional: without it there is no look-up the audit trail could skip.
-      const recallContext = recalled === null ? { nothingRecalledAt: started } : {};
+      const recallContext: RecordContext = recalled === null ? { nothingRecalledAt: started } : {};
+      this.begun = undefined;
       // A dry run's record ("planned") never counts as done for a live run (its keys differ too: planner/plan.ts).
       if (recalled && !recalled.conflict && (recalled.outcome !== 'planned' || this.plan.dry_run)) {
         this.push(step, started, { outcome: recalled.outcome, ticket: recalled.ticket_id, recalled: true });
@@ -120,7 +124,8 @@ class PlanRun {
       }
       const outcome = this.outcomeOf(step, attempt, started);
       try {
-        const receipt = await this.options.audit.record(outcome, recallContext);
+        const context = this.begun ? { ...recallContext, begun: this.begun } : recallContext;
+        const receipt = await this.options.audit.record(outcome, context);
         this.push(step, started, { ...attempt, ticket: receipt.ticket_id, recalled: false });
       } catch (error) {
         // The step happened but its audit record could not be written: deliver the event again (the replay
@@ -234,6 +239,11 @@ class PlanRun {
         detail: `dry run: would ${step.action.replace('_', ' ')}`,
       };
     }
+    const refusedStart = await this.begin(step, user);
+    if (refusedStart) {
+      this.options.limiter?.release(step.action);
+      return refusedStart;
+    }
     try {
       const report = await this.act(step, user);
       if (report.status === 'already_done') this.options.limiter?.release(step.action);
@@ -247,6 +257,28 @@ class PlanRun {
     } catch (error) {
       this.options.limiter?.release(step.action);
       return this.failure(error);
+    }
+  }
+
+  /**
+   * Opens the in-progress audit record of an irreversible step; a refusal (retryable or not) stops the plan
+   * before acting: the event waits for another delivery, or dead-letters when the audit trail refuses for good.
+   */
+  private async begin(step: PlannedStep, user: UserSnapshot): Promise<Attempt | null> {
+    const { audit } = this.options;
+    if (step.action !== 'deprovision' || !audit.begin) return null;
+    const { outcome: _unknownYet, ...start }: StepOutcome & StepStart = this.outcomeOf(
+      step,
+      { kind: 'outcome', outcome: 'succeeded' },
+      this.clock.now(),
+    );
+    this.user = user;
+    try {
+      this.begun = await audit.begin(start);
+      return null;
+    } catch (error) {
+      const retryAfter = error instanceof LifecycleError ? error.retryAfterSeconds : undefined;
+      return { kind: 'retry', error: errorOf(error), retryAfterSeconds: retryAfter };
     }
   }
 

@@ -11,7 +11,12 @@ import type { AuditReceipt, RecalledOutcome, StepIdentity, StepOutcome } from '.
 export interface RecordContext {
   /** When `recall` found no record of this step (the executor's clock). Absent: nobody looked. */
   nothingRecalledAt?: Date;
+  /** The record `begin` opened for this step: `record` completes that one with the outcome. */
+  begun?: AuditReceipt;
 }
+
+/** A step about to act, as `begin` records it: everything of its outcome but the outcome. */
+export type StepStart = Omit<StepOutcome, 'outcome'>;
 
 /** Writes exactly one audit record per step outcome; a replay of the same step returns the same receipt. */
 export interface AuditPort {
@@ -23,6 +28,13 @@ export interface AuditPort {
    * back with `conflict: true` (another event reused this one's id); anything else is null.
    */
   recall?(step: StepIdentity): Promise<RecalledOutcome | null>;
+  /**
+   * Opens the step's record as "in progress" before an irreversible action (a soft or permanent delete), or
+   * finds the one an earlier delivery opened; `record` then completes it with the outcome. `recall` never takes
+   * an in-progress record for done, so a crash between the two resumes the step and completes the same record.
+   * Throws when the record cannot be written: the executor then does not act.
+   */
+  begin?(start: StepStart): Promise<AuditReceipt>;
   /** Writes the record of `outcome`, or finds the one an earlier delivery wrote; see RecordContext. */
   record(outcome: StepOutcome, context?: RecordContext): Promise<AuditReceipt>;
 }

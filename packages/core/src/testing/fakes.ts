@@ -13,7 +13,7 @@ import type {
   UserRef,
   UserSnapshot,
 } from '../model/index.js';
-import type { AuditPort, RecordContext } from '../ports/audit-port.js';
+import type { AuditPort, RecordContext, StepStart } from '../ports/audit-port.js';
 import type { ZendeskPort } from '../ports/zendesk-port.js';
 import { destinationRefusal, noTransferRules, type TransferRules } from '../rails/transfer-destination.js';
 
@@ -170,10 +170,28 @@ export class MemoryZendesk implements ZendeskPort {
 /** The audit trail in memory, held to the same contract as the ITSM logger (testing/contracts/audit-port.contract.ts). */
 export class MemoryAudit implements AuditPort {
   /** Records by audit key; a conflict refusal is filed under its own step key (the slot is the other event's). */
-  readonly tickets = new Map<string, { id: number; outcome: StepOutcome }>();
+  readonly tickets = new Map<string, { id: number; outcome: StepOutcome; inProgress?: true }>();
   /** The context of each record call, in order: what the executor said its recall found. */
   readonly contexts: RecordContext[] = [];
   failNext = 0;
+  /** Errors to throw from the next `begin` calls. */
+  readonly beginFailures: LifecycleError[] = [];
+
+  async begin(start: StepStart): Promise<AuditReceipt> {
+    const failure = this.beginFailures.shift();
+    if (failure) throw failure;
+    const existing = this.tickets.get(start.step.audit_key);
+    if (existing && existing.outcome.step.event_digest !== start.step.event_digest)
+      throw new LifecycleError('audit_rejected', 'the audit key holds another event', { retryable: false });
+    if (existing) return { ticket_id: existing.id, created: false };
+    const id = 1000 + this.tickets.size;
+    this.tickets.set(start.step.audit_key, {
+      id,
+      outcome: { ...start, outcome: 'failed' },
+      inProgress: true,
+    });
+    return { ticket_id: id, created: true };
+  }
 
   async record(outcome: StepOutcome, context: RecordContext = {}): Promise<AuditReceipt> {
     this.contexts.push(context);
@@ -184,16 +202,22 @@ export class MemoryAudit implements AuditPort {
     const key =
       outcome.refusal?.rule === 'event_id_conflict' ? outcome.step.idempotency_key : outcome.step.audit_key;
     const existing = this.tickets.get(key);
+    if (existing?.inProgress && existing.outcome.step.event_digest === outcome.step.event_digest) {
+      this.tickets.set(key, { id: existing.id, outcome });
+      return { ticket_id: existing.id, created: false };
+    }
     if (existing) return { ticket_id: existing.id, created: false };
     const id = 1000 + this.tickets.size;
     this.tickets.set(key, { id, outcome });
     return { ticket_id: id, created: true };
   }
 
+  /** An in-progress record is not done: the step runs again (and completes it). */
   async recall(step: StepIdentity): Promise<RecalledOutcome | null> {
     const t = this.tickets.get(step.audit_key);
     if (!t) return null;
     const conflict = t.outcome.step.event_digest !== step.event_digest;
+    if (t.inProgress && !conflict) return null;
     return { ticket_id: t.id, outcome: t.outcome.outcome, ...(conflict ? { conflict: true } : {}) };
   }
 }

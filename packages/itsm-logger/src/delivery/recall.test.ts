@@ -50,6 +50,7 @@ describe('recalling an audited step', () => {
     const anonymous: AuditTicketGateway = {
       findTickets: (id) => zendesk.findTickets(id),
       create: (body, key) => zendesk.create(body, key),
+      update: (id, changes) => zendesk.update(id, changes),
       classifyCreateFailure: (error) => zendesk.classifyCreateFailure(error),
     };
     expect(await recallOutcome(zendesk, outcome.step)).not.toBeNull();

@@ -36,20 +36,30 @@ export function digestFromTags(tags: readonly string[]): string | null {
   return digests.size === 1 ? ([...digests][0] ?? null) : null;
 }
 
+/** The tag of a ticket opened before an irreversible action and not completed yet: recall takes it for nothing. */
+export const IN_PROGRESS_TAG = 'outcome_in_progress';
+
 /**
  * The audited outcome of `step`, found under its audit key, or null when no ticket records it. Null also for a
  * ticket the service identity did not submit (or when the gateway cannot name that identity), and for one whose
  * outcome or digest cannot be read (written before digests were recorded, or edited by hand): acting again is
- * safe (actions are idempotent). A ticket recording another digest comes back with `conflict: true`.
+ * safe (actions are idempotent). A ticket recording another digest comes back with `conflict: true`. An in-progress
+ * ticket of this event (opened before an irreversible action) is not done either: null, and `onInProgress` is told
+ * its id, so that the step's record completes that ticket instead of writing another.
  */
 export async function recallOutcome(
   gateway: AuditTicketGateway,
   step: StepIdentity,
+  onInProgress: (ticketId: number) => void = () => {},
 ): Promise<RecalledOutcome | null> {
   const service = await serviceIdentity(gateway);
   if (service === null) return null;
   const ticket = await findAuditTicket(gateway, auditExternalId(step.audit_key), service);
   if (ticket === null) return null;
+  if (ticket.tags.includes(IN_PROGRESS_TAG)) {
+    if (digestFromTags(ticket.tags) === step.event_digest) onInProgress(ticket.id);
+    return null;
+  }
   const outcome = outcomeFromTags(ticket.tags);
   const digest = digestFromTags(ticket.tags);
   if (outcome === null || digest === null) return null;

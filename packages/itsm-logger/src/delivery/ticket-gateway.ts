@@ -1,4 +1,4 @@
-// The two Zendesk calls the exactly-once write needs, and what a failed creation means. The zendesk-client
+// The Zendesk calls the exactly-once write needs, and what a failed creation means. The zendesk-client
 // adapter implements it; keeping it this small keeps the write logic readable and independent of HTTP.
 import type { AuditTicketBody } from '../ticket/audit-ticket.js';
 
@@ -28,6 +28,8 @@ export interface AuditTicketGateway {
   /** The tickets carrying `externalId`, in any order. */
   findTickets(externalId: string): Promise<FoundTicket[]>;
   create(body: AuditTicketBody, idempotencyKey: string): Promise<CreatedTicket>;
+  /** Completes an in-progress ticket: its new subject, status, tags and routing, and the comment added. */
+  update(id: number, changes: Partial<AuditTicketBody>): Promise<void>;
   classifyCreateFailure(error: unknown): CreateFailure;
   /**
    * The user id of the identity writing the tickets, when the gateway can tell: assignee of solved tickets, and

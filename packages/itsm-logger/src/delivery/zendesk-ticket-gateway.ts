@@ -1,4 +1,4 @@
-// The ticket gateway over a zendesk-client client: its two ticket calls, and what its typed errors mean for an
+// The ticket gateway over a zendesk-client client: its ticket calls, and what its typed errors mean for an
 // audit ticket. Zendesk answers a reused Idempotency-Key with another body by 400 IdempotentRequestError
 // (confirmed in Zendesk's API reference and client libraries); the client reports it as a 400 `zendesk_invalid`.
 import { LifecycleError } from '@zendesk-lifecycle/core';
@@ -12,6 +12,7 @@ export interface AuditZendeskClient {
     ticket: Record<string, unknown>,
     options: { idempotencyKey?: string },
   ): Promise<{ ticket: { id: number }; replayed: boolean }>;
+  updateTicket(id: number, changes: Record<string, unknown>): Promise<unknown>;
   findTicketsByExternalId(
     externalId: string,
   ): Promise<Array<{ id: number; tags: string[]; submitter_id?: unknown }>>;
@@ -60,6 +61,9 @@ export function zendeskTicketGateway(client: AuditZendeskClient): AuditTicketGat
     async create(body: AuditTicketBody, idempotencyKey: string) {
       const { ticket, replayed } = await client.createTicket({ ...body }, { idempotencyKey });
       return { id: ticket.id, replayed };
+    },
+    async update(id: number, changes: Partial<AuditTicketBody>) {
+      await client.updateTicket(id, { ...changes });
     },
     classifyCreateFailure,
     ...(client.serviceUser ? { serviceUserId: async () => (await client.serviceUser!()).id } : {}),

@@ -62,6 +62,12 @@ export class FakeTickets implements AuditTicketGateway {
     return { id, replayed: false };
   }
 
+  async update(id: number, changes: Partial<AuditTicketBody>): Promise<void> {
+    const ticket = this.tickets.get(id);
+    if (!ticket) throw new LifecycleError('zendesk_not_found', `no ticket ${id}`, { retryable: false });
+    this.tickets.set(id, { ...ticket, ...changes });
+  }
+
   async serviceUserId(): Promise<number> {
     return this.serviceId;
   }

@@ -1,6 +1,5 @@
 // Assembles the whole audit ticket for one step outcome: subject, private comment (text and HTML), requester,
 // status and priority, tags, routing fields, and the keys that keep it exactly-once. Pure: no I/O.
-import type { Outcome, StepOutcome } from '@zendesk-lifecycle/core';
 import {
   requesterFields,
   type RequesterFields,
@@ -13,6 +12,7 @@ import { auditSubject } from './subject.js';
 import { auditTags } from './tags.js';
 import { auditExternalId, auditIdempotencyKey, auditTicketKey } from './ticket-keys.js';
 import type { ZendeskLinks } from './zendesk-links.js';
+import type { AuditedStep, TicketOutcome } from './audited-step.js';
 
 export type TicketPriority = 'low' | 'normal' | 'high' | 'urgent';
 export type CustomFieldValue = string | number | boolean | string[] | null;
@@ -58,10 +58,10 @@ export interface AuditTicket {
 }
 
 /** Outcomes that need a person to look: the ticket stays open. */
-const NEEDS_ATTENTION: ReadonlySet<Outcome> = new Set<Outcome>(['failed', 'refused']);
+const NEEDS_ATTENTION: ReadonlySet<TicketOutcome> = new Set<TicketOutcome>(['failed', 'refused']);
 
 /** Whether an outcome leaves its audit ticket open for a person (failed, refused) or solved. */
-export function needsAttention(outcome: Outcome): boolean {
+export function needsAttention(outcome: TicketOutcome): boolean {
   return NEEDS_ATTENTION.has(outcome);
 }
 
@@ -87,23 +87,25 @@ export interface AuditTicketContext {
 }
 
 /** The audit ticket for one step outcome. The same outcome always gives the same ticket. */
-export function buildAuditTicket(outcome: StepOutcome, context: AuditTicketContext): AuditTicket {
+export function buildAuditTicket(outcome: AuditedStep, context: AuditTicketContext): AuditTicket {
   const { settings } = context;
   const externalId = auditExternalId(auditTicketKey(outcome));
   const document = describeOutcome(outcome, context.links, externalId);
   const attention = needsAttention(outcome.outcome);
+  // An in-progress ticket stays open (status and priority of a solved one follow once it is completed).
+  const open = attention || outcome.outcome === 'in_progress';
   const priority = attention ? (settings.attentionPriority ?? 'high') : settings.priority;
   const body: AuditTicketBody = {
     subject: auditSubject(outcome),
     comment: { body: renderPlainText(document), html_body: renderSafeHtml(document), public: false },
     ...requesterFields(context.requester),
-    status: attention ? 'open' : 'solved',
+    status: open ? 'open' : 'solved',
     ...(priority === undefined ? {} : { priority }),
     tags: auditTags(outcome, settings.extraTags),
     external_id: externalId,
     ...routingFields(settings),
   };
-  if (!attention && body.assignee_id === undefined && context.serviceAssigneeId !== undefined)
+  if (!open && body.assignee_id === undefined && context.serviceAssigneeId !== undefined)
     body.assignee_id = context.serviceAssigneeId;
   return { externalId, idempotencyKey: auditIdempotencyKey(outcome.step.idempotency_key), body };
 }

@@ -2,19 +2,21 @@
 // which workflow and step, which user, the Zendesk state around it, the requests made and the tickets touched.
 // Pure and deterministic: the same outcome always gives the same document, which keeps the ticket body stable
 // for Zendesk's idempotency check. Timings are left out for that reason; the ticket's creation time stands in.
-import type { Outcome, StepOutcome } from '@zendesk-lifecycle/core';
+import type { StepOutcome } from '@zendesk-lifecycle/core';
 import { relatedTicketsBlock } from './describe-related.js';
 import { actedOnUser, stateBlock, userBlock } from './describe-user.js';
 import { text, type AuditDocument, type Block, type Fact } from './document.js';
 import { oneLine } from './untrusted-text.js';
 import type { ZendeskLinks } from './zendesk-links.js';
+import type { AuditedStep, TicketOutcome } from './audited-step.js';
 
-export const OUTCOME_LABELS: Record<Outcome, string> = {
+export const OUTCOME_LABELS: Record<TicketOutcome, string> = {
   succeeded: 'succeeded',
   already_done: 'already done (Zendesk already showed the wanted state; nothing was changed)',
   refused: 'refused (the action was not attempted)',
   failed: 'failed',
   planned: 'planned (dry run: this is what would be done; nothing was changed)',
+  in_progress: 'in progress (opened before the action; this ticket is completed with its outcome)',
 };
 
 const NOT_GIVEN = '(not given)';
@@ -27,12 +29,12 @@ export function stepPosition(step: StepOutcome['step']): string {
 }
 
 /** "offboarding" or "offboarding (variant: reversal)". */
-export function workflowLabel(outcome: StepOutcome): string {
+export function workflowLabel(outcome: AuditedStep): string {
   const variant = outcome.workflow_variant;
   return variant === null ? outcome.workflow : `${outcome.workflow} (variant: ${oneLine(variant, 80)})`;
 }
 
-function outcomeBlock(outcome: StepOutcome): Block {
+function outcomeBlock(outcome: AuditedStep): Block {
   const facts = [fact('Outcome', OUTCOME_LABELS[outcome.outcome])];
   if (outcome.dry_run)
     facts.push(fact('Dry run', 'yes: planned and audited, nothing was changed in Zendesk'));
@@ -49,7 +51,7 @@ function outcomeBlock(outcome: StepOutcome): Block {
   return { kind: 'facts', title: 'Outcome', facts };
 }
 
-function actionBlock(outcome: StepOutcome): Block {
+function actionBlock(outcome: AuditedStep): Block {
   const facts = [
     fact('Action', outcome.step.action),
     fact('Step', stepPosition(outcome.step)),
@@ -65,7 +67,7 @@ function sentBy(principal: StepOutcome['event']['principal']): string {
   return `principal ${oneLine(principal.authid, 256)} (${oneLine(principal.authtype, 40)})`;
 }
 
-function eventBlock(outcome: StepOutcome): Block {
+function eventBlock(outcome: AuditedStep): Block {
   const { event } = outcome;
   const facts = [
     fact('Event id', oneLine(event.id)),
@@ -80,13 +82,13 @@ function eventBlock(outcome: StepOutcome): Block {
   return { kind: 'facts', title: 'Event', facts };
 }
 
-function requestsBlock(outcome: StepOutcome): Block {
+function requestsBlock(outcome: AuditedStep): Block {
   const ids = outcome.request_ids.map((id) => text(oneLine(id, 120)));
   const value = ids.length === 0 ? [text('(none)')] : ids;
   return { kind: 'facts', title: 'Zendesk requests', facts: [{ label: 'Request ids', value }] };
 }
 
-function summary(outcome: StepOutcome): string {
+function summary(outcome: AuditedStep): string {
   const user = actedOnUser(outcome);
   const who = user === null ? 'a user not found in Zendesk' : `${oneLine(user.name, 120)} (#${user.id})`;
   const dryRun = outcome.dry_run ? ' Dry run: nothing was changed in Zendesk.' : '';
@@ -96,7 +98,7 @@ function summary(outcome: StepOutcome): string {
 
 /** The audit document for `outcome`; `externalId` is the ticket's external id, quoted in the footer. */
 export function describeOutcome(
-  outcome: StepOutcome,
+  outcome: AuditedStep,
   links: ZendeskLinks,
   externalId: string,
 ): AuditDocument {

@@ -1,10 +1,10 @@
 // The related-tickets part of an audit comment: where a data transfer moved tickets, which it left alone, who took
 // over the open tickets assigned to the user before it stopped being an agent, and which were still assigned. Lists are capped: a user can own thousands of tickets, and a
 // Zendesk comment has a size limit.
-import type { StepOutcome } from '@zendesk-lifecycle/core';
 import { text, type Block, type Fact, type Phrase } from './document.js';
 import { oneLine } from './untrusted-text.js';
 import type { ZendeskLinks } from './zendesk-links.js';
+import type { AuditedStep } from './audited-step.js';
 
 /** How many tickets a list shows before it says "and N more". */
 export const MAX_LISTED_TICKETS = 100;
@@ -19,7 +19,7 @@ function ticketList(tickets: Array<{ id: number; note?: string }>, links: Zendes
   return hidden > 0 ? [...shown, text(`and ${hidden} more`)] : shown;
 }
 
-function transferFacts(outcome: StepOutcome, links: ZendeskLinks): Fact[] {
+function transferFacts(outcome: AuditedStep, links: ZendeskLinks): Fact[] {
   const transfer = outcome.transfer;
   if (transfer === undefined) return [];
   const destination = transfer.destination_id;
@@ -44,7 +44,7 @@ function transferFacts(outcome: StepOutcome, links: ZendeskLinks): Fact[] {
   return facts;
 }
 
-function reassignmentFacts(outcome: StepOutcome, links: ZendeskLinks): Fact[] {
+function reassignmentFacts(outcome: AuditedStep, links: ZendeskLinks): Fact[] {
   const reassignment = outcome.reassignment;
   if (reassignment === undefined) return [];
   const to = reassignment.to;
@@ -71,7 +71,7 @@ function reassignmentFacts(outcome: StepOutcome, links: ZendeskLinks): Fact[] {
 }
 
 /** The "Related tickets" block, or null when the action touched no tickets. */
-export function relatedTicketsBlock(outcome: StepOutcome, links: ZendeskLinks): Block | null {
+export function relatedTicketsBlock(outcome: AuditedStep, links: ZendeskLinks): Block | null {
   const facts = [...transferFacts(outcome, links), ...reassignmentFacts(outcome, links)];
   const assigned = outcome.assigned_ticket_ids ?? [];
   if (assigned.length > 0) {

@@ -1,8 +1,9 @@
 // The user part of an audit comment: who was acted on, and their Zendesk state before and after the action.
-import type { StepOutcome, UserRef, UserSnapshot } from '@zendesk-lifecycle/core';
+import type { UserRef, UserSnapshot } from '@zendesk-lifecycle/core';
 import { text, type Block, type Fact, type Phrase } from './document.js';
 import { oneLine } from './untrusted-text.js';
 import type { ZendeskLinks } from './zendesk-links.js';
+import type { AuditedStep } from './audited-step.js';
 
 // role_type 0 (custom agent) is left out: the custom role id, when there is one, says more.
 const ROLE_TYPE_NAMES: Record<number, string> = {
@@ -16,7 +17,7 @@ const ROLE_TYPE_NAMES: Record<number, string> = {
 const NONE = '(none)';
 
 /** The user as Zendesk showed it: the snapshot taken for the step, else the state before or after it. */
-export function actedOnUser(outcome: StepOutcome): UserSnapshot | null {
+export function actedOnUser(outcome: AuditedStep): UserSnapshot | null {
   return outcome.user ?? outcome.before ?? outcome.after;
 }
 
@@ -52,7 +53,7 @@ function snapshotFacts(user: UserSnapshot, links: ZendeskLinks): Fact[] {
 }
 
 /** The "User" block: the Zendesk user with a link, or how the event named a user that was not found. */
-export function userBlock(outcome: StepOutcome, links: ZendeskLinks): Block {
+export function userBlock(outcome: AuditedStep, links: ZendeskLinks): Block {
   const user = actedOnUser(outcome);
   const facts: Fact[] =
     user === null ? [{ label: 'Found in Zendesk', value: [text('no')] }] : snapshotFacts(user, links);
@@ -66,7 +67,7 @@ function stateCells(user: UserSnapshot | null): [string, string, string] {
 }
 
 /** The "Zendesk state" block: role, suspended and active, before and after the action. */
-export function stateBlock(outcome: StepOutcome): Block {
+export function stateBlock(outcome: AuditedStep): Block {
   const before = stateCells(outcome.before);
   const after = stateCells(outcome.after);
   const labels = ['Role', 'Suspended', 'Active'] as const;

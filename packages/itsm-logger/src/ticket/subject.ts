@@ -1,7 +1,8 @@
 // The ticket subject: what an auditor scans in a view. Action, user, workflow, outcome, in that order.
-import type { StepOutcome, UserRef } from '@zendesk-lifecycle/core';
+import type { UserRef } from '@zendesk-lifecycle/core';
 import { actedOnUser } from './describe-user.js';
 import { oneLine } from './untrusted-text.js';
+import type { AuditedStep } from './audited-step.js';
 
 function refLabel(ref: UserRef): string {
   if (ref.email !== undefined) return `${oneLine(ref.email, 100)} (not found)`;
@@ -10,7 +11,7 @@ function refLabel(ref: UserRef): string {
   return 'unknown user';
 }
 
-function userLabel(outcome: StepOutcome): string {
+function userLabel(outcome: AuditedStep): string {
   const user = actedOnUser(outcome);
   if (user === null) return refLabel(outcome.user_ref);
   const email = user.email === null ? '' : ` <${oneLine(user.email, 100)}>`;
@@ -18,7 +19,7 @@ function userLabel(outcome: StepOutcome): string {
 }
 
 /** e.g. "Audit: suspend · Jane Doe <jane@acme.test> #123 · access_review · succeeded". */
-export function auditSubject(outcome: StepOutcome): string {
+export function auditSubject(outcome: AuditedStep): string {
   const parts = [
     `Audit: ${outcome.step.action}`,
     userLabel(outcome),

@@ -1,7 +1,7 @@
 // Tags make audit tickets searchable and routable (by action, workflow, outcome and dry run), and record the
 // event digest that recall compares.
-import type { StepOutcome } from '@zendesk-lifecycle/core';
 import { EVENT_DIGEST_TAG_PREFIX } from './ticket-keys.js';
+import type { AuditedStep } from './audited-step.js';
 
 /** Every audit ticket carries this tag. */
 export const AUDIT_TAG = 'itsm_audit';
@@ -18,7 +18,7 @@ export function toTag(value: string): string {
 }
 
 /** The ticket's tags, in a stable order and without duplicates; `extraTags` come last. */
-export function auditTags(outcome: StepOutcome, extraTags: readonly string[] = []): string[] {
+export function auditTags(outcome: AuditedStep, extraTags: readonly string[] = []): string[] {
   const tags = [
     AUDIT_TAG,
     `action_${outcome.step.action}`,

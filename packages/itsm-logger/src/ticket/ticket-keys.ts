@@ -3,7 +3,7 @@
 // Idempotency-Key Zendesk deduplicates creations with (from the step key, which covers the whole event). Distinct
 // prefixes keep the audit key from colliding with any other creation keyed on the same step.
 import { createHash } from 'node:crypto';
-import type { StepOutcome } from '@zendesk-lifecycle/core';
+import type { AuditedStep } from './audited-step.js';
 
 /** Zendesk accepts external ids and idempotency keys of up to 255 characters. */
 const MAX_KEY_LENGTH = 255;
@@ -32,7 +32,7 @@ export function auditIdempotencyKey(stepKey: string): string {
  * The key a step outcome's ticket is filed under: the step's audit key, except for a refused `event_id_conflict`,
  * whose slot belongs to the other event: that refusal is filed under its own step key.
  */
-export function auditTicketKey(outcome: StepOutcome): string {
+export function auditTicketKey(outcome: AuditedStep): string {
   return outcome.refusal?.rule === 'event_id_conflict'
     ? outcome.step.idempotency_key
     : outcome.step.audit_key;

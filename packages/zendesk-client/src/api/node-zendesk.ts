@@ -1,5 +1,5 @@
 // The one seam with node-zendesk: the calls its public, documented methods make well (users.me/show/update/delete,
-// groups.show, tickets.create/updateMany, jobstatuses.show, customagentroles.list), sent through our transport.
+// groups.show, tickets.create/update/updateMany, jobstatuses.show, customagentroles.list), sent through our transport.
 // node-zendesk builds each URL and reads the answer; our transportFn signs, retries, governs and throws typed
 // errors, which node-zendesk rethrows unchanged (`throwOriginalException`). What it cannot do is in zendesk-api.ts.
 import zendesk from 'node-zendesk'; // the default import: the CJS bundle has no ESM named exports at runtime
@@ -73,6 +73,8 @@ export function nodeZendesk(apiBase: string, transport: Transport) {
     showGroup: <T>(id: number) => answer<T>(client.groups.show(id), 'group'),
     updateManyTickets: <T>(ids: number[], changes: Record<string, unknown>) =>
       answer<T>(client.tickets.updateMany(ids, { ticket: changes }), 'job_status'),
+    updateTicket: <T>(id: number, changes: Record<string, unknown>) =>
+      answer<T>(client.tickets.update(id, { ticket: changes } as never), 'ticket'),
     showJob: <T>(id: string) => answer<T>(client.jobstatuses.show(id), 'job_status'),
     /**
      * Creates a ticket. node-zendesk has no per-call headers, only per-client `customHeaders`: a call with an

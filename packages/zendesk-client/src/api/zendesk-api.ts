@@ -70,6 +70,9 @@ export class ZendeskApi {
   updateManyTickets<T>(ids: number[], changes: Record<string, unknown>) {
     return this.nz.updateManyTickets<T>(ids, changes);
   }
+  updateTicket<T>(id: number, changes: Record<string, unknown>) {
+    return this.nz.updateTicket<T>(id, changes);
+  }
   showJob<T>(id: string) {
     return this.nz.showJob<T>(id);
   }

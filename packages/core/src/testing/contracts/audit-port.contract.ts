@@ -1,9 +1,10 @@
 // The AuditPort contract, written once and run against every implementation: the in-memory fake (core) and the
 // ITSM logger over the sandbox (packages/itsm-logger). Exactly one record per step, recall reads it back, and the
-// recall-then-write shortcut (RecordContext) never costs a second record.
+// recall-then-write shortcut (RecordContext) never costs a second record. An in-progress record (`begin`, before
+// an irreversible action) is not done, and its step still gets one record, completed with the outcome.
 import { describe, expect, it } from 'vitest';
 import type { Outcome, StepOutcome } from '../../model/index.js';
-import type { AuditPort } from '../../ports/audit-port.js';
+import type { AuditPort, StepStart } from '../../ports/audit-port.js';
 import { sha256Hex } from '../../hash/sha256.js';
 
 let counter = 0;
@@ -115,6 +116,42 @@ export function describeAuditPortContract(name: string, port: () => Promise<Audi
       expect(await audit.recall?.(outcome.step)).toEqual({
         ticket_id: theirs.ticket_id,
         outcome: 'succeeded',
+      });
+    });
+
+    it('opens a record in progress that recall does not take for done, then completes that one record', async () => {
+      const audit = await port();
+      if (!audit.begin) return expect(audit.begin).toBeUndefined();
+      const outcome = contractOutcome();
+      const { outcome: _final, ...start }: StepStart & { outcome: unknown } = outcome;
+      const begun = await audit.begin(start);
+      expect(begun.created).toBe(true);
+      expect(await audit.recall?.(outcome.step)).toBeNull();
+      // A crash here: the replay opens it again and finds the same record.
+      const again = await (await port()).begin!(start);
+      expect(again).toEqual({ ticket_id: begun.ticket_id, created: false });
+      const done = await audit.record(outcome, { nothingRecalledAt: new Date(), begun: again });
+      expect(done.ticket_id).toBe(begun.ticket_id);
+      expect(await audit.recall?.(outcome.step)).toEqual({
+        ticket_id: begun.ticket_id,
+        outcome: 'succeeded',
+      });
+    });
+
+    it('completes an in-progress record found by recall even without being told it was begun', async () => {
+      const audit = await port();
+      if (!audit.begin) return expect(audit.begin).toBeUndefined();
+      const outcome = contractOutcome('refused');
+      const { outcome: _final, ...start }: StepStart & { outcome: unknown } = outcome;
+      const begun = await audit.begin(start);
+      const resumed = await port();
+      expect(await resumed.recall?.(outcome.step)).toBeNull();
+      expect((await resumed.record(outcome, { nothingRecalledAt: new Date() })).ticket_id).toBe(
+        begun.ticket_id,
+      );
+      expect(await resumed.recall?.(outcome.step)).toEqual({
+        ticket_id: begun.ticket_id,
+        outcome: 'refused',
       });
     });
   });
