@@ -19,7 +19,7 @@ import {
 } from '@zendesk-lifecycle/zendesk-client';
 import { consumerSettingsFromEnv, type ConsumerSettings } from './config.js';
 import { replayDeadLetters } from './delivery/dead-letter-replay.js';
-import { createAuditTrail } from './wiring/audit.js';
+import { createAuditTrail, ticketSettingsProblems, type AuditTrail } from './wiring/audit.js';
 import { ConsumerMetrics } from './ops/metrics.js';
 import { createRecordProcessor } from './pipeline/process-record.js';
 import { startConsumerService } from './service.js';
@@ -48,6 +48,20 @@ async function signIn(client: ZendeskClient, logger: Logger, account: string): P
   }
 }
 
+/** Stops start-up with one line when Zendesk has no such audit ticket group or assignee (ITSM_TICKET_*). */
+async function checkTicketSettings(audit: AuditTrail, logger: Logger): Promise<void> {
+  let problems: string[];
+  try {
+    problems = await ticketSettingsProblems(audit.auditAccount, audit.ticket);
+  } catch (error) {
+    logger.warn({ err: error }, 'could not check the audit ticket settings at start-up');
+    return;
+  }
+  if (problems.length === 0) return;
+  process.stderr.write(`consumer: the audit ticket settings do not match Zendesk: ${problems.join('; ')}\n`);
+  process.exit(2);
+}
+
 async function run(settings: ConsumerSettings, zendeskConfig: ZendeskConfig, logger: Logger): Promise<void> {
   const metrics = new ConsumerMetrics();
   const policy = loadPolicy(settings.policyFile);
@@ -69,6 +83,7 @@ async function run(settings: ConsumerSettings, zendeskConfig: ZendeskConfig, log
   }
   const audit = await createAuditTrail(process.env, zendesk, logger);
   if (audit.client) await signIn(audit.client, logger, 'audit (ITSM_ZENDESK_*)');
+  await checkTicketSettings(audit, logger);
   // One list of protected users, for the executor's rail and the Zendesk client's alike. An unknown owner
   // (ZENDESK_ACCOUNT_OWNER_ID unset) protects every admin: core's rule, rails/protected-users.ts.
   const protectedUsers = {

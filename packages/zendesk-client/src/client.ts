@@ -106,6 +106,21 @@ export class ZendeskClient {
     }
   }
 
+  /** The group (`GET /groups/{id}`; `deleted: true` for a deleted one), or null when Zendesk has none by that id. */
+  async getGroup(id: number): Promise<{ id: number; name: string | null; deleted: boolean } | null> {
+    try {
+      const { body } = await this.api.showGroup<{ id: number; name?: unknown; deleted?: unknown }>(id);
+      return {
+        id: body.id,
+        name: typeof body.name === 'string' ? body.name : null,
+        deleted: body.deleted === true,
+      };
+    } catch (error) {
+      if (error instanceof NotFound) return null;
+      throw error;
+    }
+  }
+
   /**
    * The user named by id, email or external id (case-insensitive), soft-deleted users included (active: false)
    * unless `deleted: false`; null when none matches. See users/find-user.ts.

@@ -30,6 +30,7 @@ async function exercise(client: ZendeskClient): Promise<void> {
   await client.findUser({ email: 'nobody@acme.test' });
   await client.findUser({ id: DEMO_PEOPLE.agent.id });
   await client.serviceUser();
+  await client.getGroup(424242);
   await client.entitlementsMany(accounts.map((a) => a.user));
   const audit = { subject: 'audit', comment: { body: 'x', public: false }, external_id: 'openapi-audit' };
   const { ticket } = await client.createTicket(audit, { idempotencyKey: 'openapi-audit' });
