@@ -44,6 +44,29 @@ describe('tickets', () => {
     expect(sandbox.state.tickets.size).toBe(26);
   });
 
+  it('adds the comment and sets the custom fields an update names (OpenAPI TicketUpdateInput)', async () => {
+    const call = api(sandbox);
+    const created = await call('POST', '/tickets.json', ticket({ custom_fields: [{ id: 1, value: 'a' }] }));
+    const id = created.body.ticket.id as number;
+    const updated = await call('PUT', `/tickets/${id}.json`, {
+      ticket: {
+        status: 'solved',
+        comment: { body: 'outcome: succeeded', public: false },
+        custom_fields: [{ id: 2, value: 'b' }],
+      },
+    });
+    expect(updated.status).toBe(200);
+    const held = sandbox.state.tickets.get(id)!;
+    expect(held.comments.map((c) => [c.body, c.public])).toEqual([
+      ['private note', false],
+      ['outcome: succeeded', false],
+    ]);
+    expect(held.custom_fields).toEqual([
+      { id: 1, value: 'a' },
+      { id: 2, value: 'b' },
+    ]);
+  });
+
   it('lists the tickets a user requested and is assigned, page by page', async () => {
     const requested = await api(sandbox)(
       'GET',

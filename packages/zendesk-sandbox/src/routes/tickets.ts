@@ -200,7 +200,15 @@ export function ticketRoutes(router: Router, state: SandboxState, jobs: Jobs, li
     const ticket = state.tickets.get(numericId(ctx.params.id));
     if (!ticket) throw notFound();
     if (ticket.status === 'closed') throw invalid('status', CLOSED);
-    ctx.changed = applyTicketChanges(state, ticket, ticketInput(ctx));
+    const input = ticketInput(ctx);
+    ctx.changed = applyTicketChanges(state, ticket, input);
+    // OpenAPI TicketUpdateInput: `comment` (TicketCommentObject) adds a comment to the ticket.
+    const comment = input.comment as { body?: string; html_body?: string; public?: boolean } | undefined;
+    if (comment && (comment.body || comment.html_body)) {
+      state.addComment(ticket, comment, ctx.user!.id);
+      ticket.updated_at = state.now();
+      ctx.changed = true;
+    }
     send(ctx, 200, { ticket: publicTicket(ticket) });
   });
 }
@@ -218,6 +226,14 @@ function applyTicketChanges(state: SandboxState, ticket: Ticket, changes: Record
     'external_id',
   ] as const) {
     if (changes[field] !== undefined) (ticket as unknown as Record<string, unknown>)[field] = changes[field];
+  }
+  // Custom field values are set one by one (by field id); fields not named keep their values.
+  if (Array.isArray(changes.custom_fields)) {
+    for (const { id, value } of changes.custom_fields as Ticket['custom_fields']) {
+      const existing = ticket.custom_fields.find((f) => f.id === id);
+      if (existing) existing.value = value;
+      else ticket.custom_fields.push({ id, value });
+    }
   }
   // An assignee outside the ticket's group brings the ticket to their default group, as the agent UI does.
   if (typeof changes.assignee_id === 'number' && changes.group_id === undefined) {
