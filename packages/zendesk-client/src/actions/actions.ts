@@ -20,6 +20,7 @@ import { Invalid, NotFound } from '../errors.js';
 import { findUser, lookupLags } from '../users/find-user.js';
 import { toSnapshot, type ZendeskUser } from '../users/snapshot.js';
 import { openAssignedTickets, reassignTickets, type Reassigned } from './reassign.js';
+import { userTickets } from './bulk-tickets.js';
 import { transferRequestedTickets } from './transfer.js';
 
 export interface ProtectionOptions {
@@ -157,16 +158,7 @@ export class ZendeskActions implements ZendeskPort {
 
   /** How many tickets the user requests that are not closed (each one makes Zendesk refuse the soft delete). */
   private async requestedNotClosed(userId: number): Promise<number> {
-    let count = 0;
-    for await (const page of this.api.pages<{ status: string }>('tickets', [
-      'users',
-      userId,
-      'tickets',
-      'requested',
-    ])) {
-      for (const t of page) if (t.status !== 'closed') count++;
-    }
-    return count;
+    return (await userTickets(this.api, userId, 'requested')).filter((t) => t.status !== 'closed').length;
   }
 
   /**

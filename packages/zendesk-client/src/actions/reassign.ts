@@ -13,23 +13,14 @@ import {
 import type { ZendeskApi } from '../api/zendesk-api.js';
 import { NotFound } from '../errors.js';
 import { findUser } from '../users/find-user.js';
-import { waitForJob, type JobStatus } from './transfer.js';
+import { updateTicketsInJobs, userTickets } from './bulk-tickets.js';
 
 /** Ticket statuses Zendesk does not reassign when an agent goes (solved and closed stay as they are). */
 const SETTLED = new Set(['solved', 'closed']);
 
 /** Ids of the tickets assigned to the user that are still open (new, open, pending, on hold). */
 export async function openAssignedTickets(api: ZendeskApi, userId: number): Promise<number[]> {
-  const ids: number[] = [];
-  for await (const page of api.pages<{ id: number; status: string }>('tickets', [
-    'users',
-    userId,
-    'tickets',
-    'assigned',
-  ])) {
-    for (const t of page) if (!SETTLED.has(t.status)) ids.push(t.id);
-  }
-  return ids;
+  return (await userTickets(api, userId, 'assigned')).filter((t) => !SETTLED.has(t.status)).map((t) => t.id);
 }
 
 /** Whether a user can be given tickets: an active, unsuspended admin or full agent (not light, chat, contributor). */
@@ -111,22 +102,10 @@ export async function reassignTickets(
       ? { group_id: chosen.to.group_id, assignee_id: null }
       : { assignee_id: chosen.to.assignee_id };
   const report: ReassignReport = { to: chosen.to, moved: [], failed: [] };
-  const requestIds: string[] = [];
-  for (let i = 0; i < ticketIds.length; i += 100) {
-    const ids = ticketIds.slice(i, i + 100);
-    const res = await api.updateManyTickets<JobStatus>(ids, changes);
-    requestIds.push(...res.requestIds);
-    const job = await waitForJob(api, res.body.id, api.config.transferJobTimeoutMs);
-    const results = new Map((job.results ?? []).map((r) => [r.id, r]));
-    for (const id of ids) {
-      const result = results.get(id);
-      if (result?.success) report.moved.push(id);
-      else
-        report.failed.push({
-          id,
-          error: result ? `${result.error ?? 'failed'}: ${result.details ?? ''}` : `job ${job.status}`,
-        });
-    }
+  const { updates, requestIds } = await updateTicketsInJobs(api, ticketIds, changes);
+  for (const u of updates) {
+    if (u.ok) report.moved.push(u.id);
+    else report.failed.push({ id: u.id, error: u.error });
   }
   if (report.failed.length > 0) {
     throw new LifecycleError(
