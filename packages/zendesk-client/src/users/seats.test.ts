@@ -1,21 +1,11 @@
 // Seat rules from public fields (docs/zendesk-rules.md §9, S9, S14, S15): what is known, and what is reported as unknown.
 import { describe, expect, it } from 'vitest';
 import type { UserSnapshot } from '@zendesk-lifecycle/core';
+import { user as testUser } from '@zendesk-lifecycle/core/testing';
 import { entitlementsOf, type CustomRole } from './seats.js';
 
-const user = (fields: Partial<UserSnapshot>): UserSnapshot => ({
-  id: 1,
-  name: 'U',
-  email: 'u@acme.test',
-  external_id: null,
-  role: 'agent',
-  role_type: 0,
-  custom_role_id: null,
-  suspended: false,
-  active: true,
-  last_login_at: null,
-  ...fields,
-});
+/** An agent (core's test user), changed by `fields`. */
+const user = (fields: Partial<UserSnapshot>): UserSnapshot => testUser({ id: 1, ...fields });
 
 const roles = new Map<number, CustomRole>([
   [7, { id: 7, name: 'Tier 2', role_type: 0 }],
