@@ -6,6 +6,7 @@ import { send, type Ctx } from './http.js';
 import type { OAuthState } from './oauth-state.js';
 import type { SandboxOptions } from './server.js';
 import type { SandboxState } from './state.js';
+import type { BrandInput, TicketFieldInput, TicketFormInput } from './ticket-settings.js';
 
 interface AdminDeps {
   state: () => SandboxState;
@@ -52,6 +53,20 @@ export async function adminRoutes(ctx: Ctx, deps: AdminDeps): Promise<void> {
       state.searchLagMs = ms;
       return send(ctx, 200, { search_lag_ms: ms });
     }
+    // Custom ticket fields, brands and ticket forms (bodies as ticket-settings.ts's inputs); the new record back.
+    case 'POST /__sandbox/ticket-fields':
+    case 'POST /__sandbox/brands':
+    case 'POST /__sandbox/ticket-forms': {
+      const body = await json(ctx);
+      const problem = settingsInputProblem(route, body);
+      if (problem) return send(ctx, 400, { error: problem });
+      const settings = state.ticketSettings;
+      if (route.endsWith('ticket-fields'))
+        return send(ctx, 201, { ticket_field: settings.addTicketField(body as unknown as TicketFieldInput) });
+      if (route.endsWith('brands'))
+        return send(ctx, 201, { brand: settings.addBrand(body as unknown as BrandInput) });
+      return send(ctx, 201, { ticket_form: settings.addTicketForm(body as unknown as TicketFormInput) });
+    }
     case 'GET /__sandbox/oauth':
       return send(ctx, 200, deps.oauth.summary());
     case 'POST /__sandbox/oauth/lifetime': {
@@ -96,6 +111,9 @@ export async function adminRoutes(ctx: Ctx, deps: AdminDeps): Promise<void> {
           'GET|POST|DELETE faults',
           'GET requests',
           'POST search-lag {ms}',
+          'POST ticket-fields {type, title, custom_field_options?, active?}',
+          'POST brands {name, active?, is_deleted?}',
+          'POST ticket-forms {name, active?, in_all_brands?, restricted_brand_ids?}',
           'GET oauth',
           'POST oauth/lifetime {seconds}',
           'POST oauth/revoke {token?}',
@@ -105,4 +123,21 @@ export async function adminRoutes(ctx: Ctx, deps: AdminDeps): Promise<void> {
         ],
       });
   }
+}
+
+/** What is missing from a ticket field, brand or form to add (null: nothing). */
+function settingsInputProblem(route: string, body: Record<string, unknown>): string | null {
+  if (body.id !== undefined && !(Number.isSafeInteger(body.id) && (body.id as number) > 0))
+    return 'id must be a positive whole number';
+  if (route.endsWith('ticket-fields')) {
+    if (typeof body.type !== 'string' || typeof body.title !== 'string') return 'type and title are required';
+    const options = body.custom_field_options;
+    if (
+      options !== undefined &&
+      !(Array.isArray(options) && options.every((o) => typeof o?.value === 'string'))
+    )
+      return 'custom_field_options must be a list of {name?, value}';
+    return null;
+  }
+  return typeof body.name === 'string' ? null : 'name is required';
 }

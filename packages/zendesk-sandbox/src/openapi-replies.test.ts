@@ -26,6 +26,13 @@ interface Call {
 }
 
 const p = DEMO_PEOPLE;
+const CUSTOM_FIELD_ID = 360000009001;
+const OTHER_BRAND_ID = 360000009101;
+const OTHER_FORM_ID = 360000009201;
+/** The sandbox's first system field (Subject), its default brand and default ticket form. */
+const SYSTEM_FIELD_ID = 360000000301;
+const DEFAULT_BRAND_ID = 360000000101;
+const DEFAULT_FORM_ID = 360000000201;
 let main: RunningSandbox;
 let limited: RunningSandbox;
 let imports: RunningSandbox;
@@ -39,6 +46,21 @@ beforeAll(async () => {
     permanentDeleteLimit: { max: 1, windowMs: 60_000 },
   });
   imports = await startSandbox({ seed: 'demo', rpm: 0, jobDelayMs: 5, bulkUserImports: true });
+  const settings = main.state.ticketSettings;
+  settings.addTicketField({
+    id: CUSTOM_FIELD_ID,
+    type: 'tagger',
+    title: 'Lifecycle step',
+    custom_field_options: [{ name: 'Deprovision', value: 'deprovision' }],
+  });
+  settings.addTicketField({ type: 'checkbox', title: 'Evidence kept', tag: 'evidence_kept' });
+  settings.addBrand({ id: OTHER_BRAND_ID, name: 'Other brand', active: false });
+  settings.addTicketForm({
+    id: OTHER_FORM_ID,
+    name: 'Lifecycle audit',
+    in_all_brands: false,
+    restricted_brand_ids: [OTHER_BRAND_ID],
+  });
 });
 afterAll(async () => {
   await Promise.all([main.stop(), limited.stop(), imports.stop()]);
@@ -273,6 +295,19 @@ const CALLS: Call[] = [
   { method: 'GET', path: '/group_memberships.json', status: 200, verdict: 'schema' },
   { method: 'GET', path: '/groups/1.json', status: 200, verdict: 'schema' },
   { method: 'GET', path: '/groups/999.json', status: 404, verdict: 'no-schema', envelope: 'error' },
+  // Ticket fields (system and custom), brands, ticket forms (S1 ListTicketFields, ShowTicketfield, ShowBrand,
+  // ShowTicketForm)
+  { method: 'GET', path: '/ticket_fields.json', status: 200, verdict: 'schema' },
+  { method: 'GET', path: '/ticket_fields.json?page[size]=3', status: 200, verdict: 'schema' },
+  { method: 'GET', path: `/ticket_fields/${SYSTEM_FIELD_ID}.json`, status: 200, verdict: 'schema' },
+  { method: 'GET', path: `/ticket_fields/${CUSTOM_FIELD_ID}.json`, status: 200, verdict: 'schema' },
+  { method: 'GET', path: '/ticket_fields/999.json', status: 404, verdict: 'no-schema', envelope: 'error' },
+  { method: 'GET', path: `/brands/${DEFAULT_BRAND_ID}.json`, status: 200, verdict: 'schema' },
+  { method: 'GET', path: `/brands/${OTHER_BRAND_ID}.json`, status: 200, verdict: 'schema' },
+  { method: 'GET', path: '/brands/999.json', status: 404, verdict: 'no-schema', envelope: 'error' },
+  { method: 'GET', path: `/ticket_forms/${DEFAULT_FORM_ID}.json`, status: 200, verdict: 'schema' },
+  { method: 'GET', path: `/ticket_forms/${OTHER_FORM_ID}.json`, status: 200, verdict: 'schema' },
+  { method: 'GET', path: '/ticket_forms/999.json', status: 404, verdict: 'no-schema', envelope: 'error' },
   { method: 'GET', path: '/account.json', status: 200, verdict: 'undeclared' },
   { method: 'GET', path: '/nothing/here.json', status: 404, verdict: 'undeclared', envelope: 'error' },
   // Endpoint limits (the account limit's 429 is covered in tickets.test.ts)

@@ -21,6 +21,7 @@ import { groupRoutes } from './routes/groups.js';
 import { jobRoutes, Jobs } from './routes/jobs.js';
 import { tokenEndpoint } from './routes/oauth.js';
 import { permanentDeleteRoute } from './routes/permanent-delete.js';
+import { ticketSettingsRoutes } from './routes/ticket-settings.js';
 import { ticketRoutes } from './routes/tickets.js';
 import { userRoutes } from './routes/users.js';
 import { seedDemo, seedGenerated } from './seed.js';
@@ -143,6 +144,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     jobRoutes(router, state);
     accountRoutes(router, state, options.privateEntitlements ?? false);
     groupRoutes(router, state);
+    ticketSettingsRoutes(router, state);
   };
   build(options.seed);
 

@@ -18,6 +18,7 @@ import {
   type Ticket,
   type User,
 } from './model.js';
+import { TicketSettings } from './ticket-settings.js';
 
 /** Every account has a default brand and a default ticket form; tickets carry their ids. */
 export const DEFAULT_BRAND_ID = 360000000101;
@@ -83,6 +84,12 @@ export class SandboxState {
   readonly requestLog: LoggedRequest[] = [];
   ownerId = 0;
   subdomain = 'sandbox';
+  /** Ticket fields (system and custom), brands and ticket forms. */
+  readonly ticketSettings = new TicketSettings(() => this.now(), {
+    brandId: DEFAULT_BRAND_ID,
+    formId: DEFAULT_TICKET_FORM_ID,
+    subdomain: this.subdomain,
+  });
   private nextUserId = 10_000_001;
   private nextTicketId = 1;
   private nextCommentId = 1;
@@ -335,6 +342,7 @@ export class SandboxState {
       groups: [...this.groups.values()],
       group_memberships: this.memberships,
       search_lag_ms: this.searchLagMs,
+      ...this.ticketSettings.snapshot(),
     };
   }
 }
