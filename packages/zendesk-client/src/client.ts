@@ -9,6 +9,14 @@ import { parseZendeskConfig, type ZendeskConfig, type ZendeskConfigInput } from 
 import { NotFound } from './errors.js';
 import type { ListPath } from './lists/paging.js';
 import type { GovernorStats } from './transport/governor.js';
+import {
+  toBrand,
+  toTicketField,
+  toTicketForm,
+  type BrandRecord,
+  type TicketFieldRecord,
+  type TicketFormRecord,
+} from './ticket-settings/records.js';
 import { findUser, type FindUserOptions } from './users/find-user.js';
 import { entitlementsOf, type CustomRole, type Entitlements } from './users/seats.js';
 import { statusOf, toSnapshot, type AccountStatus, type ZendeskUser } from './users/snapshot.js';
@@ -115,6 +123,33 @@ export class ZendeskClient {
         name: typeof body.name === 'string' ? body.name : null,
         deleted: body.deleted === true,
       };
+    } catch (error) {
+      if (error instanceof NotFound) return null;
+      throw error;
+    }
+  }
+
+  /** The ticket field (`GET /ticket_fields/{id}`: system or custom, with its option values), or null when none. */
+  getTicketField(id: number): Promise<TicketFieldRecord | null> {
+    return this.orNull(this.api.showTicketField<Record<string, unknown>>(id), toTicketField);
+  }
+
+  /** The brand (`GET /brands/{id}`), or null when Zendesk has none by that id. */
+  getBrand(id: number): Promise<BrandRecord | null> {
+    return this.orNull(this.api.showBrand<Record<string, unknown>>(id), toBrand);
+  }
+
+  /** The ticket form (`GET /ticket_forms/{id}`), or null when Zendesk has none by that id. */
+  getTicketForm(id: number): Promise<TicketFormRecord | null> {
+    return this.orNull(this.api.showTicketForm<Record<string, unknown>>(id), toTicketForm);
+  }
+
+  private async orNull<R>(
+    pending: Promise<{ body: Record<string, unknown> }>,
+    read: (raw: Record<string, unknown>) => R,
+  ): Promise<R | null> {
+    try {
+      return read((await pending).body);
     } catch (error) {
       if (error instanceof NotFound) return null;
       throw error;

@@ -15,6 +15,7 @@ export {
   type ProtectionOptions,
 } from './actions/actions.js';
 export type { FindUserOptions } from './users/find-user.js';
+export type { BrandRecord, TicketFieldRecord, TicketFormRecord } from './ticket-settings/records.js';
 export { PAGE_SIZE, type ListPath } from './lists/paging.js';
 export { authWarnings, createAuth } from './auth/from-config.js';
 export { OAuthGrantRefused, requestToken, type TokenReply } from './auth/grant.js';

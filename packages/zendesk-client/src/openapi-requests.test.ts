@@ -31,6 +31,12 @@ async function exercise(client: ZendeskClient): Promise<void> {
   await client.findUser({ id: DEMO_PEOPLE.agent.id });
   await client.serviceUser();
   await client.getGroup(424242);
+  expect(await client.getTicketField(424242)).toBeNull();
+  expect((await client.getTicketField(360000000301))?.type).toBe('subject');
+  expect((await client.getBrand(360000000101))?.active).toBe(true);
+  expect(await client.getBrand(424242)).toBeNull();
+  expect((await client.getTicketForm(360000000201))?.inAllBrands).toBe(true);
+  expect(await client.getTicketForm(424242)).toBeNull();
   await client.entitlementsMany(accounts.map((a) => a.user));
   const audit = { subject: 'audit', comment: { body: 'x', public: false }, external_id: 'openapi-audit' };
   const { ticket } = await client.createTicket(audit, { idempotencyKey: 'openapi-audit' });

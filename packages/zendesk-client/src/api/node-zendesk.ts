@@ -1,5 +1,6 @@
 // The one seam with node-zendesk: the calls its public, documented methods make well (users.me/show/update/delete,
-// groups.show, tickets.create/update/updateMany, jobstatuses.show, customagentroles.list), sent through our transport.
+// groups.show, ticketfields.show, brand.show, ticketforms.show, tickets.create/update/updateMany, jobstatuses.show,
+// customagentroles.list), sent through our transport.
 // node-zendesk builds each URL and reads the answer; our transportFn signs, retries, governs and throws typed
 // errors, which node-zendesk rethrows unchanged (`throwOriginalException`). What it cannot do is in zendesk-api.ts.
 import zendesk from 'node-zendesk'; // the default import: the CJS bundle has no ESM named exports at runtime
@@ -71,6 +72,9 @@ export function nodeZendesk(apiBase: string, transport: Transport) {
     /** Soft delete. Typed `Promise<void>` by node-zendesk, it resolves like every method, with the user. */
     deleteUser: <T>(id: number) => answer<T>(client.users.delete(id), 'user'),
     showGroup: <T>(id: number) => answer<T>(client.groups.show(id), 'group'),
+    showTicketField: <T>(id: number) => answer<T>(client.ticketfields.show(id), 'ticket_field'),
+    showBrand: <T>(id: number) => answer<T>(client.brand.show(id), 'brand'),
+    showTicketForm: <T>(id: number) => answer<T>(client.ticketforms.show(id), 'ticket_form'),
     updateManyTickets: <T>(ids: number[], changes: Record<string, unknown>) =>
       answer<T>(client.tickets.updateMany(ids, { ticket: changes }), 'job_status'),
     updateTicket: <T>(id: number, changes: Record<string, unknown>) =>

@@ -67,6 +67,15 @@ export class ZendeskApi {
   showGroup<T>(id: number) {
     return this.nz.showGroup<T>(id);
   }
+  showTicketField<T>(id: number) {
+    return this.nz.showTicketField<T>(id);
+  }
+  showBrand<T>(id: number) {
+    return this.nz.showBrand<T>(id);
+  }
+  showTicketForm<T>(id: number) {
+    return this.nz.showTicketForm<T>(id);
+  }
   updateManyTickets<T>(ids: number[], changes: Record<string, unknown>) {
     return this.nz.updateManyTickets<T>(ids, changes);
   }
