@@ -48,7 +48,7 @@ async function signIn(client: ZendeskClient, logger: Logger, account: string): P
   }
 }
 
-/** Stops start-up with one line when Zendesk has no such audit ticket group or assignee (ITSM_TICKET_*). */
+/** Stops start-up, one line per problem, when the audit ticket settings (ITSM_TICKET_*) do not suit Zendesk. */
 async function checkTicketSettings(audit: AuditTrail, logger: Logger): Promise<void> {
   let problems: string[];
   try {
@@ -58,7 +58,8 @@ async function checkTicketSettings(audit: AuditTrail, logger: Logger): Promise<v
     return;
   }
   if (problems.length === 0) return;
-  process.stderr.write(`consumer: the audit ticket settings do not match Zendesk: ${problems.join('; ')}\n`);
+  const lines = problems.map((problem) => `  ${problem}\n`).join('');
+  process.stderr.write(`consumer: the audit ticket settings do not match Zendesk:\n${lines}`);
   process.exit(2);
 }
 

@@ -1,6 +1,7 @@
 // The audit trail the consumer writes to: the ITSM logger from ITSM_* (or the target account), sharing the target
 // client (and its rate budget) when the audit tickets go to the same account; and the start-up check that the
-// configured ticket group and assignee exist in that account (an audit ticket Zendesk refuses stops deletions).
+// configured ticket group, assignee, custom fields, brand and form suit that account (an audit ticket Zendesk
+// refuses stops deletions).
 import type { AuditPort, Env } from '@zendesk-lifecycle/core';
 import {
   createItsmLoggerFromEnv,
@@ -9,6 +10,7 @@ import {
 } from '@zendesk-lifecycle/itsm-logger';
 import { createZendeskClient, type ZendeskClient } from '@zendesk-lifecycle/zendesk-client';
 import type { Logger } from '@zendesk-lifecycle/service-runtime';
+import { fieldBrandFormProblems, type TicketSettingsReader } from './audit-ticket-fields.js';
 
 export interface AuditTrail {
   port: AuditPort;
@@ -45,11 +47,12 @@ export async function createAuditTrail(env: Env, target: ZendeskClient, logger: 
 }
 
 /**
- * What is wrong with the audit tickets' group and assignee in the audit account, one sentence each (none: all
- * good): a group that does not exist or is deleted, an assignee who does not exist, is inactive or is not an agent.
+ * What is wrong with the audit tickets' settings in the audit account, one sentence each (none: all good): a group
+ * that does not exist or is deleted, an assignee who does not exist, is inactive or is not an agent; then custom
+ * fields, brand and form (audit-ticket-fields.ts).
  */
 export async function ticketSettingsProblems(
-  client: Pick<ZendeskClient, 'getGroup' | 'getUser'>,
+  client: Pick<ZendeskClient, 'getGroup' | 'getUser'> & TicketSettingsReader,
   ticket: AuditTicketSettings,
 ): Promise<string[]> {
   const problems: string[] = [];
@@ -65,5 +68,6 @@ export async function ticketSettingsProblems(
     else if (user.role === 'end-user')
       problems.push(`ITSM_TICKET_ASSIGNEE_ID ${ticket.assigneeId}: an end user cannot be assigned tickets`);
   }
+  problems.push(...(await fieldBrandFormProblems(client, ticket)));
   return problems;
 }
