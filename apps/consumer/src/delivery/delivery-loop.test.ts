@@ -58,8 +58,16 @@ async function startLoop(kafka: Kafka, settings: KafkaSettings, processor: Recor
   return loop;
 }
 
+/**
+ * The test's own publisher, idempotent as the product's (apps/producer) is: these tests count records, and a plain
+ * producer that retries a send whose answer was slow (a loaded machine) appends the batch twice, so the events
+ * topic holds two records for one publish and the loop rightly writes two results.
+ */
+const testProducer = (kafka: Kafka) =>
+  kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+
 async function publish(kafka: Kafka, topic: string, values: string[]) {
-  const producer = kafka.producer();
+  const producer = testProducer(kafka);
   await producer.connect();
   await producer.send({ topic, messages: values.map((value, i) => ({ key: `user-${i}`, value })) });
   await producer.disconnect();
@@ -171,7 +179,7 @@ describe('delivery loop', () => {
 
   it('ignores retry-* headers a publisher put on the events topic: first attempt, processed at once', async () => {
     const { kafka, settings } = await setup();
-    const producer = kafka.producer();
+    const producer = testProducer(kafka);
     await producer.connect();
     await producer.send({
       topic: settings.topics.events,
@@ -200,7 +208,7 @@ describe('delivery loop', () => {
 
   it('caps the due time of a retry record: a due time a day away waits only the retry delay', async () => {
     const { kafka, settings } = await setup();
-    const producer = kafka.producer();
+    const producer = testProducer(kafka);
     await producer.connect();
     await producer.send({
       topic: settings.topics.retry,
@@ -269,7 +277,7 @@ describe('delivery loop', () => {
 describe('dead-letter replay', () => {
   it('sends chosen dead letters back to the events topic with their original headers', async () => {
     const { kafka, settings } = await setup();
-    const producer = kafka.producer();
+    const producer = testProducer(kafka);
     await producer.connect();
     await producer.send({
       topic: settings.topics.events,
