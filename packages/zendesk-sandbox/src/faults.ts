@@ -4,9 +4,12 @@ import { seededRandom } from './random.js';
 export interface FaultRule {
   /** "METHOD /path/pattern" as in the router (e.g. "PUT /users/:id"), "METHOD *", or "*" (default). */
   route?: string;
-  /** Share of matching requests answered with `status` (0..1). */
+  /**
+   * Share of matching requests answered with `status` (0..1). 422 stands for a refusal Zendesk gives for reasons
+   * the sandbox does not model (a RecordInvalid envelope, the request not processed).
+   */
   errorRate?: number;
-  status?: 500 | 502 | 503 | 504;
+  status?: 422 | 500 | 502 | 503 | 504;
   /** Added delay before answering. */
   latencyMs?: number;
   /** Share of matching requests whose connection is destroyed without an answer. */

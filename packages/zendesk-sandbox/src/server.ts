@@ -14,7 +14,7 @@ import {
 import { FaultController } from './faults.js';
 import { DEFAULT_OAUTH_CLIENT, OAuthState, type OAuthClient } from './oauth-state.js';
 import { seededRandom } from './random.js';
-import { HttpError, Router, send, type Ctx } from './http.js';
+import { HttpError, invalid, Router, send, type Ctx } from './http.js';
 import { accountHeaders, endpointLimits, tooManyRequests, WindowLimiter, type Limit } from './limits.js';
 import { accountRoutes } from './routes/account.js';
 import { groupRoutes } from './routes/groups.js';
@@ -181,6 +181,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       if (fault.latencyMs > 0) await new Promise((r) => setTimeout(r, fault.latencyMs));
       if (fault.reset === 'before') return void req.socket.destroy();
       if (fault.storm) throw tooManyRequests(1, 'Rate limit storm (injected)');
+      if (fault.error === 422) throw invalid('base', 'Injected refusal (a sandbox fault)');
       if (fault.error !== undefined)
         throw new HttpError(fault.error, { error: 'ServerError', description: `Injected ${fault.error}` });
       // The token endpoint lives outside /api/v2 and is not counted against the account's API budget.
