@@ -29,7 +29,11 @@ export function testKafka(clientId = uniqueName('test-client')): Kafka {
   return new Kafka({ clientId, brokers: testBrokers(), logLevel: logLevel.NOTHING });
 }
 
-/** Creates topics and waits until they have leaders. */
+/**
+ * Creates topics and waits until every partition has a leader. kafkajs's own wait (`waitForLeaders`) gives up on
+ * the first "This server does not host this topic-partition" a loaded KRaft broker answers while the new topic's
+ * metadata is still spreading; this wait treats that answer as "not yet", for up to `timeoutMs`.
+ */
 export async function createTopics(
   admin: Admin,
   topics: Array<{
@@ -37,9 +41,28 @@ export async function createTopics(
     numPartitions?: number;
     configEntries?: Array<{ name: string; value: string }>;
   }>,
+  timeoutMs = 30_000,
 ): Promise<void> {
   await admin.createTopics({
-    waitForLeaders: true,
+    waitForLeaders: false,
     topics: topics.map((t) => ({ numPartitions: 1, replicationFactor: 1, ...t })),
   });
+  const names = topics.map((t) => t.topic);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const { topics: found } = await admin.fetchTopicMetadata({ topics: names });
+      const ready = names.every((name) => {
+        const partitions = found.find((t) => t.name === name)?.partitions ?? [];
+        const wanted = topics.find((t) => t.topic === name)?.numPartitions ?? 1;
+        return partitions.length >= wanted && partitions.every((p) => p.leader >= 0);
+      });
+      if (ready) return;
+    } catch (error) {
+      if (Date.now() >= deadline) throw error;
+    }
+    if (Date.now() >= deadline)
+      throw new Error(`topics without leaders after ${timeoutMs} ms: ${names.join(', ')}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
