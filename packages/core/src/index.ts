@@ -110,4 +110,10 @@ export { destinationRefusal, type TransferRules } from './rails/transfer-destina
 export { systemClock, type Clock } from './executor/clock.js';
 export { executePlan, type ExecuteOptions } from './executor/execute.js';
 export type { Execution } from './executor/execution.js';
-export { buildResultEvent, resultEventSchema, type ResultEvent } from './results/result-event.js';
+export {
+  buildResultEvent,
+  buildScheduledResult,
+  resultEventSchema,
+  type ResultEvent,
+} from './results/result-event.js';
+export { deferredPurgeOf, purgePlanOf, purgeStepKey, type PurgePlanOptions } from './planner/purge.js';
