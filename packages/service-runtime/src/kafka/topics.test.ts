@@ -32,7 +32,7 @@ describe('ensureTopics', () => {
       `${run}.accounts`,
     ]);
     expect((await ensureTopics(kafka, settings)).sort()).toEqual(
-      [`${run}.results`, `${run}.dlq`, `${run}.retry`].sort(),
+      [`${run}.results`, `${run}.dlq`, `${run}.retry`, `${run}.scheduled`].sort(),
     );
     expect(await ensureTopics(kafka, settings)).toEqual([]);
     const admin = kafka.admin();
