@@ -67,6 +67,7 @@ export {
   type ParseResult,
 } from './events/parse-errors.js';
 export { createLifecycleEvent, eventKey, type NewEvent } from './events/build-event.js';
+export { userKey } from './events/user-key.js';
 export { eventJsonSchemas } from './events/json-schemas.js';
 
 // Policy, planning, execution
