@@ -52,12 +52,13 @@ export class ScheduleIndex {
     this.caughtUp.add(partition);
   }
 
-  /** Keeps only the partitions now assigned (after a rebalance), forgetting what they said, to be read again. */
+  /** Keeps only the partitions now assigned (after a rebalance); none fires until it is read to its end again. */
   assign(partitions: readonly number[]): void {
     const keep = new Set(partitions);
     for (const [id, e] of this.entries) if (!keep.has(e.partition)) this.entries.delete(id);
     for (const [user, m] of this.markers) if (!keep.has(m.partition)) this.markers.delete(user);
-    for (const p of [...this.caughtUp]) if (!keep.has(p)) this.caughtUp.delete(p);
+    // Every assigned partition is read again (and synced) before its entries fire.
+    this.caughtUp.clear();
     this.inFlight.clear();
   }
 
