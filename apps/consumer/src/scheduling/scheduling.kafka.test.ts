@@ -21,6 +21,7 @@ import { ConsumerMetrics } from '../ops/metrics.js';
 import { createRecordProcessor } from '../pipeline/process-record.js';
 import { startConsumerService, type ConsumerService } from '../service.js';
 import { createAuditTrail } from '../wiring/audit.js';
+import { listScheduled, scheduledCommand } from '../cli/scheduled.js';
 import { decodeScheduledRecord } from './entries.js';
 
 const DAY = 86_400_000;
@@ -197,6 +198,17 @@ describe('soft delete now, purge after the grace period', () => {
     expect(Date.parse(first.data.scheduled_for!) - clock.now().getTime()).toBeGreaterThan(6.9 * DAY);
     expect(state(user.id)).toBe('soft_deleted');
     expect([...(await waitingEntries()).values()]).toContain('purge');
+    // What an operator sees: `npm run consumer -- scheduled list`.
+    expect(await listScheduled(kafka, settings.kafka, clock.now())).toContainEqual(
+      expect.objectContaining({
+        kind: 'purge',
+        user: `id:${user.id} (${user.id})`,
+        event: off.id,
+        state: 'waiting',
+      }),
+    );
+    const printed = await scheduledCommand(kafka, settings.kafka, ['list', '--user', `id:${user.id}`]);
+    expect(printed).toMatch(new RegExp(`purge\\s+id:${user.id} \\(${user.id}\\)\\s+${off.id}\\s+waiting`));
     await pause(1000);
     expect(purges(user.id)).toBe(0);
 
