@@ -65,6 +65,11 @@ describe('planning from the policy', () => {
     );
   });
 
+  it('refuses an explicit purge while irreversible actions are off', () => {
+    const plan = planEvent(event({ type: 'lifecycle.offboarding.v1', actions: ['purge'] }), defaultPolicy());
+    expect(plan.steps[0]).toMatchObject({ action: 'purge', refusal: { rule: 'irreversible_disabled' } });
+  });
+
   it('derives a purge plan of one step with its own key from the deprovision step', () => {
     const plan = planEvent(event({ type: 'lifecycle.offboarding.v1' }), defaultPolicy(), {
       allowIrreversible: true,

@@ -97,10 +97,10 @@ function refusalOf(
       reason: 'transfer data needs a destination user in data.transfer_to',
     };
   }
-  if (action === 'deprovision' && !irreversible) {
+  if ((action === 'deprovision' || action === 'purge') && !irreversible) {
     return {
       rule: 'irreversible_disabled',
-      reason: 'deprovision deletes data for good and irreversible actions are off',
+      reason: `${action} deletes data for good and irreversible actions are off`,
     };
   }
   return undefined;
