@@ -5,31 +5,11 @@
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { KafkaSettings, Logger } from '@zendesk-lifecycle/service-runtime';
 import type { RecordInput, Verdict } from '../pipeline/contract.js';
-import { originOf, readHeaders, RETRY_DUE_MARGIN_MS, retryDueAt, type Origin } from './headers.js';
+import { originOf, RETRY_DUE_MARGIN_MS, retryDueAt, type Origin } from './headers.js';
 import { PartitionFence } from './partition-fence.js';
 import { routeVerdict, type TerminalVerdict } from './routing.js';
 import { TransactionalWriters } from './transactions.js';
-import { firingOf } from '../scheduling/firing.js';
-
-function scheduledOf(message: KafkaMessage): Pick<RecordContext, 'scheduled'> {
-  const firing = firingOf(readHeaders(message));
-  return firing ? { scheduled: firing } : {};
-}
-
-/**
- * How many partitions a topic has. For the scheduled topic, it must not change once records are in it: a user's
- * partition is a hash of the user modulo this count (scheduling/entries.ts).
- */
-async function partitionCount(kafka: Kafka, topic: string): Promise<number> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
-    return Math.max(1, topics[0]?.partitions.length ?? 1);
-  } finally {
-    await admin.disconnect();
-  }
-}
+import { scheduledOf, scheduledPartitionCount } from '../scheduling/delivery-hooks.js';
 
 /** The pipeline's input (value, headers, finalAttempt) and where the record sits in Kafka. */
 export interface RecordContext extends RecordInput {
@@ -119,7 +99,7 @@ export class DeliveryLoop {
   async start(): Promise<void> {
     const { settings } = this.options;
     await this.fence.connect();
-    this.scheduledPartitions = await partitionCount(this.options.kafka, settings.topics.scheduled);
+    this.scheduledPartitions = await scheduledPartitionCount(this.options.kafka, settings.topics.scheduled);
     await this.consumer.connect();
     this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
       this.fence.newGeneration();
