@@ -240,6 +240,26 @@ describe('soft delete now, purge after the grace period', () => {
     expect(purges(user.id)).toBe(1);
   }, 60_000);
 
+  it('purges once when a second instance joins (a rebalance) just as the purge comes due', async () => {
+    const user = newUser();
+    const off = offboard(user.id);
+    await publish(off);
+    await resultOf(resultId(off));
+    skipped += 8 * DAY;
+    const second = await startService();
+    try {
+      await resultOf(resultId(off, ':purge'), 40_000);
+      await pause(3000);
+      expect(purges(user.id)).toBe(1);
+      const purgeTickets = [...sandbox.state.tickets.values()].filter(
+        (t) => t.tags.includes('action_purge') && t.subject.includes(`#${user.id}`),
+      );
+      expect(purgeTickets).toHaveLength(1);
+    } finally {
+      await second.stop();
+    }
+  }, 60_000);
+
   it('a re-hire inside the grace period cancels the purge, audited once', async () => {
     const user = newUser();
     const off = offboard(user.id);
