@@ -145,12 +145,14 @@ describe('the consumer, end to end', () => {
     expect(outcome(events[5]!)).toEqual(['suspend:refused']);
 
     const state = sandbox.state;
-    // Permanently deleted: gone from the users, kept among deleted users without personal data (S1).
+    // Soft-deleted: gone from the users, among the deleted users with its data until the purge, which the
+    // policy's grace period (purge_after_days, 7 by default) schedules for later (scheduling/scheduling.kafka.test.ts).
     expect(state.users.has(DEMO_PEOPLE.leaver.id)).toBe(false);
     expect(state.deletedUsers.get(DEMO_PEOPLE.leaver.id)).toMatchObject({
-      name: 'Permanently Deleted User',
-      email: null,
+      active: false,
+      email: DEMO_PEOPLE.leaver.email,
     });
+    expect(results.get(events[0]!.id)!.data.scheduled_for).toBeDefined();
     expect(state.users.get(DEMO_PEOPLE.reviewed.id)!.suspended).toBe(true);
     expect(state.users.get(DEMO_PEOPLE.inactive.id)!.role).toBe('end-user');
     expect(state.users.get(DEMO_PEOPLE.rehire.id)!.suspended).toBe(false);

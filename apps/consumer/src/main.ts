@@ -1,5 +1,6 @@
 // `npm run consumer`: reads the configuration, wires the packages together and runs until SIGTERM/SIGINT.
 // `npm run consumer -- replay-dlq [--reason R] [--source P:O] [--dry-run]` sends dead letters back.
+// `npm run consumer -- scheduled list [--user KEY] [--json]` lists the steps waiting for their time (cli/scheduled.ts).
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { BlastRadiusLimiter, ConfigError } from '@zendesk-lifecycle/core';
@@ -18,6 +19,7 @@ import {
   type ZendeskConfig,
 } from '@zendesk-lifecycle/zendesk-client';
 import { consumerSettingsFromEnv, type ConsumerSettings } from './config.js';
+import { scheduledCommand } from './cli/scheduled.js';
 import { replayDeadLetters } from './delivery/dead-letter-replay.js';
 import { createAuditTrail, ticketSettingsProblems, type AuditTrail } from './wiring/audit.js';
 import { ConsumerMetrics } from './ops/metrics.js';
@@ -155,13 +157,14 @@ async function replay(settings: ConsumerSettings, logger: Logger, args: string[]
 
 async function main(): Promise<void> {
   const replaying = process.argv[2] === 'replay-dlq';
+  const listing = process.argv[2] === 'scheduled';
   let settings: ConsumerSettings;
   let zendeskConfig: ZendeskConfig | undefined;
   try {
     // Read once, every wrong variable reported together; replaying dead letters needs no Zendesk.
     ({ settings, zendeskConfig } = readConfigParts({
       settings: () => consumerSettingsFromEnv(process.env),
-      zendeskConfig: () => (replaying ? undefined : zendeskConfigFromEnv(process.env)),
+      zendeskConfig: () => (replaying || listing ? undefined : zendeskConfigFromEnv(process.env)),
     }));
   } catch (error) {
     if (error instanceof ConfigError) {
@@ -172,7 +175,10 @@ async function main(): Promise<void> {
   }
   const logger = createLogger({ name: 'zendesk-lifecycle-consumer', level: settings.logLevel });
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
-  if (replaying || !zendeskConfig) await replay(settings, logger, process.argv.slice(3));
+  if (listing) {
+    const kafka = createKafka(settings.kafka, logger);
+    process.stdout.write(await scheduledCommand(kafka, settings.kafka, process.argv.slice(3)));
+  } else if (replaying || !zendeskConfig) await replay(settings, logger, process.argv.slice(3));
   else await run(settings, zendeskConfig, logger);
   process.exit(0);
 }

@@ -1,11 +1,13 @@
 // The consumer service: topics, the delivery loop, metrics and the ops endpoint, started and stopped as one.
 import type { Kafka } from 'kafkajs';
+import type { Clock } from '@zendesk-lifecycle/core';
 import { createKafka, ensureTopics, type Logger } from '@zendesk-lifecycle/service-runtime';
 import type { ConsumerSettings } from './config.js';
 import { DeliveryLoop, type RecordProcessor } from './delivery/delivery-loop.js';
 import { ConsumerMetrics } from './ops/metrics.js';
 import { startOpsServer, type OpsServer } from './ops/ops-server.js';
 import type { Verdict } from './pipeline/contract.js';
+import { Scheduler } from './scheduling/scheduler.js';
 
 export interface ConsumerServiceOptions {
   settings: ConsumerSettings;
@@ -17,6 +19,8 @@ export interface ConsumerServiceOptions {
   /** Start the ops endpoint (off in tests that run many services side by side). */
   ops?: boolean;
   kafka?: Kafka;
+  /** The scheduler of waiting steps (scheduling/): on unless false; tests give it their clock and a short tick. */
+  scheduler?: false | { clock?: Clock; tickMs?: number };
 }
 
 export interface ConsumerService {
@@ -76,6 +80,21 @@ export async function startConsumerService(options: ConsumerServiceOptions): Pro
     logger.info({ host: settings.opsHost, port: ops.port }, 'ops endpoint: /healthz /readyz /metrics');
   }
   await loop.start();
+  const scheduler =
+    options.scheduler === false
+      ? undefined
+      : new Scheduler({
+          kafka,
+          settings: settings.kafka,
+          logger: logger.child({ component: 'scheduler' }),
+          transactionalIdPrefix: settings.kafka.clientId,
+          metrics,
+          sessionTimeoutMs: settings.sessionTimeoutMs,
+          heartbeatIntervalMs: settings.heartbeatIntervalMs,
+          ...(options.scheduler?.clock ? { clock: options.scheduler.clock } : {}),
+          ...(options.scheduler?.tickMs ? { tickMs: options.scheduler.tickMs } : {}),
+        });
+  await scheduler?.start();
   logger.info(
     { topics: [settings.kafka.topics.events, settings.kafka.topics.retry], group: settings.kafka.groupId },
     'consuming lifecycle events',
@@ -88,6 +107,7 @@ export async function startConsumerService(options: ConsumerServiceOptions): Pro
     stop: () =>
       (stopping ??= (async () => {
         logger.info('stopping: finishing the record in hand, then leaving the group');
+        await scheduler?.stop();
         await loop.stop();
         await ops?.stop();
         logger.info('stopped');

@@ -67,6 +67,7 @@ export {
   type ParseResult,
 } from './events/parse-errors.js';
 export { createLifecycleEvent, eventKey, type NewEvent } from './events/build-event.js';
+export { userKey } from './events/user-key.js';
 export { eventJsonSchemas } from './events/json-schemas.js';
 
 // Policy, planning, execution
@@ -110,4 +111,10 @@ export { destinationRefusal, type TransferRules } from './rails/transfer-destina
 export { systemClock, type Clock } from './executor/clock.js';
 export { executePlan, type ExecuteOptions } from './executor/execute.js';
 export type { Execution } from './executor/execution.js';
-export { buildResultEvent, resultEventSchema, type ResultEvent } from './results/result-event.js';
+export {
+  buildResultEvent,
+  buildScheduledResult,
+  resultEventSchema,
+  type ResultEvent,
+} from './results/result-event.js';
+export { deferredPurgeOf, purgePlanOf, purgeStepKey, type PurgePlanOptions } from './planner/purge.js';

@@ -70,6 +70,12 @@ export function asyncApiDocument(): Record<string, unknown> {
         description: 'Compacted account snapshots from sync, keyed id:<user id>.',
         messages: { snapshot: ref('snapshot') },
       },
+      scheduled: {
+        address: TOPIC_DEFAULTS.scheduled,
+        description:
+          'Compacted steps waiting for their time (apps/consumer/src/scheduling): entries keyed purge:<deprovision step key> or effective:<event digest>, a re-hire cancel marker keyed cancel:<user key>; a tombstone (null value) once an entry fired or was cancelled. One user, one partition (a hash of the user key).',
+        messages: { entry: ref('scheduledEntry'), cancelMarker: ref('cancelMarker') },
+      },
     },
     operations: {
       publishEvents: {
@@ -97,6 +103,18 @@ export function asyncApiDocument(): Record<string, unknown> {
         channel: { $ref: '#/channels/retry' },
         summary: 'Events handed off after transient failures.',
       },
+      scheduleSteps: {
+        action: 'send',
+        channel: { $ref: '#/channels/scheduled' },
+        summary:
+          'The consumer writes an entry with the result that defers it (effective_at ahead, a soft delete to purge later), and a cancel marker with a re-hire; its scheduler writes tombstones.',
+      },
+      fireScheduled: {
+        action: 'receive',
+        channel: { $ref: '#/channels/scheduled' },
+        summary:
+          'The scheduler reads every entry and hands the due or cancelled ones to the retry topic (scheduled-* headers).',
+      },
       publishAccounts: {
         action: 'send',
         channel: { $ref: '#/channels/accounts' },
@@ -107,6 +125,53 @@ export function asyncApiDocument(): Record<string, unknown> {
       messages: {
         ...messages,
         raw,
+        scheduledEntry: {
+          name: 'scheduled_entry',
+          contentType: 'application/json',
+          payload: {
+            type: 'object',
+            required: ['kind', 'due_at', 'created_at', 'user', 'event', 'reason'],
+            properties: {
+              kind: { enum: ['effective', 'purge'] },
+              due_at: { type: 'string', format: 'date-time' },
+              created_at: { type: 'string', format: 'date-time' },
+              user: {
+                type: 'object',
+                properties: {
+                  key: { type: 'string' },
+                  ref: { type: 'object' },
+                  zendesk_id: { type: ['integer', 'null'] },
+                },
+              },
+              event: {
+                type: 'object',
+                description: 'the original record: its key, value (the CloudEvent) and headers',
+                properties: {
+                  id: { type: 'string' },
+                  source: { type: 'string' },
+                  type: { type: 'string' },
+                  key: { type: ['string', 'null'] },
+                  value: { type: 'string' },
+                  headers: { type: 'object', additionalProperties: { type: 'string' } },
+                },
+              },
+              reason: { type: 'string' },
+            },
+          },
+        },
+        cancelMarker: {
+          name: 'cancel_marker',
+          contentType: 'application/json',
+          payload: {
+            type: 'object',
+            required: ['by_event_id', 'at', 'reason'],
+            properties: {
+              by_event_id: { type: 'string' },
+              at: { type: 'string', format: 'date-time' },
+              reason: { type: 'string' },
+            },
+          },
+        },
         snapshot: {
           name: 'account_snapshot',
           contentType: 'application/json',

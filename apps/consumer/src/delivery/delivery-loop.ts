@@ -9,6 +9,7 @@ import { originOf, RETRY_DUE_MARGIN_MS, retryDueAt, type Origin } from './header
 import { PartitionFence } from './partition-fence.js';
 import { routeVerdict, type TerminalVerdict } from './routing.js';
 import { TransactionalWriters } from './transactions.js';
+import { scheduledOf, scheduledPartitionCount } from '../scheduling/delivery-hooks.js';
 
 /** The pipeline's input (value, headers, finalAttempt) and where the record sits in Kafka. */
 export interface RecordContext extends RecordInput {
@@ -71,6 +72,8 @@ export class DeliveryLoop {
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly now: () => number;
   private connected = false;
+  /** Partitions of the scheduled-steps topic, read at start (its records are placed by user). */
+  private scheduledPartitions = 1;
 
   constructor(private readonly options: DeliveryOptions) {
     const { kafka, settings } = options;
@@ -96,6 +99,7 @@ export class DeliveryLoop {
   async start(): Promise<void> {
     const { settings } = this.options;
     await this.fence.connect();
+    this.scheduledPartitions = await scheduledPartitionCount(this.options.kafka, settings.topics.scheduled);
     await this.consumer.connect();
     this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
       this.fence.newGeneration();
@@ -200,6 +204,8 @@ export class DeliveryLoop {
       finalAttempt: attempt >= o.maxAttempts,
       key: message.key?.toString() ?? null,
       timestamp: message.timestamp,
+      // A fired scheduled entry: its headers are trusted on the retry topic only (scheduling/firing.ts).
+      ...(batch.topic === o.settings.topics.retry ? scheduledOf(message) : {}),
       topic: batch.topic,
       partition: batch.partition,
       message,
@@ -260,7 +266,7 @@ export class DeliveryLoop {
     const route = routeVerdict(
       verdict,
       record,
-      { topics: settings.topics, maxAttempts, retryDelayMs },
+      { topics: settings.topics, maxAttempts, retryDelayMs, scheduledPartitions: this.scheduledPartitions },
       this.now(),
     );
     if (route.to === 'dead_letter') {
@@ -274,7 +280,7 @@ export class DeliveryLoop {
         'record handed to the retry topic',
       );
     }
-    await this.writers.commit([route.write], next);
+    await this.writers.commit(route.to === 'result' ? [route.write, ...route.extra] : [route.write], next);
   }
 
   private async process(record: RecordContext): Promise<Verdict> {

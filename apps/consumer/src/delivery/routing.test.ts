@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { IHeaders, KafkaMessage } from 'kafkajs';
 import { originOf, retryDueAt } from './headers.js';
 import { routeVerdict, type RoutingRules } from './routing.js';
+import { scheduledPartition } from '../scheduling/entries.js';
 
 const rules: RoutingRules = {
   topics: { results: 'lc.results', dlq: 'lc.dlq', retry: 'lc.retry' },
@@ -54,7 +55,38 @@ describe('routing a verdict to its Kafka write', () => {
     expect(routeVerdict({ kind: 'done', result, summary: 'succeeded' }, freshRecord(1), rules, now)).toEqual({
       to: 'result',
       write: { topic: 'lc.results', messages: [result] },
+      extra: [],
     });
+  });
+
+  it("writes the scheduled steps of a done record to its user's partition of the scheduled topic", () => {
+    const result = { key: 'id:7', value: '{}' };
+    const schedule = [
+      { key: 'purge:zl-1', userKey: 'id:7', value: '{"kind":"purge"}' },
+      { key: 'cancel:id:7', userKey: 'id:7', value: '{}' },
+    ];
+    const scheduledRules = {
+      ...rules,
+      topics: { ...rules.topics, scheduled: 'lc.scheduled' },
+      scheduledPartitions: 6,
+    };
+    const route = routeVerdict(
+      { kind: 'done', result, summary: 'completed', schedule },
+      freshRecord(1),
+      scheduledRules,
+      now,
+    );
+    const partition = scheduledPartition('id:7', 6);
+    expect(route).toMatchObject({
+      to: 'result',
+      extra: [
+        { topic: 'lc.scheduled', messages: [{ key: 'purge:zl-1', partition }] },
+        { topic: 'lc.scheduled', messages: [{ key: 'cancel:id:7', partition }] },
+      ],
+    });
+    expect(() =>
+      routeVerdict({ kind: 'done', result, summary: 'completed', schedule }, freshRecord(1), rules, now),
+    ).toThrow(/no scheduled topic/);
   });
 
   it('sends a dead letter with the original key, value and headers plus the dlq-* headers', () => {

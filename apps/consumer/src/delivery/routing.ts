@@ -1,8 +1,10 @@
 // Where a record's outcome goes: a pure function from a terminal verdict to the one Kafka write that is committed
-// with the record's offset (the result, a dead letter, or the hand-off to the retry topic).
+// with the record's offset (the result, a dead letter, or the hand-off to the retry topic), plus, for a result,
+// the scheduled-steps records the pipeline asked for (each in its user's partition: scheduling/entries.ts).
 import type { KafkaMessage } from 'kafkajs';
 import type { Verdict } from '../pipeline/contract.js';
 import { deadLetterHeaders, originalHeaders, retryHeaders, type Origin } from './headers.js';
+import { scheduledPartition } from '../scheduling/entries.js';
 import type { OutcomeWrite } from './transactions.js';
 
 /** Every verdict but a hold ends the record's stay in its partition. */
@@ -16,7 +18,9 @@ export interface RoutedRecord {
 }
 
 export interface RoutingRules {
-  topics: { results: string; dlq: string; retry: string };
+  topics: { results: string; dlq: string; retry: string; scheduled?: string };
+  /** Partitions of the scheduled topic (the user's partition is chosen from them). */
+  scheduledPartitions?: number;
   /** Tries in all before a transient failure goes to the dead-letter topic. */
   maxAttempts: number;
   /** How long a record waits in the retry topic. */
@@ -24,7 +28,7 @@ export interface RoutingRules {
 }
 
 export type Route =
-  | { to: 'result'; write: OutcomeWrite }
+  | { to: 'result'; write: OutcomeWrite; extra: OutcomeWrite[] }
   | { to: 'dead_letter'; write: OutcomeWrite; reason: string; error: string }
   | { to: 'retry'; write: OutcomeWrite; reason: string };
 
@@ -37,7 +41,20 @@ export function routeVerdict(
 ): Route {
   const { message, origin, attempt } = record;
   if (verdict.kind === 'done') {
-    return { to: 'result', write: { topic: rules.topics.results, messages: [verdict.result] } };
+    const schedule = verdict.schedule ?? [];
+    if (schedule.length > 0 && !rules.topics.scheduled)
+      throw new Error('the pipeline asked for scheduled steps and no scheduled topic is configured');
+    const extra = schedule.map((s) => ({
+      topic: rules.topics.scheduled!,
+      messages: [
+        {
+          key: s.key,
+          value: s.value,
+          partition: scheduledPartition(s.userKey, rules.scheduledPartitions ?? 1),
+        },
+      ],
+    }));
+    return { to: 'result', write: { topic: rules.topics.results, messages: [verdict.result] }, extra };
   }
   const exhausted = verdict.kind === 'retry' && attempt >= rules.maxAttempts;
   if (verdict.kind === 'dead_letter' || exhausted) {

@@ -51,6 +51,26 @@ export class ConsumerMetrics {
     registers: [this.registry],
   });
 
+  /** Per instance: the entries of the scheduled-steps partitions it owns (sum over the fleet). */
+  readonly scheduledSteps = new Gauge({
+    name: 'zendesk_lifecycle_scheduled_steps',
+    help: 'Scheduled steps (effective dates, purges) waiting (not due) or overdue (due, not fired yet), by kind',
+    labelNames: ['kind', 'state'] as const,
+    registers: [this.registry],
+  });
+  readonly scheduledFired = new Counter({
+    name: 'zendesk_lifecycle_scheduled_fired_total',
+    help: 'Scheduled steps handed to the pipeline when due, by kind',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
+  readonly scheduledCancelled = new Counter({
+    name: 'zendesk_lifecycle_scheduled_cancelled_total',
+    help: 'Scheduled steps called off by a later re-hire of the user, by kind',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
+
   constructor(options: { defaultMetrics?: boolean } = {}) {
     if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry });
   }

@@ -1,5 +1,7 @@
 // The pipeline's contract: what it reads from a record (transport-neutral) and the verdict it returns.
 import type { KafkaRecordInput } from '@zendesk-lifecycle/core';
+import type { ScheduleWrite } from '../scheduling/entries.js';
+import type { ScheduledFiring } from '../scheduling/firing.js';
 
 /** One record as the pipeline sees it: its bytes, its headers, and whether this is the last try. */
 export interface RecordInput {
@@ -12,6 +14,8 @@ export interface RecordInput {
   key?: string | null;
   /** The Kafka record's timestamp (ms since the epoch, as text): the age of an event that has no `time`. */
   timestamp?: string;
+  /** Set when the record is a fired entry of the scheduled-steps topic (read from the retry topic only). */
+  scheduled?: ScheduledFiring;
 }
 
 /** The result event to publish for a record. */
@@ -24,7 +28,13 @@ export interface ResultRecord {
 /** What processing one record decided. The delivery side turns each verdict into Kafka writes and an offset. */
 export type Verdict =
   /** Terminal: the result event to publish (the offset is committed with it, atomically). */
-  | { kind: 'done'; result: ResultRecord; summary: string }
+  | {
+      kind: 'done';
+      result: ResultRecord;
+      summary: string;
+      /** Writes to the scheduled-steps topic, in the same transaction as the result and the offset. */
+      schedule?: ScheduleWrite[];
+    }
   /** Terminal: the record cannot be processed (invalid, unknown type, too large, out of attempts). */
   | { kind: 'dead_letter'; reason: string; error: string }
   /** Transient: try again after a delay (Retry-After when the remote side gave one). */

@@ -3,6 +3,7 @@
 import {
   authorizeEvent,
   buildResultEvent,
+  buildScheduledResult,
   describeParseError,
   executePlan,
   parseKafkaRecord,
@@ -14,10 +15,12 @@ import {
   type Clock,
   type Policy,
   type ProtectedUsers,
+  type ResultEvent,
   type ZendeskPort,
 } from '@zendesk-lifecycle/core';
 import type { Logger } from '@zendesk-lifecycle/service-runtime';
 import type { ConsumerMetrics } from '../ops/metrics.js';
+import { effectiveDueAt, effectiveEntry, planForFiring, writesAfter } from '../scheduling/schedule-steps.js';
 import type { RecordInput, Verdict } from './contract.js';
 import { keyMismatch } from './record-key.js';
 
@@ -57,7 +60,10 @@ export function createRecordProcessor(options: PipelineOptions): (record: Record
       return { kind: 'dead_letter', reason: 'key_mismatch', error: wrongKey };
     }
     const recordTime = record.timestamp ? new Date(Number(record.timestamp)) : undefined;
-    const stale = staleReason(event, options.policy.max_event_age_days, clock.now(), recordTime);
+    // A fired entry was accepted when it was scheduled: its age counts from then, not from the event's time.
+    const stale = record.scheduled
+      ? undefined
+      : staleReason(event, options.policy.max_event_age_days, clock.now(), recordTime);
     if (stale) {
       options.metrics?.events.inc({ type: event.type, outcome: 'dead_letter' });
       options.logger.warn({ eventId: event.id, type: event.type }, stale);
@@ -79,12 +85,35 @@ export function createRecordProcessor(options: PipelineOptions): (record: Record
       type: event.type,
       user: event.subject ?? event.data.user,
     });
-    const plan = planEvent(event, options.policy, {
+    const planned = planEvent(event, options.policy, {
       dryRun: options.dryRun,
       allowIrreversible: options.allowIrreversible,
     });
     const startedAt = clock.now();
+    // Effective later: nothing is done now; the event waits in the scheduled-steps topic (scheduling/).
+    const dueAt = record.scheduled ? undefined : effectiveDueAt(event, startedAt);
+    if (dueAt) {
+      const scheduled = buildScheduledResult(planned, {
+        source: options.resultSource,
+        now: startedAt,
+        dueAt,
+      });
+      options.metrics?.events.inc({ type: event.type, outcome: 'scheduled' });
+      log.info({ dueAt: dueAt.toISOString() }, 'event scheduled for its effective time');
+      return {
+        kind: 'done',
+        summary: 'scheduled',
+        result: resultRecord(scheduled),
+        schedule: [effectiveEntry(planned, record, startedAt, dueAt)],
+      };
+    }
+    const fired = record.scheduled
+      ? planForFiring(planned, record.scheduled, options.allowIrreversible)
+      : { ok: true as const, plan: planned, resultSuffix: '' };
+    if (!fired.ok) return { kind: 'dead_letter', reason: 'invalid_scheduled_entry', error: fired.error };
+    const plan = fired.plan;
     const execution = await executePlan(plan, {
+      ...(fired.cancel ? { cancel: fired.cancel } : {}),
       zendesk: options.zendesk,
       audit: options.audit,
       protectedUsers: options.protectedUsers,
@@ -128,21 +157,27 @@ export function createRecordProcessor(options: PipelineOptions): (record: Record
         ...(execution.retryAfterMs === undefined ? {} : { delayMs: execution.retryAfterMs }),
       };
     }
-    const result = buildResultEvent(plan, execution, {
+    const after = writesAfter(plan, execution, record, startedAt);
+    const built = buildResultEvent(plan, execution, {
       source: options.resultSource,
       startedAt,
       finishedAt: clock.now(),
+      ...(after.purgeDueAt ? { scheduledFor: after.purgeDueAt } : {}),
     });
+    const result = { ...built, id: built.id + fired.resultSuffix };
     options.metrics?.events.inc({ type: event.type, outcome: result.data.status });
     log.info({ status: result.data.status }, 'event done');
     return {
       kind: 'done',
       summary: result.data.status,
-      result: {
-        key: result.subject,
-        value: JSON.stringify(result),
-        headers: { 'content-type': 'application/cloudevents+json' },
-      },
+      result: resultRecord(result),
+      ...(after.writes.length > 0 ? { schedule: after.writes } : {}),
     };
   };
 }
+
+const resultRecord = (result: ResultEvent) => ({
+  key: result.subject,
+  value: JSON.stringify(result),
+  headers: { 'content-type': 'application/cloudevents+json' },
+});

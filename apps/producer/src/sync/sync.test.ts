@@ -22,6 +22,7 @@ describe('sync', () => {
     const settings = kafkaSettingsFromEnv({
       KAFKA_BROKERS: process.env.KAFKA_BROKERS,
       TOPIC_ACCOUNTS: `${id}.accounts`,
+      TOPIC_SCHEDULED: `${id}.scheduled`,
       TOPIC_RESULTS: `${id}.results`,
     });
     const kafka = createKafka(settings);

@@ -17,6 +17,11 @@ const lifecycleDataSchema = z
       .optional(),
     reason: z.string().max(2000).optional(),
     requested_by: z.string().min(1).max(320).optional(),
+    /**
+     * When the steps take effect (ISO 8601 with an offset, e.g. the last working day in the person's zone): an
+     * event whose effective time is still ahead waits in the scheduled-steps topic until then.
+     */
+    effective_at: z.iso.datetime({ offset: true }).optional(),
   })
   .strict();
 

@@ -3,6 +3,7 @@ import { ActionRefused } from '../errors/action-refused.js';
 import { LifecycleError } from '../errors/lifecycle-error.js';
 import { createLifecycleEvent, type NewEvent } from '../events/build-event.js';
 import { planEvent } from '../planner/plan.js';
+import { purgePlanOf } from '../planner/purge.js';
 import { defaultPolicy } from '../policy/policy.js';
 import { BlastRadiusLimiter } from '../rails/blast-radius.js';
 import { buildResultEvent, resultEventSchema } from '../results/result-event.js';
@@ -48,7 +49,7 @@ describe('executing a plan', () => {
       'transfer_data:10->2',
       'downgrade:10',
       'suspend:10',
-      'deprovision:10:true',
+      'deprovision:10:false',
     ]);
     expect([...audit.tickets.values()].map((t) => t.outcome.step.action)).toEqual([
       'transfer_data',
@@ -243,7 +244,7 @@ describe('executing a plan', () => {
       'transfer_data:10->2',
       'downgrade:10',
       'suspend:10',
-      'deprovision:10:true',
+      'deprovision:10:false',
     ]);
     expect(buildResultEvent(live, execution, times).data.status).toBe('completed');
     expect(audit.tickets.size).toBe(8);
@@ -335,5 +336,53 @@ describe('executing a plan', () => {
     const none = await executePlan(missing.plan, missing.options);
     if (none.status !== 'completed') throw new Error('expected completion');
     expect(buildResultEvent(missing.plan, none, times).data.zendesk_user_id).toBeNull();
+  });
+});
+
+describe('purge after the grace period, and cancelling what waits', () => {
+  const leaver = () => {
+    const world = setup({ type: 'lifecycle.offboarding.v1', actions: ['deprovision'] });
+    world.zendesk.requested.delete(10);
+    return world;
+  };
+
+  it('purges the soft-deleted user once, audited on its own key; a second firing is recalled', async () => {
+    const { zendesk, audit, plan, options } = leaver();
+    expect((await executePlan(plan, options)).status).toBe('completed');
+    expect(await zendesk.findUser({ id: 10 })).toMatchObject({ active: false });
+    const purge = purgePlanOf(plan, { zendeskUserId: 10, allowIrreversible: true })!;
+    const first = await executePlan(purge, options);
+    expect(first).toMatchObject({ status: 'completed', steps: [{ action: 'purge', outcome: 'succeeded' }] });
+    expect(await zendesk.findUser({ id: 10 })).toBeNull();
+    const again = await executePlan(purge, options);
+    expect(again).toMatchObject({ steps: [{ outcome: 'succeeded', recalled: true }] });
+    expect(zendesk.calls.filter((c) => c.startsWith('purge'))).toEqual(['purge:10']);
+    expect([...audit.tickets.values()].filter((t) => t.outcome.step.action === 'purge')).toHaveLength(1);
+  });
+
+  it('refuses to purge a user active again (not_soft_deleted), and does not call Zendesk', async () => {
+    const { zendesk, plan, options } = leaver();
+    const purge = purgePlanOf(plan, { zendeskUserId: 10, allowIrreversible: true })!;
+    const execution = await executePlan(purge, options);
+    expect(execution).toMatchObject({
+      steps: [{ outcome: 'refused', refusal: { rule: 'not_soft_deleted' } }],
+    });
+    expect(zendesk.calls.some((c) => c.startsWith('purge'))).toBe(false);
+  });
+
+  it('audits every waiting step as cancelled exactly once, touching nothing', async () => {
+    const { zendesk, audit, plan, options } = leaver();
+    const cancel = { ...options, cancel: { reason: 're-hired' } };
+    const execution = await executePlan(plan, cancel);
+    if (execution.status !== 'completed') throw new Error('expected completed');
+    expect(execution.steps.map((s) => s.outcome)).toEqual(['cancelled']);
+    const times = { source: 'consumer', startedAt: clock.now(), finishedAt: clock.now() };
+    expect(buildResultEvent(plan, execution, times).data.status).toBe('cancelled');
+    expect((await executePlan(plan, cancel)).steps[0]).toMatchObject({
+      outcome: 'cancelled',
+      recalled: true,
+    });
+    expect(zendesk.calls).toEqual([]);
+    expect([...audit.tickets.values()].map((t) => t.outcome.outcome)).toEqual(['cancelled']);
   });
 });

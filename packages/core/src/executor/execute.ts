@@ -33,6 +33,11 @@ export interface ExecuteOptions {
   clock?: Clock;
   /** The last delivery attempt: a transient failure is then audited as failed instead of retried. */
   finalAttempt?: boolean;
+  /**
+   * The plan's steps waited (an effective date, a purge's grace period) and were called off: each step not audited
+   * yet is audited as `cancelled` with this reason, and nothing is done in Zendesk.
+   */
+  cancel?: { reason: string };
 }
 
 type Attempt =
@@ -104,7 +109,11 @@ class PlanRun {
         continue;
       }
       // Another event used this source and id first: never "already done", never acted on; refused and audited.
-      const attempt = recalled?.conflict ? this.conflict(recalled.ticket_id) : await this.attempt(step);
+      const attempt = recalled?.conflict
+        ? this.conflict(recalled.ticket_id)
+        : this.options.cancel
+          ? ({ kind: 'outcome', outcome: 'cancelled', detail: this.options.cancel.reason } as const)
+          : await this.attempt(step);
       if (attempt.kind === 'hold')
         return {
           status: 'hold',
@@ -210,7 +219,7 @@ class PlanRun {
       return this.failure(error);
     }
     if (!user) {
-      if (step.action === 'deprovision')
+      if (step.action === 'deprovision' || step.action === 'purge')
         return { kind: 'outcome', outcome: 'already_done', detail: 'the user no longer exists' };
       return this.outcomeFailure({
         code: 'user_not_found',
@@ -222,6 +231,12 @@ class PlanRun {
       may_target_admins: this.mayTargetAdmins(),
     });
     if (protection) return this.refuse('protected_user', protection);
+    if (step.action === 'purge' && user.active) {
+      return this.refuse(
+        'not_soft_deleted',
+        `${user.name} (${user.id}) is active again (restored or re-hired since the soft delete): not purged`,
+      );
+    }
     const now = this.clock.now().getTime();
     const admission = this.options.limiter?.admit(step.action, now) ?? { admitted: true };
     if (!admission.admitted) {
@@ -266,7 +281,7 @@ class PlanRun {
    */
   private async begin(step: PlannedStep, user: UserSnapshot): Promise<Attempt | null> {
     const { audit } = this.options;
-    if (step.action !== 'deprovision' || !audit.begin) return null;
+    if ((step.action !== 'deprovision' && step.action !== 'purge') || !audit.begin) return null;
     const { outcome: _unknownYet, ...start }: StepOutcome & StepStart = this.outcomeOf(
       step,
       { kind: 'outcome', outcome: 'succeeded' },
@@ -321,6 +336,8 @@ class PlanRun {
         return zendesk.deprovision(user, { ...reassign, permanent: step.permanent ?? false });
       case 'transfer_data':
         return zendesk.transferData(user, this.plan.transfer_to ?? {}, options);
+      case 'purge':
+        return zendesk.purge(user, options);
     }
   }
 

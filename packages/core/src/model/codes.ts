@@ -42,6 +42,8 @@ export const REFUSAL_RULES = [
   'irreversible_disabled',
   // the executor's rails
   'precondition_failed',
+  // the executor, before a purge: the user is no longer soft-deleted (active again)
+  'not_soft_deleted',
   'protected_user',
   // the executor: the audit trail holds another event (a different digest) under this event's source and id
   'event_id_conflict',

@@ -5,8 +5,11 @@ import { ERROR_CODES, REFUSAL_RULES } from './codes.js';
 import { userRefSchema, userSnapshotSchema } from './users.js';
 import { WORKFLOWS } from './workflows.js';
 
-/** `planned`: a dry run's "would do"; it never counts as done for a live run. */
-export const OUTCOMES = ['succeeded', 'already_done', 'refused', 'failed', 'planned'] as const;
+/**
+ * `planned`: a dry run's "would do"; it never counts as done for a live run. `cancelled`: a step that waited
+ * (an effective date, a purge after the grace period) and was called off by a later re-hire of the user.
+ */
+export const OUTCOMES = ['succeeded', 'already_done', 'refused', 'failed', 'planned', 'cancelled'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
 /** Done in Zendesk: a planned (dry-run) step is not. */

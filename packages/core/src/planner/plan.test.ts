@@ -3,6 +3,7 @@ import { createLifecycleEvent, type NewEvent } from '../events/build-event.js';
 import { defaultPolicy, parsePolicy, parsePolicyText } from '../policy/policy.js';
 import { isAllowed } from '../workflows/matrix.js';
 import { planEvent, stepKey } from './plan.js';
+import { deferredPurgeOf, purgePlanOf, purgeStepKey } from './purge.js';
 import { canonicalJson } from './step-identity.js';
 
 const event = (input: Partial<NewEvent> & Pick<NewEvent, 'type'>) =>
@@ -46,7 +47,44 @@ describe('planning from the policy', () => {
       { allowIrreversible: true },
     );
     expect(actions(plan)).toEqual(['transfer_data', 'downgrade', 'suspend', 'deprovision']);
-    expect(plan.steps[3]).toMatchObject({ requires: [0], permanent: true });
+    expect(plan.steps[3]).toMatchObject({ requires: [0], permanent: false, purge_after_days: 7 });
+  });
+
+  it('deletes permanently at once with purge_after_days 0, and refuses a grace period Zendesk would cut short', () => {
+    const plan = planEvent(
+      event({ type: 'lifecycle.offboarding.v1' }),
+      defaultPolicy({ purge_after_days: 0 }),
+      {
+        allowIrreversible: true,
+      },
+    );
+    expect(plan.steps.at(-1)).toMatchObject({ action: 'deprovision', permanent: true });
+    expect(plan.steps.at(-1)?.purge_after_days).toBeUndefined();
+    expect(() => defaultPolicy({ purge_after_days: 30 })).toThrow(
+      /Zendesk purges soft-deleted users itself after 30 days/,
+    );
+  });
+
+  it('refuses an explicit purge while irreversible actions are off', () => {
+    const plan = planEvent(event({ type: 'lifecycle.offboarding.v1', actions: ['purge'] }), defaultPolicy());
+    expect(plan.steps[0]).toMatchObject({ action: 'purge', refusal: { rule: 'irreversible_disabled' } });
+  });
+
+  it('derives a purge plan of one step with its own key from the deprovision step', () => {
+    const plan = planEvent(event({ type: 'lifecycle.offboarding.v1' }), defaultPolicy(), {
+      allowIrreversible: true,
+    });
+    const deprovision = deferredPurgeOf(plan)!;
+    const purge = purgePlanOf(plan, { zendeskUserId: 77, allowIrreversible: true })!;
+    expect(purge.user).toEqual({ id: 77 });
+    expect(purge.steps).toHaveLength(1);
+    expect(purge.steps[0]).toMatchObject({ action: 'purge', index: deprovision.index });
+    expect(purge.steps[0]!.refusal).toBeUndefined();
+    expect(purge.steps[0]!.idempotency_key).not.toBe(deprovision.idempotency_key);
+    expect(purge.steps[0]!.idempotency_key).toBe(purgeStepKey(deprovision));
+    expect(purge.steps[0]!.audit_key).toMatch(/-purge$/);
+    const off = purgePlanOf(plan, { allowIrreversible: false })!;
+    expect(off.steps[0]!.refusal?.rule).toBe('irreversible_disabled');
   });
 
   it('downgrades and suspends a leaver without a destination', () => {

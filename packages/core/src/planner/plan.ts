@@ -25,6 +25,11 @@ export interface PlannedStep {
   /** For deprovision: also delete permanently after the soft delete. */
   permanent?: boolean;
   /**
+   * For a deprovision that soft-deletes only: the permanent delete (a `purge` step, planner/purge.ts) is to be
+   * scheduled this many days after the soft delete (the policy's purge_after_days).
+   */
+  purge_after_days?: number;
+  /**
    * For downgrade and deprovision: who takes over the user's open assigned tickets, first usable wins (the
    * transfer destination when it is an agent, then the policy's `reassign_assigned_tickets_to`).
    */
@@ -92,13 +97,22 @@ function refusalOf(
       reason: 'transfer data needs a destination user in data.transfer_to',
     };
   }
-  if (action === 'deprovision' && !irreversible) {
+  if ((action === 'deprovision' || action === 'purge') && !irreversible) {
     return {
       rule: 'irreversible_disabled',
-      reason: 'deprovision deletes data for good and irreversible actions are off',
+      reason: `${action} deletes data for good and irreversible actions are off`,
     };
   }
   return undefined;
+}
+
+/** Permanent at once, or soft delete now and a purge after the policy's grace period. */
+function deprovisionMode(
+  policy: Policy,
+  irreversible: boolean,
+): Pick<PlannedStep, 'permanent' | 'purge_after_days'> {
+  if (!irreversible || policy.purge_after_days === 0) return { permanent: irreversible };
+  return { permanent: false, purge_after_days: policy.purge_after_days };
 }
 
 export function planEvent(event: LifecycleEvent, policy: Policy, options: PlanOptions = {}): Plan {
@@ -132,7 +146,7 @@ export function planEvent(event: LifecycleEvent, policy: Policy, options: PlanOp
       audit_key: auditKey(event, index, action, base.dry_run),
       requires,
       ...(refusal ? { refusal } : {}),
-      ...(action === 'deprovision' ? { permanent: irreversible } : {}),
+      ...(action === 'deprovision' ? deprovisionMode(policy, irreversible) : {}),
       ...(destructive ? { reassign_to: reassignTo } : {}),
       ...(note ? { note } : {}),
     };

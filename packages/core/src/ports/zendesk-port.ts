@@ -21,6 +21,11 @@ export interface ZendeskPort {
    * a ticket that is not closed: that is thrown as ActionRefused.
    */
   deprovision(user: UserSnapshot, options: DeprovisionOptions): Promise<ActionReport>;
+  /**
+   * Permanent delete of a user soft-deleted earlier (`DELETE /api/v2/deleted_users/{id}`). A user no longer found
+   * reports `already_done`; an active user (not soft-deleted) is refused (ActionRefused `not_soft_deleted`).
+   */
+  purge(user: UserSnapshot, options: ActionOptions): Promise<ActionReport>;
   /** Gives every ticket the user requested a new requester: the destination (must exist and be active). */
   transferData(user: UserSnapshot, destination: UserRef, options: ActionOptions): Promise<ActionReport>;
 }

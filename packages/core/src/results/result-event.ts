@@ -33,7 +33,12 @@ const resultDataSchema = z.object({
    * completed: every step succeeded or was already done; planned: a dry run, nothing was done (every step would
    * have run); otherwise the worst outcome wins.
    */
-  status: z.enum(['completed', 'refused', 'failed', 'planned']),
+  status: z.enum(['completed', 'refused', 'failed', 'planned', 'scheduled', 'cancelled']),
+  /**
+   * scheduled: when the event's steps are due (its effective_at); completed with a soft delete that waits for its
+   * purge: when the purge is due. Absent otherwise.
+   */
+  scheduled_for: z.string().optional(),
   steps: z.array(stepReportSchema.omit({ idempotency_key: true })),
   started_at: z.string(),
   finished_at: z.string(),
@@ -56,6 +61,7 @@ export type ResultEvent = z.infer<typeof resultEventSchema>;
 function statusOf(steps: StepReport[], dryRun: boolean): ResultEvent['data']['status'] {
   if (steps.some((s) => s.outcome === 'failed')) return 'failed';
   if (steps.some((s) => s.outcome === 'refused')) return 'refused';
+  if (steps.some((s) => s.outcome === 'cancelled')) return 'cancelled';
   return dryRun ? 'planned' : 'completed';
 }
 
@@ -63,7 +69,7 @@ function statusOf(steps: StepReport[], dryRun: boolean): ResultEvent['data']['st
 export function buildResultEvent(
   plan: Plan,
   execution: Extract<Execution, { status: 'completed' }>,
-  options: { source: string; startedAt: Date; finishedAt: Date },
+  options: { source: string; startedAt: Date; finishedAt: Date; scheduledFor?: Date },
 ): ResultEvent {
   const { event } = plan;
   return {
@@ -87,6 +93,20 @@ export function buildResultEvent(
       started_at: options.startedAt.toISOString(),
       finished_at: options.finishedAt.toISOString(),
       duration_ms: options.finishedAt.getTime() - options.startedAt.getTime(),
+      ...(options.scheduledFor ? { scheduled_for: options.scheduledFor.toISOString() } : {}),
     },
   };
+}
+
+/** The result of an event that waits for its effective time: nothing done yet, every step due at `dueAt`. */
+export function buildScheduledResult(
+  plan: Plan,
+  options: { source: string; now: Date; dueAt: Date },
+): ResultEvent {
+  const result = buildResultEvent(
+    plan,
+    { status: 'completed', steps: [], zendesk_user_id: plan.user.id ?? null },
+    { source: options.source, startedAt: options.now, finishedAt: options.now, scheduledFor: options.dueAt },
+  );
+  return { ...result, id: `${result.id}:scheduled`, data: { ...result.data, status: 'scheduled' } };
 }

@@ -147,6 +147,26 @@ export class MemoryZendesk implements ZendeskPort {
       ...(reassignment ? { reassignment } : {}),
     };
   }
+  async purge(u: UserSnapshot): Promise<ActionReport> {
+    this.calls.push(`purge:${u.id}`);
+    this.maybeFail('purge');
+    const stored = this.users.get(u.id);
+    if (!stored)
+      return { status: 'already_done', before: u, after: null, request_ids: [], detail: 'already gone' };
+    if (stored.active)
+      throw new ActionRefused(
+        'not_soft_deleted',
+        `${u.name} (${u.id}) is active: only a soft-deleted user is purged`,
+      );
+    this.users.delete(u.id);
+    return {
+      status: 'succeeded',
+      before: stored,
+      after: null,
+      request_ids: [`req-${this.calls.length}`],
+      detail: 'permanently deleted',
+    };
+  }
   async transferData(u: UserSnapshot, destination: UserRef): Promise<ActionReport> {
     this.calls.push(`transfer_data:${u.id}->${destination.id ?? destination.email}`);
     this.maybeFail('transferData');

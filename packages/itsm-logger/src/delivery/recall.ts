@@ -13,6 +13,7 @@ const OUTCOME_BY_TAG: ReadonlyMap<string, Outcome> = new Map<string, Outcome>([
   ['outcome_refused', 'refused'],
   ['outcome_failed', 'failed'],
   ['outcome_planned', 'planned'],
+  ['outcome_cancelled', 'cancelled'],
 ]);
 
 /**

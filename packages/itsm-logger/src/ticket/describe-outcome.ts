@@ -16,6 +16,7 @@ export const OUTCOME_LABELS: Record<TicketOutcome, string> = {
   refused: 'refused (the action was not attempted)',
   failed: 'failed',
   planned: 'planned (dry run: this is what would be done; nothing was changed)',
+  cancelled: 'cancelled (the step waited for its time and was called off; nothing was changed)',
   in_progress: 'in progress (opened before the action; this ticket is completed with its outcome)',
 };
 

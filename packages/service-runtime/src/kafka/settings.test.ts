@@ -34,6 +34,7 @@ describe('Kafka settings from the environment', () => {
         dlq: 'lifecycle.dlq',
         retry: 'lifecycle.retry',
         accounts: 'zendesk.accounts',
+        scheduled: 'lifecycle.scheduled',
       },
     });
   });

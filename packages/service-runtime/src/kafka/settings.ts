@@ -10,6 +10,7 @@ export const TOPIC_DEFAULTS = {
   dlq: 'lifecycle.dlq',
   retry: 'lifecycle.retry',
   accounts: 'zendesk.accounts',
+  scheduled: 'lifecycle.scheduled',
 } as const;
 
 const saslMechanisms = ['plain', 'scram-sha-256', 'scram-sha-512'] as const;
@@ -78,6 +79,7 @@ const kafkaEnvSchema = z
     TOPIC_DLQ: envString(TOPIC_DEFAULTS.dlq),
     TOPIC_RETRY: envString(TOPIC_DEFAULTS.retry),
     TOPIC_ACCOUNTS: envString(TOPIC_DEFAULTS.accounts),
+    TOPIC_SCHEDULED: envString(TOPIC_DEFAULTS.scheduled),
     KAFKA_CREATE_TOPICS: envBoolean(true),
     KAFKA_TOPIC_PARTITIONS: envInteger(6, 1, 10_000),
     KAFKA_REPLICATION_FACTOR: z.string().optional(),
@@ -121,7 +123,15 @@ export interface KafkaSettings {
   /** PEM file paths (not their content, so that no key sits in a settings object): CA, client cert and key. */
   tlsFiles: { ca?: string; cert?: string; key?: string };
   sasl: { mechanism: (typeof saslMechanisms)[number]; username: string; password: string } | null;
-  topics: { events: string; results: string; dlq: string; retry: string; accounts: string };
+  /** `scheduled`: steps waiting for their time (effective dates, purges), compacted (apps/consumer/src/scheduling). */
+  topics: {
+    events: string;
+    results: string;
+    dlq: string;
+    retry: string;
+    accounts: string;
+    scheduled: string;
+  };
   createTopics: boolean;
   partitions: number;
   replicationFactor: number;
@@ -167,6 +177,7 @@ export function kafkaSettingsFromEnv(env: Env): KafkaSettings {
       dlq: parsed.TOPIC_DLQ,
       retry: parsed.TOPIC_RETRY,
       accounts: parsed.TOPIC_ACCOUNTS,
+      scheduled: parsed.TOPIC_SCHEDULED,
     },
     createTopics: parsed.KAFKA_CREATE_TOPICS,
     partitions: parsed.KAFKA_TOPIC_PARTITIONS,

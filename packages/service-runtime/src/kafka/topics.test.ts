@@ -16,6 +16,7 @@ const settingsFor = (run: string, extra: Record<string, string> = {}) =>
     TOPIC_DLQ: `${run}.dlq`,
     TOPIC_RETRY: `${run}.retry`,
     TOPIC_ACCOUNTS: `${run}.accounts`,
+    TOPIC_SCHEDULED: `${run}.scheduled`,
     KAFKA_TOPIC_PARTITIONS: '2',
     ...extra,
   });
@@ -31,7 +32,7 @@ describe('ensureTopics', () => {
       `${run}.accounts`,
     ]);
     expect((await ensureTopics(kafka, settings)).sort()).toEqual(
-      [`${run}.results`, `${run}.dlq`, `${run}.retry`].sort(),
+      [`${run}.results`, `${run}.dlq`, `${run}.retry`, `${run}.scheduled`].sort(),
     );
     expect(await ensureTopics(kafka, settings)).toEqual([]);
     const admin = kafka.admin();
@@ -83,6 +84,7 @@ describe('ensureTopics', () => {
       'cleanup.policy': 'compact',
       'min.insync.replicas': '1',
     });
+    expect(config(settings.topics.scheduled)).toMatchObject({ 'cleanup.policy': 'compact' });
   });
 
   it('asks for 2 in-sync replicas from replication factor 3, 1 below', () => {

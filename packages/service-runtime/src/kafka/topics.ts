@@ -1,11 +1,12 @@
 // Creates the topics a service uses when they are missing (unless KAFKA_CREATE_TOPICS=false): min.insync.replicas
-// suited to the replication factor, a retention per topic, and the accounts topic compacted (one snapshot per user).
+// suited to the replication factor, a retention per topic, and the accounts topic compacted (one snapshot per user),
+// as is the scheduled-steps topic (one record per waiting entry, a tombstone once it fired or was cancelled).
 import type { Kafka } from 'kafkajs';
 import type { KafkaSettings } from './settings.js';
 
 export type TopicRole = keyof KafkaSettings['topics'];
 
-const ALL_ROLES: TopicRole[] = ['events', 'results', 'dlq', 'retry', 'accounts'];
+const ALL_ROLES: TopicRole[] = ['events', 'results', 'dlq', 'retry', 'accounts', 'scheduled'];
 
 /** The configs a topic is created with: 2 in-sync replicas from replication factor 3 (so one broker may be down). */
 export function topicConfigs(
@@ -14,7 +15,7 @@ export function topicConfigs(
 ): Array<{ name: string; value: string }> {
   const minInSync = settings.replicationFactor >= 3 ? 2 : 1;
   const retention =
-    role === 'accounts'
+    role === 'accounts' || role === 'scheduled'
       ? [{ name: 'cleanup.policy', value: 'compact' }]
       : [{ name: 'retention.ms', value: String(settings.retentionMs[role]) }];
   return [{ name: 'min.insync.replicas', value: String(minInSync) }, ...retention];

@@ -162,6 +162,32 @@ export class ZendeskActions implements ZendeskPort {
   }
 
   /**
+   * Permanent delete of a user soft-deleted earlier (`DELETE /deleted_users/{id}`), after the grace period. An
+   * active user is refused (`not_soft_deleted`: restored or re-hired since); one no longer found is already gone.
+   */
+  async purge(user: UserSnapshot, options: ActionOptions): Promise<ActionReport> {
+    await this.refuseProtected(user, options);
+    if (user.active)
+      throw new ActionRefused(
+        'not_soft_deleted',
+        `${user.name} (${user.id}) is active: only a soft-deleted user is purged (restored or re-hired since?)`,
+      );
+    try {
+      const res = await this.api.deleteUserPermanently(user.id);
+      return {
+        status: 'succeeded',
+        before: user,
+        after: null,
+        request_ids: res.requestIds,
+        detail: 'permanently deleted',
+      };
+    } catch (error) {
+      if (!(error instanceof NotFound)) throw error;
+      return { status: 'already_done', before: user, after: null, request_ids: [], detail: 'already gone' };
+    }
+  }
+
+  /**
    * Soft delete (after reassigning the open assigned tickets), then, when permanent, permanent delete; resumes
    * from the soft-deleted state. Zendesk's refusal to delete a requester of unclosed tickets is ActionRefused.
    */

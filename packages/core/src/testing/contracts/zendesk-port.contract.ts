@@ -102,6 +102,20 @@ export function describeZendeskPortContract(
       expect(again.status).toBe('already_done');
     });
 
+    it('purges a soft-deleted user once, refuses an active one (not_soft_deleted)', async () => {
+      const { port, addUser } = await world();
+      const user = await addUser({ role: 'end-user' });
+      const active = await refusal(port.purge(user, key));
+      expect(active.rule).toBe('not_soft_deleted');
+      expect((await port.findUser({ id: user.id }))?.active).toBe(true);
+      await port.deprovision(user, { ...key, permanent: false });
+      const deleted = await port.findUser({ id: user.id });
+      const purged = await port.purge(deleted!, key);
+      expect(purged).toMatchObject({ status: 'succeeded', after: null });
+      expect(await port.findUser({ id: user.id })).toBeNull();
+      expect((await port.purge(deleted!, key)).status).toBe('already_done');
+    });
+
     it('refuses to delete the requester of tickets that are not closed (zendesk_refused_delete)', async () => {
       const { port, addUser, addTickets } = await world();
       const user = await addUser({ role: 'end-user' });
