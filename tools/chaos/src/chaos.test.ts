@@ -146,7 +146,12 @@ describe('reliability under faults', () => {
       partitions: 1,
       timeoutMs: 20_000,
       policy: {
-        blast_radius: { max_actions: limit, window_seconds: 3600, actions: ['deprovision', 'downgrade'] },
+        // Only deletions and downgrades weigh (1 each): at most `limit` of them, then the brake trips.
+        blast_radius: {
+          max_weight: limit,
+          window_seconds: 3600,
+          weights: { deprovision: 1, downgrade: 1, suspend: 0, transfer_data: 0, unsuspend: 0 },
+        },
       },
       async inspect({ sandbox, topics, groupId, logDir }, ledger) {
         const destructive = sandbox.state.requestLog.filter(
@@ -171,7 +176,7 @@ describe('reliability under faults', () => {
           .filter((f) => f.endsWith('.log'))
           .map((f) => readFileSync(join(logDir, f), 'utf8'))
           .join('');
-        expect(logs).toMatch(/ALERT: blast-radius limit reached/);
+        expect(logs).toMatch(/ALERT: the brake holds/);
         process.stderr.write(
           `[chaos] flood: destructive changes=${deleted + downgraded} (limit ${limit}), events held from offset ${committed!.partitions[0]!.offset} of ${end!.high}\n`,
         );
