@@ -10,6 +10,7 @@ export const TOPIC_DEFAULTS = {
   dlq: 'lifecycle.dlq',
   retry: 'lifecycle.retry',
   accounts: 'zendesk.accounts',
+  brake: 'lifecycle.brake',
 } as const;
 
 const saslMechanisms = ['plain', 'scram-sha-256', 'scram-sha-512'] as const;
@@ -78,6 +79,7 @@ const kafkaEnvSchema = z
     TOPIC_DLQ: envString(TOPIC_DEFAULTS.dlq),
     TOPIC_RETRY: envString(TOPIC_DEFAULTS.retry),
     TOPIC_ACCOUNTS: envString(TOPIC_DEFAULTS.accounts),
+    TOPIC_BRAKE: envString(TOPIC_DEFAULTS.brake),
     KAFKA_CREATE_TOPICS: envBoolean(true),
     KAFKA_TOPIC_PARTITIONS: envInteger(6, 1, 10_000),
     KAFKA_REPLICATION_FACTOR: z.string().optional(),
@@ -121,7 +123,8 @@ export interface KafkaSettings {
   /** PEM file paths (not their content, so that no key sits in a settings object): CA, client cert and key. */
   tlsFiles: { ca?: string; cert?: string; key?: string };
   sasl: { mechanism: (typeof saslMechanisms)[number]; username: string; password: string } | null;
-  topics: { events: string; results: string; dlq: string; retry: string; accounts: string };
+  /** `brake`: the fleet's brake (compacted, one partition; apps/consumer/src/brake). */
+  topics: { events: string; results: string; dlq: string; retry: string; accounts: string; brake: string };
   createTopics: boolean;
   partitions: number;
   replicationFactor: number;
@@ -167,6 +170,7 @@ export function kafkaSettingsFromEnv(env: Env): KafkaSettings {
       dlq: parsed.TOPIC_DLQ,
       retry: parsed.TOPIC_RETRY,
       accounts: parsed.TOPIC_ACCOUNTS,
+      brake: parsed.TOPIC_BRAKE,
     },
     createTopics: parsed.KAFKA_CREATE_TOPICS,
     partitions: parsed.KAFKA_TOPIC_PARTITIONS,
