@@ -75,6 +75,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<RunningDemo> {
       TOPIC_DLQ: `${prefix}${TOPIC_DEFAULTS.dlq}`,
       TOPIC_RETRY: `${prefix}${TOPIC_DEFAULTS.retry}`,
       TOPIC_ACCOUNTS: `${prefix}${TOPIC_DEFAULTS.accounts}`,
+      TOPIC_BRAKE: `${prefix}${TOPIC_DEFAULTS.brake}`,
     };
     const ingestToken = randomBytes(12).toString('hex');
     const ingestPort = options.ingestPort ?? (await freePort());

@@ -10,7 +10,7 @@ import {
   staleReason,
   systemClock,
   type AuditPort,
-  type BlastRadiusLimiter,
+  type BrakePort,
   type Clock,
   type Policy,
   type ProtectedUsers,
@@ -27,7 +27,8 @@ export interface PipelineOptions {
   policy: Policy;
   /** Protected users on top of the policy's (e.g. the service identity that requests audit tickets). */
   protectedUsers: ProtectedUsers;
-  limiter: BlastRadiusLimiter;
+  /** The blast-radius brake (the fleet's, brake/fleet-brake.ts); weights from the policy. */
+  brake: BrakePort;
   dryRun: boolean;
   allowIrreversible: boolean;
   eventMaxBytes: number;
@@ -88,7 +89,8 @@ export function createRecordProcessor(options: PipelineOptions): (record: Record
       zendesk: options.zendesk,
       audit: options.audit,
       protectedUsers: options.protectedUsers,
-      limiter: options.limiter,
+      brake: options.brake,
+      weights: options.policy.blast_radius.weights,
       clock,
       finalAttempt: record.finalAttempt,
     });
@@ -109,7 +111,7 @@ export function createRecordProcessor(options: PipelineOptions): (record: Record
       options.metrics?.events.inc({ type: event.type, outcome: 'held' });
       log.error(
         { reason: execution.reason, retryAfterMs: execution.retryAfterMs },
-        'ALERT: blast-radius limit reached; holding events',
+        'ALERT: the brake holds; holding events',
       );
       return { kind: 'hold', reason: execution.reason, delayMs: execution.retryAfterMs };
     }

@@ -22,6 +22,7 @@ export function runTopics(run: string) {
     TOPIC_DLQ: `${run}.dlq`,
     TOPIC_RETRY: `${run}.retry`,
     TOPIC_ACCOUNTS: `${run}.accounts`,
+    TOPIC_BRAKE: `${run}.brake`,
   };
 }
 
