@@ -70,6 +70,12 @@ export function asyncApiDocument(): Record<string, unknown> {
         description: 'Compacted account snapshots from sync, keyed id:<user id>.',
         messages: { snapshot: ref('snapshot') },
       },
+      brake: {
+        address: TOPIC_DEFAULTS.brake,
+        description:
+          'The fleet brake: compacted, one partition, read from the start by every consumer instance. tick:<uuid> per counted action (a null value removes it), and state: tripped or released.',
+        messages: { brakeTick: ref('brakeTick'), brakeState: ref('brakeState') },
+      },
     },
     operations: {
       publishEvents: {
@@ -102,11 +108,62 @@ export function asyncApiDocument(): Record<string, unknown> {
         channel: { $ref: '#/channels/accounts' },
         summary: 'sync publishes account snapshots.',
       },
+      brake: {
+        action: 'send',
+        channel: { $ref: '#/channels/brake' },
+        summary: 'Consumers count their actions, record a trip; an operator releases it (brake release).',
+      },
     },
     components: {
       messages: {
         ...messages,
         raw,
+        brakeTick: {
+          name: 'brake_tick',
+          contentType: 'application/json',
+          payload: {
+            type: 'object',
+            required: ['instance', 'action', 'weight', 'event_id', 'at'],
+            properties: {
+              instance: { type: 'string' },
+              action: { type: 'string' },
+              weight: { type: 'integer', minimum: 0 },
+              event_id: { type: 'string' },
+              at: { type: 'string', format: 'date-time' },
+            },
+          },
+          bindings: { kafka: { key: { type: 'string', description: 'tick:<uuid>' } } },
+        },
+        brakeState: {
+          name: 'brake_state',
+          contentType: 'application/json',
+          payload: {
+            oneOf: [
+              {
+                type: 'object',
+                required: ['tripped', 'at', 'by_instance', 'tick', 'window_weight'],
+                properties: {
+                  tripped: { const: true },
+                  at: { type: 'string' },
+                  by_instance: { type: 'string' },
+                  tick: { type: 'string' },
+                  window_weight: { type: 'number' },
+                },
+              },
+              {
+                type: 'object',
+                required: ['tripped', 'released_at', 'released_by', 'reason'],
+                properties: {
+                  tripped: { const: false },
+                  released_at: { type: 'string' },
+                  released_by: { type: 'string' },
+                  reason: { type: 'string' },
+                },
+              },
+            ],
+          },
+          bindings: { kafka: { key: { type: 'string', description: 'state' } } },
+        },
         snapshot: {
           name: 'account_snapshot',
           contentType: 'application/json',
