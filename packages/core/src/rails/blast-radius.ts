@@ -150,7 +150,13 @@ export class BrakeLedger {
     } else {
       const weight = this.weightSince(at - this.windowMs, at).total + tick.weight;
       if (weight > this.settings.max_weight) {
-        this.trip = { tripped: true, at: tick.at, by_instance: tick.instance, tick: tick.id, window_weight: weight };
+        this.trip = {
+          tripped: true,
+          at: tick.at,
+          by_instance: tick.instance,
+          tick: tick.id,
+          window_weight: weight,
+        };
         verdict = { verdict: 'trips', trip: this.trip };
       } else {
         counted.counts = true;
