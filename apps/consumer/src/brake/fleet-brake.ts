@@ -161,27 +161,24 @@ export class FleetBrake implements BrakePort {
       event_id: request.event_id,
       at: this.clock.now().toISOString(),
     };
+    let timer: NodeJS.Timeout | undefined;
     const readBack = new Promise<TickVerdict | null>((resolve) => {
-      const timer = setTimeout(() => {
-        this.waiting.delete(id);
-        resolve(null);
-      }, this.options.readBackTimeoutMs ?? 30_000);
-      this.waiting.set(id, (verdict) => {
-        clearTimeout(timer);
-        resolve(verdict);
-      });
+      timer = setTimeout(() => resolve(null), this.options.readBackTimeoutMs ?? 30_000);
+      this.waiting.set(id, resolve);
     });
+    let verdict: TickVerdict | null;
     try {
       await this.producer.send({
         topic: this.topic,
         acks: -1,
         messages: [{ key: `${TICK_PREFIX}${id}`, value: JSON.stringify(tick), partition: PARTITION }],
       });
-    } catch (error) {
-      this.waiting.get(id)?.({ verdict: 'admitted' });
-      throw error;
+      verdict = await readBack;
+    } finally {
+      // Not written (the executor holds: the brake cannot answer), read back, or given up on: nobody waits.
+      clearTimeout(timer);
+      this.waiting.delete(id);
     }
-    const verdict = await readBack;
     if (verdict === null)
       return {
         admitted: false,
@@ -193,6 +190,8 @@ export class FleetBrake implements BrakePort {
   }
 
   async refund(ticket: string): Promise<void> {
+    // While tripped the ticks are the trip's evidence (a restart derives the trip from them): kept until released.
+    if (this.ledger.tripped) return;
     await this.tombstone([ticket]);
   }
 
@@ -200,7 +199,7 @@ export class FleetBrake implements BrakePort {
     return this.options.recheckMs ?? 5_000;
   }
 
-  private held(): Extract<BrakeAdmission, { admitted: false }> | null {
+  held(): Extract<BrakeAdmission, { admitted: false }> | null {
     const trip = this.ledger.tripped;
     return trip ? { admitted: false, reason: heldReason(trip), retryAfterMs: this.recheckMs } : null;
   }

@@ -226,6 +226,21 @@ describe('executing a plan', () => {
     expect(brake.ledger.windowWeight(clock.now()).total).toBe(0);
   });
 
+  it('holds a live plan at once while the brake is tripped (no look-up, no recall); a dry run still plans', async () => {
+    const brake = new InMemoryBrake({ max_weight: 1, window_seconds: 60, weights: {} }, { clock });
+    await brake.admit({ action: 'deprovision', weight: 2, event_id: 'x', idempotency_key: 'x' });
+    const { zendesk, audit, plan, options } = setup({ type: 'lifecycle.access_revoked.v1' });
+    const findUser = zendesk.findUser.bind(zendesk);
+    zendesk.findUser = () => Promise.reject(new Error('looked up while held'));
+    audit.recall = () => Promise.reject(new Error('recalled while held'));
+    const untouchable = { ...options, brake };
+    expect(await executePlan(plan, untouchable)).toMatchObject({ status: 'hold', steps: [] });
+    zendesk.findUser = findUser;
+    delete (audit as { recall?: unknown }).recall;
+    const dry = await executePlan({ ...plan, dry_run: true }, { ...options, brake });
+    expect(dry.steps.map((s) => s.outcome)).toEqual(['planned']);
+  });
+
   it('holds when the brake cannot answer', async () => {
     const brake = { admit: () => Promise.reject(new Error('kafka down')) };
     const { zendesk, plan, options } = setup({ type: 'lifecycle.access_revoked.v1' });

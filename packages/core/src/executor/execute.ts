@@ -92,6 +92,9 @@ class PlanRun {
   }
 
   async run(): Promise<Execution> {
+    // A tripped brake holds a live plan before it costs anything (no recall, no look-up); a dry run goes on.
+    const held = this.plan.dry_run ? null : (this.options.brake?.held?.() ?? null);
+    if (held) return { status: 'hold', steps: [], reason: held.reason, retryAfterMs: held.retryAfterMs };
     for (const step of this.plan.steps) {
       const started = this.clock.now();
       const recalled = await this.options.audit.recall?.({

@@ -27,4 +27,9 @@ export interface BrakePort {
    * failed before acting). Best effort: a refund lost only leaves the action counted.
    */
   refund?(ticket: string): Promise<void>;
+  /**
+   * Whether the brake holds right now, as far as this instance knows, without counting anything: the executor asks
+   * before a live plan, so that a held event costs no Zendesk call while it waits. null: ask `admit`.
+   */
+  held?(): Extract<BrakeAdmission, { admitted: false }> | null;
 }

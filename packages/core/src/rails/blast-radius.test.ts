@@ -103,6 +103,24 @@ describe('the in-memory brake', () => {
     brake.release('ops', 'ok');
     expect(await ask(1)).toMatchObject({ admitted: true });
   });
+
+  it('gives back a refunded action, but nothing while tripped (the ticks are the evidence)', async () => {
+    const brake = new InMemoryBrake(settings, { clock: { now: () => new Date(T0) } });
+    const first = await brake.admit({
+      action: 'deprovision',
+      weight: 6,
+      event_id: 'e',
+      idempotency_key: 'k',
+    });
+    await brake.refund(first.admitted ? first.ticket! : '');
+    const kept = await brake.admit({ action: 'deprovision', weight: 6, event_id: 'e', idempotency_key: 'k' });
+    expect(brake.ledger.windowWeight(new Date(T0)).total).toBe(6);
+    expect(brake.held()).toBeNull();
+    await brake.admit({ action: 'deprovision', weight: 6, event_id: 'f', idempotency_key: 'l' });
+    expect(brake.held()).toMatchObject({ admitted: false });
+    await brake.refund(kept.admitted ? kept.ticket! : '');
+    expect(brake.ledger.size).toBe(2);
+  });
 });
 
 describe('the blast_radius policy', () => {

@@ -241,10 +241,17 @@ export class InMemoryBrake implements BrakePort {
     this.ledger = new BrakeLedger(settings);
   }
 
+  held(): Extract<BrakeAdmission, { admitted: false }> | null {
+    const trip = this.ledger.tripped;
+    return trip
+      ? { admitted: false, reason: heldReason(trip), retryAfterMs: this.options.retryAfterMs ?? 5_000 }
+      : null;
+  }
+
   admit(request: BrakeRequest): Promise<BrakeAdmission> {
     const retryAfterMs = this.options.retryAfterMs ?? 5_000;
-    const trip = this.ledger.tripped;
-    if (trip) return Promise.resolve({ admitted: false, reason: heldReason(trip), retryAfterMs });
+    const held = this.held();
+    if (held) return Promise.resolve(held);
     if (request.weight === 0) return Promise.resolve({ admitted: true });
     const now = (this.options.clock ?? systemClock).now();
     for (const tick of this.ledger.expired(now)) this.ledger.apply({ kind: 'tombstone', id: tick.id });
@@ -267,7 +274,8 @@ export class InMemoryBrake implements BrakePort {
   }
 
   refund(ticket: string): Promise<void> {
-    this.ledger.apply({ kind: 'tombstone', id: ticket });
+    // While tripped the ticks are the trip's evidence: nothing is given back until it is released.
+    if (!this.ledger.tripped) this.ledger.apply({ kind: 'tombstone', id: ticket });
     return Promise.resolve();
   }
 
