@@ -158,6 +158,13 @@ describe('the fleet brake', () => {
     expect(out).toEqual(['brake: not tripped: nothing to release']);
   }, 90_000);
 
+  it('refuses to start without its topic when it may not create it, saying what to do', async () => {
+    const env = { ...envFor(uniqueName('brake-missing')), KAFKA_CREATE_TOPICS: 'false' };
+    await expect(startInstance(env, 'c-1', new MemoryAudit())).rejects.toThrow(
+      /the brake topic .*brake-missing.* does not exist: create it \(cleanup.policy=compact, one partition\)/,
+    );
+  });
+
   it('tombstones ticks older than the window at start-up, and a refunded tick weighs nothing', async () => {
     const env = envFor(uniqueName('brake-expiry'));
     const audit = new MemoryAudit();

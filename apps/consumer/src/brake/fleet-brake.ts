@@ -95,8 +95,22 @@ export class FleetBrake implements BrakePort {
     await ensureTopics(kafka, settings, ['brake']);
     const admin = kafka.admin();
     await admin.connect();
-    const ends = await admin.fetchTopicOffsets(this.topic);
-    await admin.disconnect();
+    let ends: Awaited<ReturnType<typeof admin.fetchTopicOffsets>>;
+    try {
+      if (!(await admin.listTopics()).includes(this.topic))
+        throw new Error(
+          `the brake topic ${this.topic} does not exist: create it (cleanup.policy=compact, one partition) ` +
+            'or let the consumer create it (KAFKA_CREATE_TOPICS=true)',
+        );
+      ends = await admin.fetchTopicOffsets(this.topic);
+    } finally {
+      await admin.disconnect();
+    }
+    if (ends.length > 1)
+      this.log.warn(
+        { topic: this.topic, partitions: ends.length },
+        'the brake topic has more than one partition: the brake uses partition 0 only',
+      );
     const end = ends.find((p) => p.partition === PARTITION);
     const target = end && end.high !== end.low ? BigInt(end.high) : 0n;
     let caughtUp!: () => void;
