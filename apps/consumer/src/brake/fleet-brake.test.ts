@@ -127,6 +127,12 @@ describe('the fleet brake', () => {
       expect(brake.heldReason()).toMatch(/the brake is tripped/);
       expect(await brake.admit(deprovision(1000))).toMatchObject({ admitted: false });
     }
+    // Each new instance makes sure the trip's notice exists: still the one notice.
+    await until(
+      () => audit.notices.get(`brake-trip:${String(trips[0]!.tick)}`)!.writes === 3,
+      'the notice check',
+    );
+    expect(audit.notices.size).toBe(1);
 
     // Only the operator's release lets them act, and it is audited.
     const out: string[] = [];

@@ -137,9 +137,12 @@ export class FleetBrake implements BrakePort {
     await ready;
     this.caughtUp = true;
     if (this.options.readOnly) return;
-    // A trip found in the ticks but never recorded (its instance stopped before it could): record it now.
+    // A trip found in the ticks but never recorded (its instance stopped before it could): record it now. A trip
+    // recorded already gets its audit notice made sure of (written once per trip: this finds the ticket), in case
+    // the instance that tripped it stopped between the state record and the notice.
     const trip = this.ledger.tripped;
     if (trip && this.recordedTrip !== trip.tick) await this.recordTrip(trip);
+    else if (trip) void this.noticeTrip(trip, 0);
     await this.expire();
     const windowMs = this.options.blastRadius.window_seconds * 1000;
     const every = this.options.expiryEveryMs ?? Math.min(60_000, Math.max(1_000, windowMs / 10));
