@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { BlastRadiusSettings, BrakeAdmission } from '@zendesk-lifecycle/core';
 import { MemoryAudit } from '@zendesk-lifecycle/core/testing';
 import { testBrokers, uniqueName } from '@zendesk-lifecycle/kafka';
-import { createKafka, createLogger, readTopicToEnd } from '@zendesk-lifecycle/service-runtime';
+import { createKafka, createLogger, ensureTopics, readTopicToEnd } from '@zendesk-lifecycle/service-runtime';
 import { runBrakeCommand } from '../cli/brake.js';
 import { consumerSettingsFromEnv } from '../config.js';
 import { FleetBrake, type FleetBrakeOptions } from './fleet-brake.js';
@@ -163,6 +163,36 @@ describe('the fleet brake', () => {
     expect(await runBrakeCommand(['release', '--reason', 'again'], parts)).toBe(1);
     expect(out).toEqual(['brake: not tripped: nothing to release']);
   }, 90_000);
+
+  it('starts when the topic ends in offsets no record reaches (a transaction marker, compacted tombstones)', async () => {
+    const run = uniqueName('brake-tail');
+    const env = envFor(run);
+    const settings = consumerSettingsFromEnv(env);
+    const kafka = createKafka(settings.kafka, logger);
+    await ensureTopics(kafka, settings.kafka, ['brake']);
+    const producer = kafka.producer({
+      transactionalId: `${run}-tx`,
+      idempotent: true,
+      maxInFlightRequests: 1,
+    });
+    await producer.connect();
+    const tx = await producer.transaction();
+    const trip = {
+      tripped: true,
+      at: '2026-11-24T12:00:00Z',
+      by_instance: 'old',
+      tick: 'gone',
+      window_weight: 9,
+    };
+    await tx.send({
+      topic: settings.kafka.topics.brake,
+      messages: [{ key: 'state', value: JSON.stringify(trip), partition: 0 }],
+    });
+    await tx.commit();
+    await producer.disconnect();
+    const brake = await startInstance(env, 'c-1', new MemoryAudit());
+    expect(brake.status().tripped).toMatchObject({ tick: 'gone', by_instance: 'old' });
+  });
 
   it('refuses to start without its topic when it may not create it, saying what to do', async () => {
     const env = { ...envFor(uniqueName('brake-missing')), KAFKA_CREATE_TOPICS: 'false' };

@@ -28,6 +28,8 @@ import { entryOf, STATE_KEY, TICK_PREFIX, type TickValue } from './records.js';
 
 /** The brake's records all go to this partition: one order for every reader. */
 const PARTITION = 0;
+/** How long reading from the start may find nothing more before the topic counts as read to its end. */
+const QUIET_MS = 3_000;
 
 export interface FleetBrakeOptions {
   kafka: Kafka;
@@ -126,15 +128,26 @@ export class FleetBrake implements BrakePort {
     });
     await this.consumer.connect();
     await this.consumer.subscribe({ topic: this.topic, fromBeginning: true });
+    // The end is the high watermark read above; or, when compaction removed the records just before it (old
+    // tombstones at the tail), a quiet moment after joining with nothing more to read.
+    let quiet: NodeJS.Timeout | undefined;
+    const quietFor = (ms: number) => {
+      clearTimeout(quiet);
+      quiet = setTimeout(caughtUp, ms);
+    };
+    this.consumer.on(this.consumer.events.GROUP_JOIN, () => quietFor(QUIET_MS));
     await this.consumer.run({
       autoCommit: false,
       eachMessage: async ({ partition, message }) => {
         if (partition !== PARTITION) return;
         this.read(message.key?.toString() ?? null, message.value);
-        if (!this.caughtUp && BigInt(message.offset) + 1n >= target) caughtUp();
+        if (this.caughtUp) return;
+        if (BigInt(message.offset) + 1n >= target) caughtUp();
+        else quietFor(QUIET_MS);
       },
     });
     await ready;
+    clearTimeout(quiet);
     this.caughtUp = true;
     if (this.options.readOnly) return;
     // A trip found in the ticks but never recorded (its instance stopped before it could): record it now. A trip
