@@ -235,7 +235,7 @@ export class InMemoryBrake implements BrakePort {
   private next = 0;
 
   constructor(
-    private readonly settings: BlastRadiusSettings,
+    settings: BlastRadiusSettings,
     private readonly options: { clock?: Clock; instance?: string; retryAfterMs?: number } = {},
   ) {
     this.ledger = new BrakeLedger(settings);
@@ -283,9 +283,5 @@ export class InMemoryBrake implements BrakePort {
   release(by: string, reason: string): void {
     const released_at = (this.options.clock ?? systemClock).now().toISOString();
     this.ledger.apply({ kind: 'state', state: { tripped: false, released_at, released_by: by, reason } });
-  }
-
-  get settingsInUse(): BlastRadiusSettings {
-    return this.settings;
   }
 }
