@@ -24,6 +24,7 @@ async function setup(): Promise<{ kafka: Kafka; settings: KafkaSettings }> {
     TOPIC_DLQ: `${id}.dlq`,
     TOPIC_RETRY: `${id}.retry`,
     TOPIC_ACCOUNTS: `${id}.accounts`,
+    TOPIC_BRAKE: `${id}.brake`,
   });
   const kafka = testKafka(id);
   const admin = kafka.admin();
