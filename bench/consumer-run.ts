@@ -31,7 +31,7 @@ export async function consumerRun(
   const policyFile = join(logDir, 'policy.json');
   writeFileSync(
     policyFile,
-    JSON.stringify({ blast_radius: { max_actions: 1_000_000, window_seconds: 3600 } }),
+    JSON.stringify({ blast_radius: { max_weight: 1_000_000_000, window_seconds: 3600 } }),
   );
   const fleet = new ConsumerFleet(
     {

@@ -1,9 +1,10 @@
 // `npm run consumer`: reads the configuration, wires the packages together and runs until SIGTERM/SIGINT.
 // `npm run consumer -- replay-dlq [--reason R] [--source P:O] [--dry-run]` sends dead letters back.
 // `npm run consumer -- scheduled list [--user KEY] [--json]` lists the steps waiting for their time (cli/scheduled.ts).
+// `npm run consumer -- brake status|release --reason R` shows or releases the fleet brake (cli/brake.ts).
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { BlastRadiusLimiter, ConfigError } from '@zendesk-lifecycle/core';
+import { ConfigError } from '@zendesk-lifecycle/core';
 import {
   createKafka,
   createLogger,
@@ -20,6 +21,8 @@ import {
 } from '@zendesk-lifecycle/zendesk-client';
 import { consumerSettingsFromEnv, type ConsumerSettings } from './config.js';
 import { scheduledCommand } from './cli/scheduled.js';
+import { startFleetBrake } from './brake/start-brake.js';
+import { brakeCommand } from './cli/brake.js';
 import { replayDeadLetters } from './delivery/dead-letter-replay.js';
 import { createAuditTrail, ticketSettingsProblems, type AuditTrail } from './wiring/audit.js';
 import { ConsumerMetrics } from './ops/metrics.js';
@@ -87,6 +90,8 @@ async function run(settings: ConsumerSettings, zendeskConfig: ZendeskConfig, log
   const audit = await createAuditTrail(process.env, zendesk, logger);
   if (audit.client) await signIn(audit.client, logger, 'audit (ITSM_ZENDESK_*)');
   await checkTicketSettings(audit, logger);
+  const kafka = createKafka(settings.kafka, logger);
+  const brake = await startFleetBrake({ kafka, settings, policy, audit: audit.port, logger, metrics });
   // One list of protected users, for the executor's rail and the Zendesk client's alike. An unknown owner
   // (ZENDESK_ACCOUNT_OWNER_ID unset) protects every admin: core's rule, rails/protected-users.ts.
   const protectedUsers = {
@@ -101,7 +106,7 @@ async function run(settings: ConsumerSettings, zendeskConfig: ZendeskConfig, log
     audit: audit.port,
     policy,
     protectedUsers,
-    limiter: new BlastRadiusLimiter(policy.blast_radius),
+    brake,
     dryRun: settings.dryRun || policy.dry_run,
     allowIrreversible: settings.allowIrreversible || policy.allow_irreversible,
     eventMaxBytes: settings.eventMaxBytes,
@@ -116,6 +121,8 @@ async function run(settings: ConsumerSettings, zendeskConfig: ZendeskConfig, log
     logger,
     metrics,
     processor,
+    kafka,
+    brakeHeld: () => brake.heldReason(),
     zendeskReachable: async () => {
       if (Date.now() - checkedAt > 10_000) {
         reachable = await zendesk.ping();
@@ -133,6 +140,7 @@ async function run(settings: ConsumerSettings, zendeskConfig: ZendeskConfig, log
     process.once('SIGINT', () => resolve());
   });
   await service.stop();
+  await brake.stop();
 }
 
 async function replay(settings: ConsumerSettings, logger: Logger, args: string[]): Promise<void> {
@@ -158,13 +166,16 @@ async function replay(settings: ConsumerSettings, logger: Logger, args: string[]
 async function main(): Promise<void> {
   const replaying = process.argv[2] === 'replay-dlq';
   const listing = process.argv[2] === 'scheduled';
+  // The brake's status needs no Zendesk; its release does (the release is audited).
+  const braking = process.argv[2] === 'brake';
+  const noZendesk = replaying || listing || (braking && process.argv[3] !== 'release');
   let settings: ConsumerSettings;
   let zendeskConfig: ZendeskConfig | undefined;
   try {
     // Read once, every wrong variable reported together; replaying dead letters needs no Zendesk.
     ({ settings, zendeskConfig } = readConfigParts({
       settings: () => consumerSettingsFromEnv(process.env),
-      zendeskConfig: () => (replaying || listing ? undefined : zendeskConfigFromEnv(process.env)),
+      zendeskConfig: () => (noZendesk ? undefined : zendeskConfigFromEnv(process.env)),
     }));
   } catch (error) {
     if (error instanceof ConfigError) {
@@ -178,9 +189,10 @@ async function main(): Promise<void> {
   if (listing) {
     const kafka = createKafka(settings.kafka, logger);
     process.stdout.write(await scheduledCommand(kafka, settings.kafka, process.argv.slice(3)));
-  } else if (replaying || !zendeskConfig) await replay(settings, logger, process.argv.slice(3));
+  } else if (braking) process.exitCode = await brakeCommand(settings, zendeskConfig, logger, process.argv.slice(3));
+  else if (replaying || !zendeskConfig) await replay(settings, logger, process.argv.slice(3));
   else await run(settings, zendeskConfig, logger);
-  process.exit(0);
+  process.exit(process.exitCode ?? 0);
 }
 
 void main().catch((error: unknown) => {

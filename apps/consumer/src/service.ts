@@ -16,6 +16,8 @@ export interface ConsumerServiceOptions {
   metrics?: ConsumerMetrics;
   /** Whether Zendesk answers; used by /readyz. */
   zendeskReachable?: () => Promise<boolean>;
+  /** Why the fleet brake holds every event, or null; used by /readyz. */
+  brakeHeld?: () => string | null;
   /** Start the ops endpoint (off in tests that run many services side by side). */
   ops?: boolean;
   kafka?: Kafka;
@@ -75,7 +77,11 @@ export async function startConsumerService(options: ConsumerServiceOptions): Pro
       port: settings.opsPort,
       host: settings.opsHost,
       metrics,
-      checks: { kafka: () => loop.isConnected(), zendesk: options.zendeskReachable ?? (async () => true) },
+      checks: {
+        kafka: () => loop.isConnected(),
+        zendesk: options.zendeskReachable ?? (async () => true),
+        ...(options.brakeHeld ? { brake: options.brakeHeld } : {}),
+      },
     });
     logger.info({ host: settings.opsHost, port: ops.port }, 'ops endpoint: /healthz /readyz /metrics');
   }

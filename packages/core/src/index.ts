@@ -48,7 +48,7 @@ export {
 
 // The ports adapters implement
 export type { ZendeskPort } from './ports/zendesk-port.js';
-export type { AuditPort, RecordContext, StepStart } from './ports/audit-port.js';
+export type { AuditNotice, AuditPort, RecordContext, StepStart } from './ports/audit-port.js';
 
 export { ConfigError, parseConfig } from './config/config-error.js';
 export { envBoolean, envInteger, envString, type Env } from './config/env.js';
@@ -100,7 +100,23 @@ export {
 } from './planner/plan.js';
 export { canonicalJson } from './planner/step-identity.js';
 export { sha256Hex } from './hash/sha256.js';
-export { BlastRadiusLimiter, type BlastRadiusSettings } from './rails/blast-radius.js';
+export {
+  BrakeLedger,
+  DEFAULT_ACTION_WEIGHTS,
+  DEFAULT_WEIGHT,
+  heldReason,
+  InMemoryBrake,
+  weightOf,
+  type BlastRadiusSettings,
+  type BrakeEntry,
+  type BrakeState,
+  type BrakeTick,
+  type ReleasedState,
+  type TickVerdict,
+  type TrippedState,
+  type WindowWeight,
+} from './rails/blast-radius.js';
+export type { BrakeAdmission, BrakePort, BrakeRequest } from './ports/brake-port.js';
 export {
   protectionOf,
   type ProtectedUsers,

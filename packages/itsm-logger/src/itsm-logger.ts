@@ -3,6 +3,7 @@
 // so the executor can use it as is, and it is usable alone: createItsmLogger({ zendesk, requester }).log(outcome).
 import {
   LifecycleError,
+  type AuditNotice,
   type AuditPort,
   type AuditReceipt,
   type RecalledOutcome,
@@ -34,6 +35,7 @@ import {
   type AuditTicketSettings,
 } from './ticket/audit-ticket.js';
 import { inProgress, type AuditedStep } from './ticket/audited-step.js';
+import { buildNoticeTicket } from './ticket/notice-ticket.js';
 import { auditExternalId } from './ticket/ticket-keys.js';
 import { zendeskLinks, type ZendeskLinks } from './ticket/zendesk-links.js';
 
@@ -62,6 +64,8 @@ export interface ItsmLogger extends AuditPort {
   recall(step: StepIdentity): Promise<RecalledOutcome | null>;
   /** The ticket `log` would write for `outcome`, without writing anything. */
   preview(outcome: StepOutcome): AuditTicket;
+  /** Writes the ticket of a notice (the brake tripped or released), exactly once per notice key. */
+  notice(notice: AuditNotice): Promise<ItsmLogReceipt>;
 }
 
 export interface ItsmLoggerOptions {
@@ -213,10 +217,23 @@ export function assembleItsmLogger(parts: ItsmLoggerParts): ItsmLogger {
     return writeOnce(parts.gateway, ticket, settle, { lookedUpJustNow: true });
   };
 
+  const notice = async (n: AuditNotice): Promise<ItsmLogReceipt> => {
+    if (!n.attention && settings.assigneeId === undefined && parts.gateway.serviceUserId !== undefined)
+      serviceAssigneeId ??= (await serviceIdentity(parts.gateway)) ?? undefined;
+    const ticket = buildNoticeTicket(n, {
+      requester: parts.requester,
+      settings,
+      ...(serviceAssigneeId === undefined ? {} : { serviceAssigneeId }),
+    });
+    const receipt = await writeOnce(parts.gateway, ticket, settle);
+    return { ...receipt, external_id: ticket.externalId, ticket_url: auditLinks.ticket(receipt.ticket_id) };
+  };
+
   return {
     log,
     preview,
     begin,
+    notice,
     recall: (step) =>
       recallOutcome(parts.gateway, step, (id) => openTickets.set(auditExternalId(step.audit_key), id)),
     record: async (outcome, context) => {

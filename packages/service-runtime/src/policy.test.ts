@@ -18,11 +18,11 @@ describe('loadPolicy', () => {
   });
 
   it('reads the named file', () => {
-    const policy = loadPolicy(file(JSON.stringify({ blast_radius: { max_actions: 7, window_seconds: 60 } })));
-    expect(policy.blast_radius).toMatchObject({ max_actions: 7, window_seconds: 60 });
+    const policy = loadPolicy(file(JSON.stringify({ blast_radius: { max_weight: 7, window_seconds: 60 } })));
+    expect(policy.blast_radius).toMatchObject({ max_weight: 7, window_seconds: 60 });
   });
 
   it('refuses an invalid file', () => {
-    expect(() => loadPolicy(file('{"blast_radius": {"max_actions": "many"}}'))).toThrow();
+    expect(() => loadPolicy(file('{"blast_radius": {"max_weight": "many"}}'))).toThrow();
   });
 });

@@ -76,6 +76,12 @@ export function asyncApiDocument(): Record<string, unknown> {
           'Compacted steps waiting for their time (apps/consumer/src/scheduling): entries keyed purge:<deprovision step key> or effective:<event digest>, a re-hire cancel marker keyed cancel:<user key>; a tombstone (null value) once an entry fired or was cancelled. One user, one partition (a hash of the user key).',
         messages: { entry: ref('scheduledEntry'), cancelMarker: ref('cancelMarker') },
       },
+      brake: {
+        address: TOPIC_DEFAULTS.brake,
+        description:
+          'The fleet brake: compacted, one partition, read from the start by every consumer instance. tick:<uuid> per counted action (a null value removes it), and state: tripped or released.',
+        messages: { brakeTick: ref('brakeTick'), brakeState: ref('brakeState') },
+      },
     },
     operations: {
       publishEvents: {
@@ -119,6 +125,11 @@ export function asyncApiDocument(): Record<string, unknown> {
         action: 'send',
         channel: { $ref: '#/channels/accounts' },
         summary: 'sync publishes account snapshots.',
+      },
+      brake: {
+        action: 'send',
+        channel: { $ref: '#/channels/brake' },
+        summary: 'Consumers count their actions, record a trip; an operator releases it (brake release).',
       },
     },
     components: {
@@ -171,6 +182,52 @@ export function asyncApiDocument(): Record<string, unknown> {
               reason: { type: 'string' },
             },
           },
+        },
+        brakeTick: {
+          name: 'brake_tick',
+          contentType: 'application/json',
+          payload: {
+            type: 'object',
+            required: ['instance', 'action', 'weight', 'event_id', 'at'],
+            properties: {
+              instance: { type: 'string' },
+              action: { type: 'string' },
+              weight: { type: 'integer', minimum: 0 },
+              event_id: { type: 'string' },
+              at: { type: 'string', format: 'date-time' },
+            },
+          },
+          bindings: { kafka: { key: { type: 'string', description: 'tick:<uuid>' } } },
+        },
+        brakeState: {
+          name: 'brake_state',
+          contentType: 'application/json',
+          payload: {
+            oneOf: [
+              {
+                type: 'object',
+                required: ['tripped', 'at', 'by_instance', 'tick', 'window_weight'],
+                properties: {
+                  tripped: { const: true },
+                  at: { type: 'string' },
+                  by_instance: { type: 'string' },
+                  tick: { type: 'string' },
+                  window_weight: { type: 'number' },
+                },
+              },
+              {
+                type: 'object',
+                required: ['tripped', 'released_at', 'released_by', 'reason'],
+                properties: {
+                  tripped: { const: false },
+                  released_at: { type: 'string' },
+                  released_by: { type: 'string' },
+                  reason: { type: 'string' },
+                },
+              },
+            ],
+          },
+          bindings: { kafka: { key: { type: 'string', description: 'state' } } },
         },
         snapshot: {
           name: 'account_snapshot',

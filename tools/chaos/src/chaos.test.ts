@@ -136,17 +136,23 @@ describe('reliability under faults', () => {
     }
   });
 
-  it('stops a mass-deprovision flood at the blast-radius limit, holding the rest instead of losing it', async () => {
+  it('stops a mass-deprovision flood at the brake for the whole fleet, holding the rest instead of losing it', async () => {
     const limit = 12;
     await runChaos({
       name: 'flood',
       brokers: brokers(),
       users: 60,
-      consumers: 1,
-      partitions: 1,
+      // Three instances share one brake: together they make at most `limit` destructive changes.
+      consumers: 3,
+      partitions: 3,
       timeoutMs: 20_000,
       policy: {
-        blast_radius: { max_actions: limit, window_seconds: 3600, actions: ['deprovision', 'downgrade'] },
+        // Only deletions and downgrades weigh (1 each): at most `limit` of them, then the brake trips.
+        blast_radius: {
+          max_weight: limit,
+          window_seconds: 3600,
+          weights: { deprovision: 1, downgrade: 1, suspend: 0, transfer_data: 0, unsuspend: 0 },
+        },
       },
       async inspect({ sandbox, topics, groupId, logDir }, ledger) {
         const destructive = sandbox.state.requestLog.filter(
@@ -164,16 +170,23 @@ describe('reliability under faults', () => {
         const admin = testKafka().admin();
         await admin.connect();
         const [committed] = await admin.fetchOffsets({ groupId, topics: [topics.TOPIC_EVENTS!] });
-        const [end] = await admin.fetchTopicOffsets(topics.TOPIC_EVENTS!);
+        const ends = await admin.fetchTopicOffsets(topics.TOPIC_EVENTS!);
         await admin.disconnect();
-        expect(Number(committed!.partitions[0]!.offset)).toBeLessThan(Number(end!.high));
+        const done = committed!.partitions.reduce((n, p) => n + Math.max(0, Number(p.offset)), 0);
+        const total = ends.reduce((n, p) => n + Number(p.high), 0);
+        expect(done).toBeLessThan(total);
+        // One trip for the fleet, one audit ticket recording it.
+        const trips = [...sandbox.state.tickets.values()].filter((t) =>
+          t.tags.includes('notice_brake_tripped'),
+        );
+        expect(trips).toHaveLength(1);
         const logs = readdirSync(logDir)
           .filter((f) => f.endsWith('.log'))
           .map((f) => readFileSync(join(logDir, f), 'utf8'))
           .join('');
-        expect(logs).toMatch(/ALERT: blast-radius limit reached/);
+        expect(logs).toMatch(/ALERT: the brake holds/);
         process.stderr.write(
-          `[chaos] flood: destructive changes=${deleted + downgraded} (limit ${limit}), events held from offset ${committed!.partitions[0]!.offset} of ${end!.high}\n`,
+          `[chaos] flood: destructive changes=${deleted + downgraded} (limit ${limit}), ${done} of ${total} events done, the rest held\n`,
         );
       },
     });

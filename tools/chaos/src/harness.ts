@@ -100,7 +100,7 @@ export async function runChaos(options: RunOptions): Promise<Verdict & { workloa
   const policyFile = join(logDir, 'policy.json');
   writeFileSync(
     policyFile,
-    JSON.stringify(options.policy ?? { blast_radius: { max_actions: 1_000_000, window_seconds: 3600 } }),
+    JSON.stringify(options.policy ?? { blast_radius: { max_weight: 1_000_000_000, window_seconds: 3600 } }),
   );
   env.POLICY_FILE = policyFile;
   const fleet = new ConsumerFleet(env, logDir);

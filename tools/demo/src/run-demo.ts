@@ -76,6 +76,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<RunningDemo> {
       TOPIC_RETRY: `${prefix}${TOPIC_DEFAULTS.retry}`,
       TOPIC_ACCOUNTS: `${prefix}${TOPIC_DEFAULTS.accounts}`,
       TOPIC_SCHEDULED: `${prefix}${TOPIC_DEFAULTS.scheduled}`,
+      TOPIC_BRAKE: `${prefix}${TOPIC_DEFAULTS.brake}`,
     };
     const ingestToken = randomBytes(12).toString('hex');
     const ingestPort = options.ingestPort ?? (await freePort());

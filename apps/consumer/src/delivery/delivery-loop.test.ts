@@ -25,6 +25,7 @@ async function setup(): Promise<{ kafka: Kafka; settings: KafkaSettings }> {
     TOPIC_RETRY: `${id}.retry`,
     TOPIC_ACCOUNTS: `${id}.accounts`,
     TOPIC_SCHEDULED: `${id}.scheduled`,
+    TOPIC_BRAKE: `${id}.brake`,
   });
   const kafka = testKafka(id);
   const admin = kafka.admin();

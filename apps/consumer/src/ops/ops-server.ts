@@ -1,4 +1,5 @@
-// The operations endpoint: /healthz (the process is alive), /readyz (Kafka joined, Zendesk reachable), /metrics.
+// The operations endpoint: /healthz (the process is alive), /readyz (Kafka joined, Zendesk reachable, the brake not
+// tripped), /metrics.
 // Probes arriving together share one Zendesk check: a flood of /readyz requests makes one call at a time.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -7,6 +8,8 @@ import type { ConsumerMetrics } from './metrics.js';
 export interface ReadinessChecks {
   kafka(): boolean;
   zendesk(): Promise<boolean>;
+  /** Why every event is held (the fleet brake is tripped), or null. */
+  brake?(): string | null;
 }
 
 export interface OpsServer {
@@ -40,10 +43,13 @@ export async function startOpsServer(options: {
     if (path === '/readyz') {
       void zendeskReachable().then((zendesk) => {
         const kafka = checks.kafka();
-        reply(kafka && zendesk ? 200 : 503, {
-          status: kafka && zendesk ? 'ready' : 'not ready',
+        const brake = checks.brake?.() ?? null;
+        const ready = kafka && zendesk && brake === null;
+        reply(ready ? 200 : 503, {
+          status: ready ? 'ready' : 'not ready',
           kafka,
           zendesk,
+          ...(brake === null ? {} : { brake: 'tripped', reason: brake }),
         });
       });
       return;

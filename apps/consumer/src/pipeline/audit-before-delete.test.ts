@@ -4,7 +4,7 @@
 // ticket itself, dead-letters. Core's
 // executor/audit-first.test.ts proves the same order with fakes; this proves the wiring keeps it.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { BlastRadiusLimiter, createLifecycleEvent, defaultPolicy, eventKey } from '@zendesk-lifecycle/core';
+import { InMemoryBrake, createLifecycleEvent, defaultPolicy, eventKey } from '@zendesk-lifecycle/core';
 import { createItsmLogger } from '@zendesk-lifecycle/itsm-logger';
 import { createLogger } from '@zendesk-lifecycle/service-runtime';
 import { createZendeskClient, type ZendeskClient } from '@zendesk-lifecycle/zendesk-client';
@@ -48,7 +48,7 @@ function pipeline(auditClient: ZendeskClient) {
     audit: createItsmLogger({ zendesk: auditClient, requester: { email: DEMO_PEOPLE.bot.email } }),
     policy,
     protectedUsers: { ids: [], emails: [DEMO_PEOPLE.bot.email], external_ids: [] },
-    limiter: new BlastRadiusLimiter(policy.blast_radius),
+    brake: new InMemoryBrake(policy.blast_radius),
     dryRun: false,
     allowIrreversible: true,
     eventMaxBytes: 256 * 1024,

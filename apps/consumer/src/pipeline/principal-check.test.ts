@@ -2,7 +2,7 @@
 // publisher outside its rights is dead-lettered untouched; an allowed one is acted on and named in the result.
 import { describe, expect, it } from 'vitest';
 import {
-  BlastRadiusLimiter,
+  InMemoryBrake,
   createLifecycleEvent,
   parsePolicy,
   type LifecycleEvent,
@@ -32,7 +32,7 @@ const setup = () => {
     audit,
     policy,
     protectedUsers: { ids: [], emails: [], external_ids: [] },
-    limiter: new BlastRadiusLimiter(policy.blast_radius),
+    brake: new InMemoryBrake(policy.blast_radius),
     dryRun: false,
     allowIrreversible: false,
     eventMaxBytes: 256 * 1024,

@@ -11,7 +11,7 @@ import {
   staleReason,
   systemClock,
   type AuditPort,
-  type BlastRadiusLimiter,
+  type BrakePort,
   type Clock,
   type Policy,
   type ProtectedUsers,
@@ -30,7 +30,8 @@ export interface PipelineOptions {
   policy: Policy;
   /** Protected users on top of the policy's (e.g. the service identity that requests audit tickets). */
   protectedUsers: ProtectedUsers;
-  limiter: BlastRadiusLimiter;
+  /** The blast-radius brake (the fleet's, brake/fleet-brake.ts); weights from the policy. */
+  brake: BrakePort;
   dryRun: boolean;
   allowIrreversible: boolean;
   eventMaxBytes: number;
@@ -117,7 +118,8 @@ export function createRecordProcessor(options: PipelineOptions): (record: Record
       zendesk: options.zendesk,
       audit: options.audit,
       protectedUsers: options.protectedUsers,
-      limiter: options.limiter,
+      brake: options.brake,
+      weights: options.policy.blast_radius.weights,
       clock,
       finalAttempt: record.finalAttempt,
     });
@@ -138,7 +140,7 @@ export function createRecordProcessor(options: PipelineOptions): (record: Record
       options.metrics?.events.inc({ type: event.type, outcome: 'held' });
       log.error(
         { reason: execution.reason, retryAfterMs: execution.retryAfterMs },
-        'ALERT: blast-radius limit reached; holding events',
+        'ALERT: the brake holds; holding events',
       );
       return { kind: 'hold', reason: execution.reason, delayMs: execution.retryAfterMs };
     }

@@ -1,6 +1,6 @@
 // The record key check, pure and through the pipeline: a record keyed as another user is dead-lettered untouched.
 import { describe, expect, it } from 'vitest';
-import { BlastRadiusLimiter, createLifecycleEvent, defaultPolicy } from '@zendesk-lifecycle/core';
+import { InMemoryBrake, createLifecycleEvent, defaultPolicy } from '@zendesk-lifecycle/core';
 import { MemoryAudit, MemoryZendesk, user } from '@zendesk-lifecycle/core/testing';
 import { createLogger } from '@zendesk-lifecycle/service-runtime';
 import { createRecordProcessor } from './process-record.js';
@@ -47,7 +47,7 @@ describe('the pipeline and the record key', () => {
       audit,
       policy,
       protectedUsers: { ids: [], emails: [], external_ids: [] },
-      limiter: new BlastRadiusLimiter(policy.blast_radius),
+      brake: new InMemoryBrake(policy.blast_radius),
       dryRun: false,
       allowIrreversible: false,
       eventMaxBytes: 256 * 1024,

@@ -3,7 +3,7 @@
 // purge (after checking again) or audits the cancellation.
 import { describe, expect, it } from 'vitest';
 import {
-  BlastRadiusLimiter,
+  InMemoryBrake,
   createLifecycleEvent,
   parsePolicy,
   type LifecycleEvent,
@@ -26,7 +26,7 @@ function world(allowIrreversible = true) {
     audit,
     policy,
     protectedUsers: { ids: [], emails: [], external_ids: [] },
-    limiter: new BlastRadiusLimiter(policy.blast_radius),
+    brake: new InMemoryBrake(policy.blast_radius),
     dryRun: false,
     allowIrreversible,
     eventMaxBytes: 256 * 1024,

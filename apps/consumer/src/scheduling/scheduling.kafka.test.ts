@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Kafka } from 'kafkajs';
 import {
-  BlastRadiusLimiter,
+  InMemoryBrake,
   createLifecycleEvent,
   eventKey,
   parsePolicy,
@@ -66,7 +66,7 @@ async function startService(): Promise<ConsumerService> {
     audit: audit.port,
     policy,
     protectedUsers,
-    limiter: new BlastRadiusLimiter(policy.blast_radius),
+    brake: new InMemoryBrake(policy.blast_radius),
     dryRun: false,
     allowIrreversible: true,
     eventMaxBytes: 256 * 1024,

@@ -5,7 +5,7 @@ import { createLifecycleEvent, type NewEvent } from '../events/build-event.js';
 import { planEvent } from '../planner/plan.js';
 import { purgePlanOf } from '../planner/purge.js';
 import { defaultPolicy } from '../policy/policy.js';
-import { BlastRadiusLimiter } from '../rails/blast-radius.js';
+import { InMemoryBrake } from '../rails/blast-radius.js';
 import { buildResultEvent, resultEventSchema } from '../results/result-event.js';
 import { MemoryAudit, MemoryZendesk, user } from '../testing/fakes.js';
 import { executePlan, type ExecuteOptions } from './execute.js';
@@ -193,14 +193,61 @@ describe('executing a plan', () => {
     });
   });
 
-  it('holds at the blast-radius limit instead of acting', async () => {
-    const limiter = new BlastRadiusLimiter({ max_actions: 1, window_seconds: 60, actions: ['downgrade'] });
+  it('holds when the brake trips instead of acting, and keeps holding until it is released', async () => {
+    const brake = new InMemoryBrake({ max_weight: 3, window_seconds: 60, weights: {} }, { clock });
     const first = setup({ type: 'lifecycle.license_reclaim.v1' });
-    expect((await executePlan(first.plan, { ...first.options, limiter })).status).toBe('completed');
+    expect((await executePlan(first.plan, { ...first.options, brake })).status).toBe('completed');
     const second = setup({ type: 'lifecycle.license_reclaim.v1', id: 'e-2' });
-    const held = await executePlan(second.plan, { ...second.options, limiter });
-    expect(held).toMatchObject({ status: 'hold', retryAfterMs: 60_000 });
+    const held = await executePlan(second.plan, { ...second.options, brake });
+    expect(held).toMatchObject({ status: 'hold', retryAfterMs: 5_000 });
+    expect(held.status === 'hold' && held.reason).toMatch(/brake is tripped.*would have weighed 6/);
     expect(second.zendesk.calls).toEqual([]);
+    brake.release('ops', 'checked the flood');
+    expect((await executePlan(second.plan, { ...second.options, brake })).status).toBe('completed');
+  });
+
+  it('weighs each action by the weights given, and never counts a dry run', async () => {
+    const brake = new InMemoryBrake({ max_weight: 5, window_seconds: 60, weights: {} }, { clock });
+    const weights = { downgrade: 5 };
+    const dry = setup({ type: 'lifecycle.license_reclaim.v1', id: 'e-dry' });
+    for (let i = 0; i < 3; i += 1)
+      await executePlan({ ...dry.plan, dry_run: true }, { ...dry.options, brake, weights });
+    expect(brake.ledger.windowWeight(clock.now()).total).toBe(0);
+    const live = setup({ type: 'lifecycle.license_reclaim.v1' });
+    expect((await executePlan(live.plan, { ...live.options, brake, weights })).status).toBe('completed');
+    expect(brake.ledger.windowWeight(clock.now())).toEqual({ total: 5, by_action: { downgrade: 5 } });
+  });
+
+  it('refunds the brake for an action that changed nothing (already done)', async () => {
+    const brake = new InMemoryBrake({ max_weight: 10, window_seconds: 60, weights: {} }, { clock });
+    const { zendesk, plan, options } = setup({ type: 'lifecycle.access_revoked.v1' });
+    zendesk.users.set(10, user({ id: 10, suspended: true }));
+    const execution = await executePlan(plan, { ...options, brake });
+    expect(execution.steps[0]!.outcome).toBe('already_done');
+    expect(brake.ledger.windowWeight(clock.now()).total).toBe(0);
+  });
+
+  it('holds a live plan at once while the brake is tripped (no look-up, no recall); a dry run still plans', async () => {
+    const brake = new InMemoryBrake({ max_weight: 1, window_seconds: 60, weights: {} }, { clock });
+    await brake.admit({ action: 'deprovision', weight: 2, event_id: 'x', idempotency_key: 'x' });
+    const { zendesk, audit, plan, options } = setup({ type: 'lifecycle.access_revoked.v1' });
+    const findUser = zendesk.findUser.bind(zendesk);
+    zendesk.findUser = () => Promise.reject(new Error('looked up while held'));
+    audit.recall = () => Promise.reject(new Error('recalled while held'));
+    const untouchable = { ...options, brake };
+    expect(await executePlan(plan, untouchable)).toMatchObject({ status: 'hold', steps: [] });
+    zendesk.findUser = findUser;
+    delete (audit as { recall?: unknown }).recall;
+    const dry = await executePlan({ ...plan, dry_run: true }, { ...options, brake });
+    expect(dry.steps.map((s) => s.outcome)).toEqual(['planned']);
+  });
+
+  it('holds when the brake cannot answer', async () => {
+    const brake = { admit: () => Promise.reject(new Error('kafka down')) };
+    const { zendesk, plan, options } = setup({ type: 'lifecycle.access_revoked.v1' });
+    const held = await executePlan(plan, { ...options, brake });
+    expect(held).toMatchObject({ status: 'hold', reason: 'the brake cannot answer: kafka down' });
+    expect(zendesk.calls).toEqual([]);
   });
 
   it('changes nothing in a dry run but still audits what it would do', async () => {

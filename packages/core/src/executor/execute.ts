@@ -1,6 +1,6 @@
 // Runs a plan through the Zendesk and audit ports, one step at a time. Every terminal step outcome is audited
 // before the next step starts. Transient failures stop the plan (the event is delivered again later and the
-// idempotent steps make the replay harmless); a blast-radius hold stops it before acting. Before an irreversible
+// idempotent steps make the replay harmless); the blast-radius brake holds it before acting (a dry run never counts). Before an irreversible
 // action (deprovision) the audit record is opened as "in progress"; if that is refused, nothing is done.
 import { ActionRefused, type RefusedPartial } from '../errors/action-refused.js';
 import { LifecycleError, isErrorCode } from '../errors/lifecycle-error.js';
@@ -20,7 +20,8 @@ import type { Plan, PlannedStep } from '../planner/plan.js';
 import { principalRefOf } from '../policy/principals.js';
 import type { AuditPort, RecordContext, StepStart } from '../ports/audit-port.js';
 import type { ZendeskPort } from '../ports/zendesk-port.js';
-import type { BlastRadiusLimiter } from '../rails/blast-radius.js';
+import type { BrakeAdmission, BrakePort } from '../ports/brake-port.js';
+import { DEFAULT_ACTION_WEIGHTS, DEFAULT_WEIGHT } from '../rails/blast-radius.js';
 import { protectionOf, type ProtectedUsers } from '../rails/protected-users.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Execution } from './execution.js';
@@ -29,7 +30,10 @@ export interface ExecuteOptions {
   zendesk: ZendeskPort;
   audit: AuditPort;
   protectedUsers: ProtectedUsers;
-  limiter?: BlastRadiusLimiter;
+  /** The blast-radius brake, asked before every live action (a dry run never counts). */
+  brake?: BrakePort;
+  /** What each action weighs for the brake (the policy's `blast_radius.weights`); DEFAULT_ACTION_WEIGHTS else. */
+  weights?: Partial<Record<PlannedStep['action'], number>>;
   clock?: Clock;
   /** The last delivery attempt: a transient failure is then audited as failed instead of retried. */
   finalAttempt?: boolean;
@@ -93,6 +97,9 @@ class PlanRun {
   }
 
   async run(): Promise<Execution> {
+    // A tripped brake holds a live plan before it costs anything (no recall, no look-up); a dry run goes on.
+    const held = this.plan.dry_run ? null : (this.options.brake?.held?.() ?? null);
+    if (held) return { status: 'hold', steps: [], reason: held.reason, retryAfterMs: held.retryAfterMs };
     for (const step of this.plan.steps) {
       const started = this.clock.now();
       const recalled = await this.options.audit.recall?.({
@@ -237,31 +244,26 @@ class PlanRun {
         `${user.name} (${user.id}) is active again (restored or re-hired since the soft delete): not purged`,
       );
     }
-    const now = this.clock.now().getTime();
-    const admission = this.options.limiter?.admit(step.action, now) ?? { admitted: true };
-    if (!admission.admitted) {
-      return {
-        kind: 'hold',
-        reason: `blast radius: the limit of destructive actions per window is reached (${step.action})`,
-        retryAfterMs: admission.retryAfterMs,
-      };
-    }
     if (this.plan.dry_run) {
-      this.options.limiter?.release(step.action);
       return {
         kind: 'outcome',
         outcome: 'planned',
         detail: `dry run: would ${step.action.replace('_', ' ')}`,
       };
     }
+    const admission = await this.admit(step);
+    if (!admission.admitted) {
+      return { kind: 'hold', reason: admission.reason, retryAfterMs: admission.retryAfterMs };
+    }
+    const refund = () => this.refund(admission.ticket);
     const refusedStart = await this.begin(step, user);
     if (refusedStart) {
-      this.options.limiter?.release(step.action);
+      await refund();
       return refusedStart;
     }
     try {
       const report = await this.act(step, user);
-      if (report.status === 'already_done') this.options.limiter?.release(step.action);
+      if (report.status === 'already_done') await refund();
       if (report.after) this.user = report.after;
       return {
         kind: 'outcome',
@@ -270,8 +272,36 @@ class PlanRun {
         ...(report.detail ? { detail: report.detail } : {}),
       };
     } catch (error) {
-      this.options.limiter?.release(step.action);
+      // Refused after doing part of it (e.g. tickets reassigned before Zendesk refused the delete): that counts.
+      if (!(error instanceof ActionRefused && error.partial)) await refund();
       return this.failure(error);
+    }
+  }
+
+  /** Asks the brake (when there is one) to count this step; a brake that cannot answer holds. */
+  private async admit(step: PlannedStep): Promise<BrakeAdmission> {
+    const { brake, weights } = this.options;
+    if (!brake) return { admitted: true };
+    const weight = weights?.[step.action] ?? DEFAULT_ACTION_WEIGHTS[step.action] ?? DEFAULT_WEIGHT;
+    try {
+      return await brake.admit({
+        action: step.action,
+        weight,
+        event_id: this.plan.event.id,
+        idempotency_key: step.idempotency_key,
+      });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      return { admitted: false, reason: `the brake cannot answer: ${message}`, retryAfterMs: 5_000 };
+    }
+  }
+
+  private async refund(ticket: string | undefined): Promise<void> {
+    if (ticket === undefined) return;
+    try {
+      await this.options.brake?.refund?.(ticket);
+    } catch {
+      // Best effort: a lost refund leaves the action counted, which only errs on the safe side.
     }
   }
 

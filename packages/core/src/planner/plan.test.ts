@@ -218,8 +218,8 @@ describe('step keys', () => {
 describe('policy validation', () => {
   it('names every wrong field', () => {
     expect(() =>
-      parsePolicy({ plans: { 'lifecycle.offboarding.v1': ['fly'] }, blast_radius: { max_actions: 0 } }),
-    ).toThrow(/plans.lifecycle.offboarding.v1.0[\s\S]*blast_radius.max_actions/);
+      parsePolicy({ plans: { 'lifecycle.offboarding.v1': ['fly'] }, blast_radius: { max_weight: 0 } }),
+    ).toThrow(/plans.lifecycle.offboarding.v1.0[\s\S]*blast_radius.max_weight/);
   });
   it('takes an agent or a group as the reassignment target, and nothing else', () => {
     expect(

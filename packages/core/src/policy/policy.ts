@@ -3,10 +3,11 @@ import { z } from 'zod';
 import { parseConfig } from '../config/config-error.js';
 import { EVENT_TYPES, type EventType } from '../events/event-types.js';
 import { ACTIONS, assigneeTargetSchema, type ActionName, type AssigneeTarget } from '../model/actions.js';
+import { DEFAULT_ACTION_WEIGHTS } from '../rails/blast-radius.js';
 import { noTransferRules, transferRulesSchema } from '../rails/transfer-destination.js';
 import { checkPrincipals, principalPolicyFields } from './principals.js';
 
-const DESTRUCTIVE_DEFAULT: ActionName[] = ['deprovision', 'downgrade'];
+const blastRadiusDefaults = { window_seconds: 3600, max_weight: 250, weights: { ...DEFAULT_ACTION_WEIGHTS } };
 
 const policySchema = z
   .object({
@@ -19,14 +20,21 @@ const policySchema = z
       })
       .strict()
       .default({ ids: [], emails: [], external_ids: [] }),
+    /**
+     * The brake (rails/blast-radius.ts): the action that would take the weight of the last `window_seconds` over
+     * `max_weight` trips it for the whole fleet. `weights` are merged over DEFAULT_ACTION_WEIGHTS.
+     */
     blast_radius: z
       .object({
-        max_actions: z.number().int().positive().default(25),
         window_seconds: z.number().int().positive().default(3600),
-        actions: z.array(z.enum(ACTIONS)).default(DESTRUCTIVE_DEFAULT),
+        max_weight: z.number().int().positive().default(250),
+        weights: z
+          .partialRecord(z.enum(ACTIONS), z.number().int().nonnegative())
+          .default({})
+          .transform((weights) => ({ ...DEFAULT_ACTION_WEIGHTS, ...weights })),
       })
       .strict()
-      .default({ max_actions: 25, window_seconds: 3600, actions: DESTRUCTIVE_DEFAULT }),
+      .default(blastRadiusDefaults),
     /**
      * Who takes over a leaver's open assigned tickets when the event's transfer destination is not an agent
      * (or none is given): `{ "agent": { "email": ... } }` or `{ "group_id": 123 }`. Without one, a downgrade or
@@ -79,7 +87,7 @@ const DEFAULT_PLANS: Record<EventType, ActionName[]> = {
   'lifecycle.rehire.v1': ['unsuspend'],
 };
 
-/** The built-in safe policy: default plans, no irreversible actions, 25 destructive actions per hour. */
+/** The built-in safe policy: default plans, no irreversible actions, a brake at weight 250 per hour. */
 export function defaultPolicy(overrides: PolicyInput = {}): Policy {
   return parsePolicy(overrides);
 }

@@ -18,6 +18,22 @@ export interface RecordContext {
 /** A step about to act, as `begin` records it: everything of its outcome but the outcome. */
 export type StepStart = Omit<StepOutcome, 'outcome'>;
 
+/**
+ * Something the audit trail records that is not a step of an event (the brake tripped, or was released). Written
+ * exactly once per `key`: writing it again finds the first record.
+ */
+export interface AuditNotice {
+  /** Unique per notice, stable across retries (e.g. the id of the tick that tripped the brake). */
+  key: string;
+  kind: 'brake_tripped' | 'brake_released';
+  /** One line: the record's subject. */
+  title: string;
+  /** What happened, why, and what to do, as label and value pairs in order. */
+  facts: Array<[label: string, value: string]>;
+  /** A person must act on it (the record stays open). */
+  attention: boolean;
+}
+
 /** Writes exactly one audit record per step outcome; a replay of the same step returns the same receipt. */
 export interface AuditPort {
   /**
@@ -37,4 +53,6 @@ export interface AuditPort {
   begin?(start: StepStart): Promise<AuditReceipt>;
   /** Writes the record of `outcome`, or finds the one an earlier delivery wrote; see RecordContext. */
   record(outcome: StepOutcome, context?: RecordContext): Promise<AuditReceipt>;
+  /** Records a notice (see AuditNotice), exactly once per key. Throws when it cannot be written. */
+  notice?(notice: AuditNotice): Promise<AuditReceipt>;
 }

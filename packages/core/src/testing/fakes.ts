@@ -13,7 +13,7 @@ import type {
   UserRef,
   UserSnapshot,
 } from '../model/index.js';
-import type { AuditPort, RecordContext, StepStart } from '../ports/audit-port.js';
+import type { AuditNotice, AuditPort, RecordContext, StepStart } from '../ports/audit-port.js';
 import type { ZendeskPort } from '../ports/zendesk-port.js';
 import { destinationRefusal, noTransferRules, type TransferRules } from '../rails/transfer-destination.js';
 
@@ -194,8 +194,21 @@ export class MemoryAudit implements AuditPort {
   /** The context of each record call, in order: what the executor said its recall found. */
   readonly contexts: RecordContext[] = [];
   failNext = 0;
+  /** Notices by key (AuditPort.notice), and how many times each was written. */
+  readonly notices = new Map<string, { id: number; notice: AuditNotice; writes: number }>();
   /** Errors to throw from the next `begin` calls. */
   readonly beginFailures: LifecycleError[] = [];
+
+  async notice(notice: AuditNotice): Promise<AuditReceipt> {
+    const existing = this.notices.get(notice.key);
+    if (existing) {
+      existing.writes += 1;
+      return { ticket_id: existing.id, created: false };
+    }
+    const id = 5000 + this.notices.size;
+    this.notices.set(notice.key, { id, notice, writes: 1 });
+    return { ticket_id: id, created: true };
+  }
 
   async begin(start: StepStart): Promise<AuditReceipt> {
     const failure = this.beginFailures.shift();

@@ -11,6 +11,7 @@ export const TOPIC_DEFAULTS = {
   retry: 'lifecycle.retry',
   accounts: 'zendesk.accounts',
   scheduled: 'lifecycle.scheduled',
+  brake: 'lifecycle.brake',
 } as const;
 
 const saslMechanisms = ['plain', 'scram-sha-256', 'scram-sha-512'] as const;
@@ -80,6 +81,7 @@ const kafkaEnvSchema = z
     TOPIC_RETRY: envString(TOPIC_DEFAULTS.retry),
     TOPIC_ACCOUNTS: envString(TOPIC_DEFAULTS.accounts),
     TOPIC_SCHEDULED: envString(TOPIC_DEFAULTS.scheduled),
+    TOPIC_BRAKE: envString(TOPIC_DEFAULTS.brake),
     KAFKA_CREATE_TOPICS: envBoolean(true),
     KAFKA_TOPIC_PARTITIONS: envInteger(6, 1, 10_000),
     KAFKA_REPLICATION_FACTOR: z.string().optional(),
@@ -123,7 +125,10 @@ export interface KafkaSettings {
   /** PEM file paths (not their content, so that no key sits in a settings object): CA, client cert and key. */
   tlsFiles: { ca?: string; cert?: string; key?: string };
   sasl: { mechanism: (typeof saslMechanisms)[number]; username: string; password: string } | null;
-  /** `scheduled`: steps waiting for their time (effective dates, purges), compacted (apps/consumer/src/scheduling). */
+  /**
+   * `scheduled`: steps waiting for their time (effective dates, purges), compacted (apps/consumer/src/scheduling).
+   * `brake`: the fleet's brake (compacted, one partition; apps/consumer/src/brake).
+   */
   topics: {
     events: string;
     results: string;
@@ -131,6 +136,7 @@ export interface KafkaSettings {
     retry: string;
     accounts: string;
     scheduled: string;
+    brake: string;
   };
   createTopics: boolean;
   partitions: number;
@@ -178,6 +184,7 @@ export function kafkaSettingsFromEnv(env: Env): KafkaSettings {
       retry: parsed.TOPIC_RETRY,
       accounts: parsed.TOPIC_ACCOUNTS,
       scheduled: parsed.TOPIC_SCHEDULED,
+      brake: parsed.TOPIC_BRAKE,
     },
     createTopics: parsed.KAFKA_CREATE_TOPICS,
     partitions: parsed.KAFKA_TOPIC_PARTITIONS,

@@ -17,6 +17,7 @@ const settingsFor = (run: string, extra: Record<string, string> = {}) =>
     TOPIC_RETRY: `${run}.retry`,
     TOPIC_ACCOUNTS: `${run}.accounts`,
     TOPIC_SCHEDULED: `${run}.scheduled`,
+    TOPIC_BRAKE: `${run}.brake`,
     KAFKA_TOPIC_PARTITIONS: '2',
     ...extra,
   });
@@ -32,7 +33,7 @@ describe('ensureTopics', () => {
       `${run}.accounts`,
     ]);
     expect((await ensureTopics(kafka, settings)).sort()).toEqual(
-      [`${run}.results`, `${run}.dlq`, `${run}.retry`, `${run}.scheduled`].sort(),
+      [`${run}.results`, `${run}.dlq`, `${run}.retry`, `${run}.scheduled`, `${run}.brake`].sort(),
     );
     expect(await ensureTopics(kafka, settings)).toEqual([]);
     const admin = kafka.admin();
@@ -43,10 +44,11 @@ describe('ensureTopics', () => {
         resources: [{ type: 2, name: `${run}.accounts`, configNames: ['cleanup.policy'] }],
       })
     ).resources;
-    const meta = await admin.fetchTopicMetadata({ topics: [`${run}.events`] });
+    const meta = await admin.fetchTopicMetadata({ topics: [`${run}.events`, `${run}.brake`] });
     await admin.disconnect();
     expect(accounts!.configEntries[0]!.configValue).toBe('compact');
-    expect(meta.topics[0]!.partitions).toHaveLength(2);
+    expect(meta.topics.find((t) => t.name === `${run}.events`)!.partitions).toHaveLength(2);
+    expect(meta.topics.find((t) => t.name === `${run}.brake`)!.partitions).toHaveLength(1);
   });
 
   it('creates each topic with min.insync.replicas for its replication factor and its own retention', async () => {
@@ -85,6 +87,7 @@ describe('ensureTopics', () => {
       'min.insync.replicas': '1',
     });
     expect(config(settings.topics.scheduled)).toMatchObject({ 'cleanup.policy': 'compact' });
+    expect(config(settings.topics.brake)).toMatchObject({ 'cleanup.policy': 'compact' });
   });
 
   it('asks for 2 in-sync replicas from replication factor 3, 1 below', () => {

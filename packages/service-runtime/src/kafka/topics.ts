@@ -1,12 +1,17 @@
 // Creates the topics a service uses when they are missing (unless KAFKA_CREATE_TOPICS=false): min.insync.replicas
 // suited to the replication factor, a retention per topic, and the accounts topic compacted (one snapshot per user),
-// as is the scheduled-steps topic (one record per waiting entry, a tombstone once it fired or was cancelled).
+// as is the scheduled-steps topic (one record per waiting entry, a tombstone once it fired or was cancelled);
+// and so is the brake's (one partition: every consumer instance reads its ticks in the same order).
 import type { Kafka } from 'kafkajs';
 import type { KafkaSettings } from './settings.js';
 
 export type TopicRole = keyof KafkaSettings['topics'];
 
-const ALL_ROLES: TopicRole[] = ['events', 'results', 'dlq', 'retry', 'accounts', 'scheduled'];
+const ALL_ROLES: TopicRole[] = ['events', 'results', 'dlq', 'retry', 'accounts', 'scheduled', 'brake'];
+/** The brake's ticks are removed by tombstones: hourly segments let compaction reach them. */
+const BRAKE_SEGMENTS = [{ name: 'segment.ms', value: String(3_600_000) }];
+/** Topics read in one total order: one partition. */
+const SINGLE_PARTITION: ReadonlySet<TopicRole> = new Set<TopicRole>(['brake']);
 
 /** The configs a topic is created with: 2 in-sync replicas from replication factor 3 (so one broker may be down). */
 export function topicConfigs(
@@ -15,8 +20,8 @@ export function topicConfigs(
 ): Array<{ name: string; value: string }> {
   const minInSync = settings.replicationFactor >= 3 ? 2 : 1;
   const retention =
-    role === 'accounts' || role === 'scheduled'
-      ? [{ name: 'cleanup.policy', value: 'compact' }]
+    role === 'accounts' || role === 'scheduled' || role === 'brake'
+      ? [{ name: 'cleanup.policy', value: 'compact' }, ...(role === 'brake' ? BRAKE_SEGMENTS : [])]
       : [{ name: 'retention.ms', value: String(settings.retentionMs[role]) }];
   return [{ name: 'min.insync.replicas', value: String(minInSync) }, ...retention];
 }
@@ -35,7 +40,7 @@ export async function ensureTopics(
     const wanted = roles
       .map((role) => ({
         topic: settings.topics[role],
-        numPartitions: settings.partitions,
+        numPartitions: SINGLE_PARTITION.has(role) ? 1 : settings.partitions,
         replicationFactor: settings.replicationFactor,
         configEntries: topicConfigs(role, settings),
       }))

@@ -23,6 +23,7 @@ export function runTopics(run: string) {
     TOPIC_RETRY: `${run}.retry`,
     TOPIC_ACCOUNTS: `${run}.accounts`,
     TOPIC_SCHEDULED: `${run}.scheduled`,
+    TOPIC_BRAKE: `${run}.brake`,
   };
 }
 
