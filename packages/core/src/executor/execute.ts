@@ -24,6 +24,7 @@ import type { BlastRadiusLimiter } from '../rails/blast-radius.js';
 import { protectionOf, type ProtectedUsers } from '../rails/protected-users.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Execution } from './execution.js';
+import { restoreStep } from './restore-step.js';
 
 export interface ExecuteOptions {
   zendesk: ZendeskPort;
@@ -321,6 +322,8 @@ class PlanRun {
         return zendesk.deprovision(user, { ...reassign, permanent: step.permanent ?? false });
       case 'transfer_data':
         return zendesk.transferData(user, this.plan.transfer_to ?? {}, options);
+      case 'restore':
+        return restoreStep(zendesk, this.options.audit, user, options);
     }
   }
 

@@ -2,6 +2,7 @@
 // Every method is idempotent: calling it again after success reports `already_done` and changes nothing.
 // The contract every implementation is held to: testing/contracts/zendesk-port.contract.ts.
 import type { ActionOptions, ActionReport, DeprovisionOptions, ReassignOptions } from '../model/actions.js';
+import type { PriorState } from '../model/prior-state.js';
 import type { UserRef, UserSnapshot } from '../model/users.js';
 
 /**
@@ -23,4 +24,11 @@ export interface ZendeskPort {
   deprovision(user: UserSnapshot, options: DeprovisionOptions): Promise<ActionReport>;
   /** Gives every ticket the user requested a new requester: the destination (must exist and be active). */
   transferData(user: UserSnapshot, destination: UserRef, options: ActionOptions): Promise<ActionReport>;
+  /**
+   * Undo: puts the user back in `prior` (role, custom role, suspension, group memberships; groups left as they are
+   * when `prior.group_ids` is null). `already_done` when the user is in that state. Refused (ActionRefused) for a
+   * soft-deleted user (`user_deleted`: Zendesk has no undelete) and when an agent seat is needed and none is free
+   * (`no_free_seat`). `before` carries the group ids read, `after` the state restored.
+   */
+  restore(user: UserSnapshot, prior: PriorState, options: ActionOptions): Promise<ActionReport>;
 }

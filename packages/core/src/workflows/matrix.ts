@@ -10,6 +10,8 @@ const MATRIX: Record<ActionName, Record<WorkflowName, Rule>> = {
   transfer_data: { offboarding: true, access_review: false, license_management: (v) => v === 'inactivity' },
   // Undoing a suspension: a re-hire (offboarding reversal) or an overturned access review.
   unsuspend: { offboarding: (v) => v === 'reversal', access_review: true, license_management: false },
+  // Undo (role, custom role, groups back as recorded): the same reversals as unsuspend.
+  restore: { offboarding: (v) => v === 'reversal', access_review: true, license_management: false },
 };
 
 export function isAllowed(action: ActionName, workflow: WorkflowOf): boolean {
