@@ -8,6 +8,7 @@ import {
   type ActionOptions,
   type ActionReport,
   type DeprovisionOptions,
+  type PriorState,
   type ProtectedUsers,
   type ReassignOptions,
   type TransferRules,
@@ -22,6 +23,7 @@ import { toSnapshot, type ZendeskUser } from '../users/snapshot.js';
 import { openAssignedTickets, reassignTickets, type Reassigned } from './reassign.js';
 import { userTickets } from './bulk-tickets.js';
 import { transferRequestedTickets } from './transfer.js';
+import { restoreUser, withGroups } from './restore.js';
 
 export interface ProtectionOptions {
   /**
@@ -111,8 +113,9 @@ export class ZendeskActions implements ZendeskPort {
         request_ids: [],
         detail: `already ${detail}`,
       };
+    const before = await withGroups(this.api, user);
     const { after, requestIds } = await this.update(user, changes);
-    return { status: 'succeeded', before: user, after, request_ids: requestIds, detail };
+    return { status: 'succeeded', before, after, request_ids: requestIds, detail };
   }
 
   /** Ids of the user's open assigned tickets (Zendesk reassigns them when the user stops being an agent). */
@@ -136,11 +139,12 @@ export class ZendeskActions implements ZendeskPort {
   async downgrade(user: UserSnapshot, options: ReassignOptions): Promise<ActionReport> {
     if (user.role === 'end-user') return this.change(user, options, true, {}, 'an end user');
     await this.refuseProtected(user, options);
+    const before = await withGroups(this.api, user);
     const reassigned = await this.reassignOpenTickets(user, options);
     const { after, requestIds } = await this.update(user, { role: 'end-user' });
     return {
       status: 'succeeded',
-      before: user,
+      before,
       after,
       request_ids: [...(reassigned?.requestIds ?? []), ...requestIds],
       detail: ['downgraded to end user', movedSentence(reassigned)].filter(Boolean).join('; '),
@@ -171,6 +175,7 @@ export class ZendeskActions implements ZendeskPort {
     const steps: string[] = [];
     let current: UserSnapshot | null = user;
     let reassigned: Reassigned | null = null;
+    const before = user.active ? await withGroups(this.api, user) : user;
     if (user.active) {
       const assigned = user.role === 'end-user' ? [] : await openAssignedTickets(this.api, user.id);
       if (assigned.length > 0) {
@@ -224,12 +229,21 @@ export class ZendeskActions implements ZendeskPort {
     const moved = movedSentence(reassigned);
     return {
       status: 'succeeded',
-      before: user,
+      before,
       after: current,
       request_ids: requestIds,
       detail: [steps.join(', then '), moved].filter(Boolean).join('; '),
       ...(reassigned ? { reassignment: reassigned.report } : {}),
     };
+  }
+
+  /**
+   * Undo: role, custom role, suspension and group memberships back as recorded (see restore.ts). Refused for a
+   * deleted user (`user_deleted`) and when Zendesk has no free agent seat (`no_free_seat`).
+   */
+  async restore(user: UserSnapshot, prior: PriorState, options: ActionOptions): Promise<ActionReport> {
+    await this.refuseProtected(user, options);
+    return restoreUser(this.api, user, prior, this.api.accountOwnerId());
   }
 
   /**
