@@ -5,6 +5,7 @@ import {
   LifecycleError,
   type AuditPort,
   type AuditReceipt,
+  type PriorState,
   type RecalledOutcome,
   type RecordContext,
   type StepIdentity,
@@ -12,6 +13,7 @@ import {
   type StepOutcome,
 } from '@zendesk-lifecycle/core';
 import { auditRejected, auditUnavailable } from './delivery/audit-errors.js';
+import { readPriorState } from './delivery/prior-state.js';
 import { digestFromTags, IN_PROGRESS_TAG, recallOutcome } from './delivery/recall.js';
 import {
   DEFAULT_SETTLE_POLICY,
@@ -62,6 +64,11 @@ export interface ItsmLogger extends AuditPort {
   recall(step: StepIdentity): Promise<RecalledOutcome | null>;
   /** The ticket `log` would write for `outcome`, without writing anything. */
   preview(outcome: StepOutcome): AuditTicket;
+  /**
+   * Undo: the state before the user's last recorded change (see delivery/prior-state.ts), or null. Needs a client
+   * with `searchTickets` (zendesk-client's has it) and a service identity (`serviceUser`).
+   */
+  priorState(user: { id: number }): Promise<PriorState | null>;
 }
 
 export interface ItsmLoggerOptions {
@@ -223,5 +230,6 @@ export function assembleItsmLogger(parts: ItsmLoggerParts): ItsmLogger {
       const { ticket_id, created } = await log(outcome, context);
       return { ticket_id, created };
     },
+    priorState: (user) => readPriorState(parts.gateway, user.id),
   };
 }

@@ -24,5 +24,10 @@ export async function restoreStep(
         'to restore; if one ran minutes ago, the search index may not show it yet: send the event again later, ' +
         'or set the role and groups by hand',
     );
-  return zendesk.restore(user, prior, options);
+  const report = await zendesk.restore(user, prior, options);
+  const from = prior.recorded_in;
+  if (!from) return report;
+  // Where the state came from, for the auditor: the ticket of the step it was recorded before.
+  const source = `state recorded in audit ticket ${from.ticket_id}, before the ${from.action} of event ${from.event_id}`;
+  return { ...report, detail: report.detail ? `${report.detail}; ${source}` : source };
 }

@@ -91,8 +91,10 @@ export class ZendeskActions implements ZendeskPort {
     changes: Record<string, unknown>,
   ): Promise<{ after: UserSnapshot; requestIds: string[] }> {
     const res = await this.api.updateUser<ZendeskUser>(user.id, changes);
+    const after = toSnapshot(res.body, this.api.accountOwnerId());
+    // An end user belongs to no group: known without asking.
     return {
-      after: toSnapshot(res.body, this.api.accountOwnerId()),
+      after: after.role === 'end-user' ? { ...after, group_ids: [] } : after,
       requestIds: res.requestIds,
     };
   }

@@ -159,6 +159,7 @@ export function describeAuditPortContract(
         index,
         count: 2,
         action,
+        idempotency_key: `${o.step.idempotency_key}-${index}`,
         audit_key: `${o.step.audit_key}-${index}-${action}`,
       });
       // An older event, then the latest one: downgrade (state before it: the agent), then suspend.
