@@ -49,14 +49,28 @@ describe('restore (undo)', () => {
     expect(again.steps.map((s) => s.outcome)).toEqual(['already_done', 'already_done']);
   });
 
-  it('refuses with a reason when nothing was recorded before (no_prior_state), changing nothing', async () => {
+  it('refuses with a reason when an end user has nothing recorded to go back to (no_prior_state)', async () => {
     const { zendesk, run } = world();
+    zendesk.users.set(10, user({ id: 10, role: 'end-user', role_type: null, suspended: true }));
     const rehire = await run('lifecycle.rehire.v1', 'back-1');
     expect(rehire.steps[1]).toMatchObject({
       action: 'restore',
       outcome: 'refused',
       refusal: { rule: 'no_prior_state' },
     });
+    expect(rehire.steps[1]!.refusal!.reason).toMatch(/search index/);
+    expect(zendesk.calls).not.toContain('restore:10');
+  });
+
+  it('has nothing to restore for an agent with no recorded change (suspended by hand): already done', async () => {
+    const { zendesk, run } = world();
+    zendesk.users.set(10, user({ id: 10, suspended: true }));
+    const rehire = await run('lifecycle.rehire.v1', 'back-1');
+    expect(rehire.steps.map((s) => [s.action, s.outcome])).toEqual([
+      ['unsuspend', 'succeeded'],
+      ['restore', 'already_done'],
+    ]);
+    expect(rehire.steps[1]!.detail).toMatch(/no recorded lifecycle change/);
     expect(zendesk.calls).not.toContain('restore:10');
   });
 

@@ -12,7 +12,10 @@ import type { UserRef, UserSnapshot } from '../model/users.js';
 export interface ZendeskPort {
   /** The user, soft-deleted users included (active: false); null when no user matches. */
   findUser(ref: UserRef): Promise<UserSnapshot | null>;
-  /** Reassigns the user's open assigned tickets (see ReassignOptions), then makes the user an end user. */
+  /**
+   * Reassigns the user's open assigned tickets (see ReassignOptions), then makes the user an end user; `before`
+   * carries the user's group ids (what undo restores).
+   */
   downgrade(user: UserSnapshot, options: ReassignOptions): Promise<ActionReport>;
   suspend(user: UserSnapshot, options: ActionOptions): Promise<ActionReport>;
   unsuspend(user: UserSnapshot, options: ActionOptions): Promise<ActionReport>;

@@ -91,7 +91,8 @@ export class MemoryZendesk implements ZendeskPort {
 
   private change(user: UserSnapshot, patch: Partial<UserSnapshot>, done: boolean): ActionReport {
     if (done) return { status: 'already_done', before: user, after: user, request_ids: [] };
-    const before = this.withGroups(user);
+    // Like the real port: only a downgrade reads the groups first (they go with the agent role).
+    const before = patch.role === 'end-user' ? this.withGroups(user) : user;
     if (patch.role === 'end-user') {
       this.groups.delete(user.id);
       if (paidSeat(before) && this.freeAgentSeats !== null) this.freeAgentSeats++;
@@ -101,7 +102,7 @@ export class MemoryZendesk implements ZendeskPort {
     return {
       status: 'succeeded',
       before,
-      after: this.withGroups(stored),
+      after: patch.role === 'end-user' ? { ...stored, group_ids: [] } : stored,
       request_ids: [`req-${this.calls.length}`],
     };
   }
@@ -164,7 +165,7 @@ export class MemoryZendesk implements ZendeskPort {
         );
       reassignment = await this.reassign(u, options.reassign_to);
     }
-    const before = this.withGroups(u);
+    const before = u;
     this.groups.delete(u.id);
     if (options.permanent) this.users.delete(u.id);
     else this.users.set(u.id, { ...u, active: false });

@@ -115,9 +115,8 @@ export class ZendeskActions implements ZendeskPort {
         request_ids: [],
         detail: `already ${detail}`,
       };
-    const before = await withGroups(this.api, user);
     const { after, requestIds } = await this.update(user, changes);
-    return { status: 'succeeded', before, after, request_ids: requestIds, detail };
+    return { status: 'succeeded', before: user, after, request_ids: requestIds, detail };
   }
 
   /** Ids of the user's open assigned tickets (Zendesk reassigns them when the user stops being an agent). */
@@ -141,6 +140,9 @@ export class ZendeskActions implements ZendeskPort {
   async downgrade(user: UserSnapshot, options: ReassignOptions): Promise<ActionReport> {
     if (user.role === 'end-user') return this.change(user, options, true, {}, 'an end user');
     await this.refuseProtected(user, options);
+    // The groups go with the agent role: read them first, for the audit record undo restores from. Suspend and
+    // deprovision change no memberships that could be given back (a deleted user cannot be restored), so they
+    // spend no call on them.
     const before = await withGroups(this.api, user);
     const reassigned = await this.reassignOpenTickets(user, options);
     const { after, requestIds } = await this.update(user, { role: 'end-user' });
@@ -177,7 +179,6 @@ export class ZendeskActions implements ZendeskPort {
     const steps: string[] = [];
     let current: UserSnapshot | null = user;
     let reassigned: Reassigned | null = null;
-    const before = user.active ? await withGroups(this.api, user) : user;
     if (user.active) {
       const assigned = user.role === 'end-user' ? [] : await openAssignedTickets(this.api, user.id);
       if (assigned.length > 0) {
@@ -231,7 +232,7 @@ export class ZendeskActions implements ZendeskPort {
     const moved = movedSentence(reassigned);
     return {
       status: 'succeeded',
-      before,
+      before: user,
       after: current,
       request_ids: requestIds,
       detail: [steps.join(', then '), moved].filter(Boolean).join('; '),
