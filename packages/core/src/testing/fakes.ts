@@ -178,7 +178,7 @@ export class MemoryZendesk implements ZendeskPort {
     };
   }
   /** Like the real port: refused for a deleted user or without a free seat; groups set exactly as recorded. */
-  async restore(u: UserSnapshot, prior: PriorState, _options?: ActionOptions): Promise<ActionReport> {
+  async restore(u: UserSnapshot, prior: PriorState, options?: ActionOptions): Promise<ActionReport> {
     this.calls.push(`restore:${u.id}`);
     this.maybeFail('restore');
     const stored = this.users.get(u.id);
@@ -186,6 +186,11 @@ export class MemoryZendesk implements ZendeskPort {
       throw new ActionRefused(
         'user_deleted',
         `user ${u.id} is deleted: Zendesk has no API to undelete a user`,
+      );
+    if (prior.role === 'admin' && stored.role !== 'admin' && options?.may_target_admins !== true)
+      throw new ActionRefused(
+        'protected_user',
+        `giving user ${u.id} the admin role back needs may_target_admins`,
       );
     const before = this.withGroups(stored);
     if (matchesState(before, prior))

@@ -246,7 +246,7 @@ export class ZendeskActions implements ZendeskPort {
    */
   async restore(user: UserSnapshot, prior: PriorState, options: ActionOptions): Promise<ActionReport> {
     await this.refuseProtected(user, options);
-    return restoreUser(this.api, user, prior, this.api.accountOwnerId());
+    return restoreUser(this.api, user, prior, this.api.accountOwnerId(), options.may_target_admins === true);
   }
 
   /**

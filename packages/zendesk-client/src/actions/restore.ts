@@ -43,18 +43,28 @@ function seatRefusal(user: UserSnapshot, prior: PriorState, error: Invalid): Act
   );
 }
 
-/** Restores `prior` on `user`; `ownerId` names the account owner in the snapshots. */
+/**
+ * Restores `prior` on `user`; `ownerId` names the account owner in the snapshots. Giving the admin role back is
+ * refused (`protected_user`) unless the principal may target admins.
+ */
 export async function restoreUser(
   api: ZendeskApi,
   user: UserSnapshot,
   prior: PriorState,
   ownerId: number | null,
+  mayTargetAdmins = false,
 ): Promise<ActionReport> {
   if (!user.active)
     throw new ActionRefused(
       'user_deleted',
       `${user.name} (${user.id}) is deleted: Zendesk's API has no undelete, so the earlier state cannot be restored; ` +
         'create the user again (a new id) and set its role and groups by hand',
+    );
+  if (prior.role === 'admin' && user.role !== 'admin' && !mayTargetAdmins)
+    throw new ActionRefused(
+      'protected_user',
+      `giving ${user.name} (${user.id}) the admin role back needs a principal that may target admins ` +
+        '(may_target_admins): send the event through one, or restore the admin role by hand',
     );
   const before = await withGroups(api, user);
   if (matchesState(before, prior))
@@ -69,7 +79,9 @@ export async function restoreUser(
   let current = before;
   const changes: Record<string, unknown> = {};
   if (before.role !== prior.role) changes.role = prior.role;
-  if (prior.custom_role_id !== null && before.custom_role_id !== prior.custom_role_id)
+  // An admin's custom role is the built-in one Zendesk gives with the role, except a billing admin's (role_type 5).
+  const customRole = prior.role === 'agent' || prior.role_type === 5;
+  if (customRole && prior.custom_role_id !== null && before.custom_role_id !== prior.custom_role_id)
     changes.custom_role_id = prior.custom_role_id;
   if (before.suspended !== prior.suspended) changes.suspended = prior.suspended;
   if (Object.keys(changes).length > 0) {

@@ -148,6 +148,23 @@ export function describeZendeskPortContract(
       expect((await port.restore(found, prior, key)).status).toBe('already_done');
     });
 
+    it('gives the admin role back only for a principal that may target admins (protected_user)', async () => {
+      const { port, addUser } = await world();
+      const former = await addUser({ role: 'end-user' });
+      const admin = {
+        role: 'admin' as const,
+        role_type: 4,
+        custom_role_id: null,
+        suspended: false,
+        group_ids: null,
+      };
+      const refused = await refusal(port.restore(former, admin, key));
+      expect(refused.rule).toBe('protected_user');
+      expect((await port.findUser({ id: former.id }))?.role).toBe('end-user');
+      const restored = await port.restore(former, admin, { ...key, may_target_admins: true });
+      expect(restored).toMatchObject({ status: 'succeeded', after: { role: 'admin' } });
+    });
+
     it('refuses to restore a soft-deleted user (user_deleted): Zendesk has no undelete', async () => {
       const { port, addUser } = await world();
       const agent = await addUser({ role: 'agent' });
