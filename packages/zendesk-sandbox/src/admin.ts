@@ -52,6 +52,14 @@ export async function adminRoutes(ctx: Ctx, deps: AdminDeps): Promise<void> {
       state.searchLagMs = ms;
       return send(ctx, 200, { search_lag_ms: ms });
     }
+    case 'POST /__sandbox/agent-seats': {
+      // Agent seats bought (S9), until the next reset: null for as many as used.
+      const seats = (await json(ctx)).seats;
+      if (seats !== null && !(Number.isInteger(seats) && Number(seats) >= 0))
+        return send(ctx, 400, { error: 'seats must be an integer >= 0, or null' });
+      state.agentSeats = seats === null ? null : Number(seats);
+      return send(ctx, 200, { agent_seats: state.agentSeats, paid_seats_in_use: state.paidSeatsInUse() });
+    }
     case 'GET /__sandbox/oauth':
       return send(ctx, 200, deps.oauth.summary());
     case 'POST /__sandbox/oauth/lifetime': {
@@ -96,6 +104,7 @@ export async function adminRoutes(ctx: Ctx, deps: AdminDeps): Promise<void> {
           'GET|POST|DELETE faults',
           'GET requests',
           'POST search-lag {ms}',
+          'POST agent-seats {seats}',
           'GET oauth',
           'POST oauth/lifetime {seconds}',
           'POST oauth/revoke {token?}',

@@ -391,6 +391,8 @@ export class SandboxState {
       groups: [...this.groups.values()],
       group_memberships: this.memberships,
       search_lag_ms: this.searchLagMs,
+      agent_seats: this.agentSeats,
+      paid_seats_in_use: this.paidSeatsInUse(),
     };
   }
 }

@@ -87,6 +87,12 @@ describe('agent seats (S9)', () => {
     expect((await upgrade()).status).toBe(422);
     await call('PUT', `/users/${p.reviewed.id}.json`, { user: { role: 'end-user' } });
     expect((await upgrade()).status).toBe(200);
+    // Seats are bought at run time through the admin API too.
+    const bought = await fetch(`${s.url}/__sandbox/agent-seats`, {
+      method: 'POST',
+      body: JSON.stringify({ seats: s.state.paidSeatsInUse() }),
+    });
+    expect(await bought.json()).toMatchObject({ agent_seats: s.state.paidSeatsInUse() });
     // Every seat is taken again: creating an agent is refused too; a light agent takes no paid seat.
     expect(
       (await call('POST', '/users.json', { user: { name: 'Lu', email: 'lu@acme.test', role: 'agent' } }))

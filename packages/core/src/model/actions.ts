@@ -2,7 +2,14 @@
 import { z } from 'zod';
 import { userRefSchema, userSnapshotSchema } from './users.js';
 
-export const ACTIONS = ['downgrade', 'suspend', 'unsuspend', 'deprovision', 'transfer_data', 'restore'] as const;
+export const ACTIONS = [
+  'downgrade',
+  'suspend',
+  'unsuspend',
+  'deprovision',
+  'transfer_data',
+  'restore',
+] as const;
 export type ActionName = (typeof ACTIONS)[number];
 
 export const ACTION_STATUSES = ['succeeded', 'already_done'] as const;
