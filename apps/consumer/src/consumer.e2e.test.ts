@@ -140,7 +140,7 @@ describe('the consumer, end to end', () => {
     ]);
     expect(outcome(events[1]!)).toEqual(['suspend:succeeded']);
     expect(outcome(events[2]!)).toEqual(['downgrade:succeeded']);
-    expect(outcome(events[3]!)).toEqual(['unsuspend:succeeded']);
+    expect(outcome(events[3]!)).toEqual(['unsuspend:succeeded', 'restore:already_done']);
     expect(outcome(events[4]!)).toEqual(['downgrade:refused']);
     expect(outcome(events[5]!)).toEqual(['suspend:refused']);
 
@@ -163,10 +163,10 @@ describe('the consumer, end to end', () => {
       expect(state.tickets.get(id)!.assignee_id).toBe(DEMO_PEOPLE.manager.id);
 
     const audit = [...state.tickets.values()].filter((t) => t.tags.includes('itsm_audit'));
-    expect(audit).toHaveLength(9);
+    expect(audit).toHaveLength(10);
     expect(audit.every((t) => t.requester_id === DEMO_PEOPLE.bot.id)).toBe(true);
     const ids = [...results.values()].flatMap((r) => r.data.steps.map((s) => s.audit_ticket_id));
-    expect(new Set(ids).size).toBe(9);
+    expect(new Set(ids).size).toBe(10);
 
     // No client secret and no token Zendesk issued appears in a log line, result, dead letter or audit ticket.
     const written = [

@@ -45,6 +45,17 @@ export {
   type WorkflowOf,
   type ZendeskRole,
 } from './model/index.js';
+// Undo: the state before a lifecycle event, as the audit trail records it and restore puts it back
+export {
+  STATE_CHANGING_ACTIONS,
+  describeState,
+  matchesState,
+  priorStateSchema,
+  userStateOf,
+  userStateSchema,
+  type PriorState,
+  type UserState,
+} from './model/prior-state.js';
 
 // The ports adapters implement
 export type { ZendeskPort } from './ports/zendesk-port.js';

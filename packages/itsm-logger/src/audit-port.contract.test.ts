@@ -6,7 +6,7 @@ import { loggerFor } from './testing/sandbox.js';
 
 let sandbox: RunningSandbox;
 beforeAll(async () => {
-  sandbox = await startSandbox({ seed: 'demo', rpm: 0 });
+  sandbox = await startSandbox({ seed: 'demo', rpm: 0, searchLagMs: 0 });
 });
 afterAll(async () => {
   await sandbox.stop();

@@ -68,6 +68,7 @@ describe('one audit ticket per outcome kind', () => {
           'workflow_access_review',
           `outcome_${outcome}`,
           `event_digest_${step.step.event_digest}`,
+          `zl_user_${DEMO_PEOPLE.reviewed.id}`,
         ],
         requester_id: DEMO_PEOPLE.bot.id,
         // A real account solves a ticket only with an assignee: the service identity, the API user (/users/me).

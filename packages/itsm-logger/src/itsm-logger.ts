@@ -6,6 +6,7 @@ import {
   type AuditNotice,
   type AuditPort,
   type AuditReceipt,
+  type PriorState,
   type RecalledOutcome,
   type RecordContext,
   type StepIdentity,
@@ -13,6 +14,7 @@ import {
   type StepOutcome,
 } from '@zendesk-lifecycle/core';
 import { auditRejected, auditUnavailable } from './delivery/audit-errors.js';
+import { readPriorState } from './delivery/prior-state.js';
 import { digestFromTags, IN_PROGRESS_TAG, recallOutcome } from './delivery/recall.js';
 import {
   DEFAULT_SETTLE_POLICY,
@@ -66,6 +68,11 @@ export interface ItsmLogger extends AuditPort {
   preview(outcome: StepOutcome): AuditTicket;
   /** Writes the ticket of a notice (the brake tripped or released), exactly once per notice key. */
   notice(notice: AuditNotice): Promise<ItsmLogReceipt>;
+  /**
+   * Undo: the state before the user's last recorded change (see delivery/prior-state.ts), or null. Needs a client
+   * with `searchTickets` (zendesk-client's has it) and a service identity (`serviceUser`).
+   */
+  priorState(user: { id: number }): Promise<PriorState | null>;
 }
 
 export interface ItsmLoggerOptions {
@@ -240,5 +247,6 @@ export function assembleItsmLogger(parts: ItsmLoggerParts): ItsmLogger {
       const { ticket_id, created } = await log(outcome, context);
       return { ticket_id, created };
     },
+    priorState: (user) => readPriorState(parts.gateway, user.id),
   };
 }

@@ -240,6 +240,27 @@ export class ZendeskClient {
     return found;
   }
 
+  /**
+   * Tickets matching a search query (`GET /search`, offset pages to the end; at most 1,000 results), e.g.
+   * `type:ticket tags:itsm_audit`. The search index lags minutes behind changes (docs/zendesk-rules.md §8, S16).
+   */
+  async searchTickets(
+    query: string,
+    options: { sortBy?: 'created_at' | 'updated_at'; sortOrder?: 'asc' | 'desc' } = {},
+  ): Promise<TicketRecord[]> {
+    const params: Record<string, string> = { query };
+    if (options.sortBy) params.sort_by = options.sortBy;
+    if (options.sortOrder) params.sort_order = options.sortOrder;
+    const found: TicketRecord[] = [];
+    for await (const page of this.api.pages<TicketRecord & { result_type?: string }>(
+      'results',
+      ['search', params],
+      { cursor: false },
+    ))
+      found.push(...page.filter((r) => r.result_type === undefined || r.result_type === 'ticket'));
+    return found;
+  }
+
   /** The lifecycle actions as core's ZendeskPort. */
   asPort(options: ActionsOptions = {}): ZendeskActions {
     return new ZendeskActions(this.api, options, () => this.serviceUser());

@@ -2,6 +2,7 @@
 // Zendesk's OpenAPI description declares (issue 15; the description is S1 of docs/zendesk-rules.md).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PEOPLE, startSandbox, testing, type RunningSandbox } from '@zendesk-lifecycle/zendesk-sandbox';
+import { userStateOf } from '@zendesk-lifecycle/core';
 import { createZendeskClient, type ZendeskClient } from './index.js';
 
 let sandbox: RunningSandbox;
@@ -45,10 +46,15 @@ async function exercise(client: ZendeskClient): Promise<void> {
 
   const manager = { email: DEMO_PEOPLE.manager.email };
   await port.transferData(await user(DEMO_PEOPLE.leaver.id), manager, key('transfer'));
-  await port.downgrade(await user(DEMO_PEOPLE.leaver.id), {
+  const downgraded = await port.downgrade(await user(DEMO_PEOPLE.leaver.id), {
     ...key('downgrade'),
     reassign_to: [{ agent: manager }],
   });
+  // Undo: the role and groups back (memberships created), then one group fewer (a membership deleted).
+  const prior = userStateOf(downgraded.before!);
+  await port.restore(await user(DEMO_PEOPLE.leaver.id), prior, key('restore'));
+  await port.restore(await user(DEMO_PEOPLE.leaver.id), { ...prior, group_ids: [2] }, key('restore-2'));
+  await client.searchTickets('type:ticket tags:itsm_audit', { sortBy: 'created_at', sortOrder: 'desc' });
   await port.suspend(await user(DEMO_PEOPLE.reviewed.id), key('suspend'));
   await port.unsuspend(await user(DEMO_PEOPLE.rehire.id), key('unsuspend'));
   // Alex is assigned open tickets and requests none: reassigned, soft deleted, permanently deleted.
@@ -102,6 +108,10 @@ describe("the client's requests, judged by Zendesk's OpenAPI description", () =>
       'DELETE /api/v2/deleted_users/{deleted_user_id}',
       'POST /api/v2/tickets',
       'GET /api/v2/tickets',
+      'GET /api/v2/users/{user_id}/group_memberships',
+      'POST /api/v2/group_memberships',
+      'DELETE /api/v2/group_memberships/{group_membership_id}',
+      'GET /api/v2/search',
     ])
       expect(kinds).toContain(kind);
   }, 60_000);

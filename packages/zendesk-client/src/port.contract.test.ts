@@ -1,6 +1,11 @@
 // The real client held to core's ZendeskPort contract with the sandbox: the same suite the in-memory fake runs
 // (the sandbox follows Zendesk: a requester of open tickets cannot be deleted, docs/zendesk-rules.md §4, S10).
-import { DEMO_PEOPLE, startSandbox, type RunningSandbox } from '@zendesk-lifecycle/zendesk-sandbox';
+import {
+  DEMO_PEOPLE,
+  STAFF_ROLE_ID,
+  startSandbox,
+  type RunningSandbox,
+} from '@zendesk-lifecycle/zendesk-sandbox';
 import { describeZendeskPortContract } from '@zendesk-lifecycle/core/testing';
 import { afterAll, beforeAll } from 'vitest';
 import { createZendeskClient } from './index.js';
@@ -25,7 +30,13 @@ describeZendeskPortContract('ZendeskActions over the sandbox', async (options) =
   const port = client.asPort({ ...(options?.transfer ? { transfer: options.transfer } : {}) });
   return {
     port,
-    async addUser({ role, suspended = false }) {
+    // The demo's Support and Escalations groups, and its Staff custom role (role_type 0: a paid seat).
+    groups: [1, 2],
+    customRoleId: STAFF_ROLE_ID,
+    async useUpSeats() {
+      sandbox.state.agentSeats = sandbox.state.paidSeatsInUse();
+    },
+    async addUser({ role, suspended = false, custom_role_id, group_ids = [] }) {
       counter += 1;
       const added = sandbox.state.addUser({
         name: `Contract User ${counter}`,
@@ -33,7 +44,9 @@ describeZendeskPortContract('ZendeskActions over the sandbox', async (options) =
         external_id: `CONTRACT-${counter}`,
         role,
         suspended,
+        ...(custom_role_id === undefined ? {} : { custom_role_id }),
       });
+      for (const groupId of group_ids) sandbox.state.addMembership(added.id, groupId);
       return (await port.findUser({ id: added.id }))!;
     },
     async addTickets(userId, { requested = 0, assigned = 0 }) {

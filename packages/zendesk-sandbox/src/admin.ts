@@ -67,6 +67,14 @@ export async function adminRoutes(ctx: Ctx, deps: AdminDeps): Promise<void> {
         return send(ctx, 201, { brand: settings.addBrand(body as unknown as BrandInput) });
       return send(ctx, 201, { ticket_form: settings.addTicketForm(body as unknown as TicketFormInput) });
     }
+    case 'POST /__sandbox/agent-seats': {
+      // Agent seats bought (S9), until the next reset: null for as many as used.
+      const seats = (await json(ctx)).seats;
+      if (seats !== null && !(Number.isInteger(seats) && Number(seats) >= 0))
+        return send(ctx, 400, { error: 'seats must be an integer >= 0, or null' });
+      state.agentSeats = seats === null ? null : Number(seats);
+      return send(ctx, 200, { agent_seats: state.agentSeats, paid_seats_in_use: state.paidSeatsInUse() });
+    }
     case 'GET /__sandbox/oauth':
       return send(ctx, 200, deps.oauth.summary());
     case 'POST /__sandbox/oauth/lifetime': {
@@ -114,6 +122,7 @@ export async function adminRoutes(ctx: Ctx, deps: AdminDeps): Promise<void> {
           'POST ticket-fields {type, title, custom_field_options?, active?}',
           'POST brands {name, active?, is_deleted?}',
           'POST ticket-forms {name, active?, in_all_brands?, restricted_brand_ids?}',
+          'POST agent-seats {seats}',
           'GET oauth',
           'POST oauth/lifetime {seconds}',
           'POST oauth/revoke {token?}',

@@ -50,6 +50,12 @@ export function send(ctx: Ctx, status: number, body: unknown, headers: Record<st
     ctx.req.socket.destroy();
     return;
   }
+  // 204 No Content: no body and no content type.
+  if (status === 204) {
+    ctx.res.writeHead(204, { 'x-request-id': ctx.requestId, ...ctx.headers, ...headers });
+    ctx.res.end();
+    return;
+  }
   const text = JSON.stringify(body);
   ctx.res.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',

@@ -17,6 +17,7 @@ import { seededRandom } from './random.js';
 import { HttpError, invalid, Router, send, type Ctx } from './http.js';
 import { accountHeaders, endpointLimits, tooManyRequests, WindowLimiter, type Limit } from './limits.js';
 import { accountRoutes } from './routes/account.js';
+import { searchRoutes } from './routes/search.js';
 import { groupRoutes } from './routes/groups.js';
 import { jobRoutes, Jobs } from './routes/jobs.js';
 import { tokenEndpoint } from './routes/oauth.js';
@@ -56,6 +57,11 @@ export interface SandboxOptions {
   jobLimit?: number;
   /** How long API changes take to reach /users/search (default 2000 ms; the seed is indexed at once). */
   searchLagMs?: number;
+  /**
+   * Agent seats the account bought (default: as many as it uses). Making a user take a paid seat when none is free
+   * is refused with 422 (S9; the sandbox's wording, Zendesk documents none).
+   */
+  agentSeats?: number;
   /** Bulk user imports enabled (default false: POST /users/create_many is 403, as on a new account). */
   bulkUserImports?: boolean;
   /** Serve the admin UI's private entitlements endpoint to API credentials (default false: 403). */
@@ -137,6 +143,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       state.ownerId = 1;
     } else seedGenerated(state, credentials.email, chosen, seededRandom(options.randomSeed ?? 42));
     state.searchLagMs = options.searchLagMs ?? 2000;
+    state.agentSeats = options.agentSeats ?? null;
     router = new Router();
     userRoutes(router, state, jobs, { bulkUserImports: options.bulkUserImports ?? false });
     permanentDeleteRoute(router, state, limits.permanentDelete);
@@ -145,6 +152,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     accountRoutes(router, state, options.privateEntitlements ?? false);
     groupRoutes(router, state);
     ticketSettingsRoutes(router, state);
+    searchRoutes(router, state);
   };
   build(options.seed);
 

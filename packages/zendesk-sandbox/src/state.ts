@@ -77,6 +77,10 @@ export class SandboxState {
   readonly jobCreatedAt = new Map<string, number>();
   /** How long a change made through the API takes to reach /users/search (S16). */
   searchLagMs = 0;
+  /** Agent seats the account bought (S9: agents and admins, suspended ones included); null: as many as used. */
+  agentSeats: number | null = null;
+  /** The ticket search index: per ticket, versions with the time each becomes visible (S16). */
+  private readonly ticketIndex = new Map<number, Array<{ at: number; ticket: Omit<Ticket, 'comments'> }>>();
   /** The search index: per user, versions with the time each becomes visible (null = removed). */
   private readonly searchIndex = new Map<number, Array<{ at: number; user: User | null }>>();
   readonly idempotency = new Map<string, IdempotencyRecord>();
@@ -242,6 +246,19 @@ export class SandboxState {
       .sort((a, b) => a - b);
   }
 
+  /** Removes one membership; the user's default group moves to another membership they keep, or none. */
+  removeMembership(id: number): void {
+    const i = this.memberships.findIndex((m) => m.id === id);
+    if (i < 0) return;
+    const [removed] = this.memberships.splice(i, 1);
+    const user = this.users.get(removed!.user_id);
+    if (user && user.default_group_id === removed!.group_id) {
+      const next = this.memberships.find((m) => m.user_id === user.id);
+      if (next) next.default = true;
+      user.default_group_id = next?.group_id ?? null;
+    }
+  }
+
   /** An end user belongs to no group: their memberships go, and so does their default group. */
   removeMemberships(user: User): void {
     for (let i = this.memberships.length - 1; i >= 0; i--)
@@ -249,7 +266,11 @@ export class SandboxState {
     user.default_group_id = null;
   }
 
-  addTicket(partial: Partial<Ticket> & { subject: string; requester_id: number }): Ticket {
+  /**
+   * Adds a ticket. `searchLagMs` is how long it takes to show up in search: 0 for seeds and tests that set the
+   * account up directly, the account's lag for tickets created through the API.
+   */
+  addTicket(partial: Partial<Ticket> & { subject: string; requester_id: number }, searchLagMs = 0): Ticket {
     const id = partial.id ?? this.nextTicketId++;
     this.nextTicketId = Math.max(this.nextTicketId, id + 1);
     const time = partial.created_at ?? this.now();
@@ -275,7 +296,42 @@ export class SandboxState {
     };
     this.tickets.set(id, ticket);
     this.ticketIds.add(id);
+    this.indexTicket(ticket, searchLagMs);
     return ticket;
+  }
+
+  /** Records the ticket's current version for search; it becomes visible after the lag (0: at once). */
+  indexTicket(ticket: Ticket, lagMs = this.searchLagMs): void {
+    const versions = this.ticketIndex.get(ticket.id) ?? [];
+    const { comments: _comments, ...copy } = structuredClone(ticket);
+    versions.push({ at: Date.now() + lagMs, ticket: copy });
+    this.ticketIndex.set(ticket.id, versions);
+  }
+
+  /** Every ticket as the search index sees it now: a ticket not indexed yet is missing, a changed one is as it was. */
+  searchableTickets(now = Date.now()): Array<Omit<Ticket, 'comments'>> {
+    const found: Array<Omit<Ticket, 'comments'>> = [];
+    for (const versions of this.ticketIndex.values()) {
+      let last = -1;
+      for (let i = 0; i < versions.length; i++) if (versions[i]!.at <= now) last = i;
+      if (last > 0) versions.splice(0, last);
+      if (last < 0) continue;
+      const visible = versions[0]!.ticket;
+      // Once the newest version is indexed, search sees the live record (tests may change state directly).
+      const live = versions.length === 1 ? this.tickets.get(visible.id) : undefined;
+      if (live) {
+        const { comments: _c, ...rest } = live;
+        found.push(rest);
+      } else found.push(visible);
+    }
+    return found.sort((a, b) => a.id - b.id);
+  }
+
+  /** Agents and admins taking a paid seat (S9): light agents (1) and contributors (3) do not; suspended ones do. */
+  paidSeatsInUse(): number {
+    let used = 0;
+    for (const u of this.users.values()) if (takesPaidSeat(u.role, u.role_type)) used++;
+    return used;
   }
 
   addComment(
@@ -343,6 +399,13 @@ export class SandboxState {
       group_memberships: this.memberships,
       search_lag_ms: this.searchLagMs,
       ...this.ticketSettings.snapshot(),
+      agent_seats: this.agentSeats,
+      paid_seats_in_use: this.paidSeatsInUse(),
     };
   }
+}
+
+/** Whether a role and role_type take a paid agent seat (S9): agents and admins, but not light agents or contributors. */
+export function takesPaidSeat(role: string, roleType: number | null): boolean {
+  return role === 'admin' || (role === 'agent' && roleType !== 1 && roleType !== 3);
 }

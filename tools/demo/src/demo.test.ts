@@ -17,7 +17,7 @@ describe('npm start on embedded defaults', () => {
         ],
         ['lifecycle.access_revoked.v1', 'suspend: succeeded', 'completed'],
         ['lifecycle.inactivity.v1', 'downgrade: succeeded', 'completed'],
-        ['lifecycle.rehire.v1', 'unsuspend: succeeded', 'completed'],
+        ['lifecycle.rehire.v1', 'unsuspend: succeeded, restore: already_done', 'completed'],
       ]);
       expect(demo.rows.every((r) => /^#\d+( #\d+)*$/.test(r.tickets))).toBe(true);
       expect(demo.deadLetters.map((d) => d.reason)).toEqual(['invalid_data']);

@@ -25,6 +25,7 @@ import { DEFAULT_ACTION_WEIGHTS, DEFAULT_WEIGHT } from '../rails/blast-radius.js
 import { protectionOf, type ProtectedUsers } from '../rails/protected-users.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Execution } from './execution.js';
+import { restoreStep } from './restore-step.js';
 
 export interface ExecuteOptions {
   zendesk: ZendeskPort;
@@ -368,6 +369,8 @@ class PlanRun {
         return zendesk.transferData(user, this.plan.transfer_to ?? {}, options);
       case 'purge':
         return zendesk.purge(user, options);
+      case 'restore':
+        return restoreStep(zendesk, this.options.audit, user, options);
     }
   }
 

@@ -9,6 +9,7 @@ export const ACTIONS = [
   'deprovision',
   'transfer_data',
   'purge',
+  'restore',
 ] as const;
 export type ActionName = (typeof ACTIONS)[number];
 

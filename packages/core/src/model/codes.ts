@@ -52,5 +52,9 @@ export const REFUSAL_RULES = [
   // Zendesk, as the client finds it (ActionRefused)
   'no_reassignment_target',
   'zendesk_refused_delete',
+  // restore (undo): nothing recorded to go back to, no free agent seat, or a deleted user Zendesk cannot undelete
+  'no_prior_state',
+  'no_free_seat',
+  'user_deleted',
 ] as const;
 export type RefusalRule = (typeof REFUSAL_RULES)[number];

@@ -33,5 +33,10 @@ export const userSnapshotSchema = z.object({
   last_login_at: z.string().nullable(),
   /** The Zendesk account owner, whom Zendesk itself refuses to downgrade, suspend or delete. */
   is_account_owner: z.boolean().optional(),
+  /**
+   * The groups the user is a member of (ids, ascending): read before a step that changes the user (what undo
+   * restores); absent when they were not read.
+   */
+  group_ids: z.array(z.number().int()).optional(),
 });
 export type UserSnapshot = z.infer<typeof userSnapshotSchema>;

@@ -131,6 +131,7 @@ describe('planning from the policy', () => {
     ]);
     expect(actions(planEvent(event({ type: 'lifecycle.rehire.v1' }), defaultPolicy()))).toEqual([
       'unsuspend',
+      'restore',
     ]);
   });
 

@@ -84,7 +84,7 @@ const DEFAULT_PLANS: Record<EventType, ActionName[]> = {
   'lifecycle.access_revoked.v1': ['suspend'],
   'lifecycle.license_reclaim.v1': ['downgrade'],
   'lifecycle.inactivity.v1': ['transfer_data', 'downgrade'],
-  'lifecycle.rehire.v1': ['unsuspend'],
+  'lifecycle.rehire.v1': ['unsuspend', 'restore'],
 };
 
 /** The built-in safe policy: default plans, no irreversible actions, a brake at weight 250 per hour. */

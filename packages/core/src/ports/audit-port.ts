@@ -1,6 +1,7 @@
 // What the action engine needs from the audit trail. packages/itsm-logger implements it.
 // The contract every implementation is held to: testing/contracts/audit-port.contract.ts.
 import type { AuditReceipt, RecalledOutcome, StepIdentity, StepOutcome } from '../model/outcomes.js';
+import type { PriorState } from '../model/prior-state.js';
 
 /**
  * What the executor learned from `recall` right before it acted on the step it now records. The recall-then-write
@@ -55,4 +56,10 @@ export interface AuditPort {
   record(outcome: StepOutcome, context?: RecordContext): Promise<AuditReceipt>;
   /** Records a notice (see AuditNotice), exactly once per key. Throws when it cannot be written. */
   notice?(notice: AuditNotice): Promise<AuditReceipt>;
+  /**
+   * Undo: the user's state before the most recent lifecycle event that changed it (the `before` of that event's
+   * first succeeded downgrade, suspend or deprovision step), read from records the service itself wrote; reversals
+   * (re-hires) and dry runs do not count. null when no such record exists. Without it, restore is refused.
+   */
+  priorState?(user: { id: number }): Promise<PriorState | null>;
 }

@@ -2,6 +2,7 @@
 // Every method is idempotent: calling it again after success reports `already_done` and changes nothing.
 // The contract every implementation is held to: testing/contracts/zendesk-port.contract.ts.
 import type { ActionOptions, ActionReport, DeprovisionOptions, ReassignOptions } from '../model/actions.js';
+import type { PriorState } from '../model/prior-state.js';
 import type { UserRef, UserSnapshot } from '../model/users.js';
 
 /**
@@ -11,7 +12,10 @@ import type { UserRef, UserSnapshot } from '../model/users.js';
 export interface ZendeskPort {
   /** The user, soft-deleted users included (active: false); null when no user matches. */
   findUser(ref: UserRef): Promise<UserSnapshot | null>;
-  /** Reassigns the user's open assigned tickets (see ReassignOptions), then makes the user an end user. */
+  /**
+   * Reassigns the user's open assigned tickets (see ReassignOptions), then makes the user an end user; `before`
+   * carries the user's group ids (what undo restores).
+   */
   downgrade(user: UserSnapshot, options: ReassignOptions): Promise<ActionReport>;
   suspend(user: UserSnapshot, options: ActionOptions): Promise<ActionReport>;
   unsuspend(user: UserSnapshot, options: ActionOptions): Promise<ActionReport>;
@@ -28,4 +32,11 @@ export interface ZendeskPort {
   purge(user: UserSnapshot, options: ActionOptions): Promise<ActionReport>;
   /** Gives every ticket the user requested a new requester: the destination (must exist and be active). */
   transferData(user: UserSnapshot, destination: UserRef, options: ActionOptions): Promise<ActionReport>;
+  /**
+   * Undo: puts the user back in `prior` (role, custom role, suspension, group memberships; groups left as they are
+   * when `prior.group_ids` is null). `already_done` when the user is in that state. Refused (ActionRefused) for a
+   * soft-deleted user (`user_deleted`: Zendesk has no undelete) and when an agent seat is needed and none is free
+   * (`no_free_seat`). `before` carries the group ids read, `after` the state restored.
+   */
+  restore(user: UserSnapshot, prior: PriorState, options: ActionOptions): Promise<ActionReport>;
 }

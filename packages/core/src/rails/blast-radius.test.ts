@@ -134,6 +134,7 @@ describe('the blast_radius policy', () => {
       suspend: 2,
       transfer_data: 1,
       unsuspend: 1,
+      restore: 1,
     });
     const custom = parsePolicy({ blast_radius: { max_weight: 40, weights: { suspend: 0 } } }).blast_radius;
     expect([weightOf(custom, 'suspend'), weightOf(custom, 'deprovision')]).toEqual([0, 10]);

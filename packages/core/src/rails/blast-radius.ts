@@ -19,6 +19,7 @@ export const DEFAULT_ACTION_WEIGHTS: Readonly<Partial<Record<ActionName, number>
   suspend: 2,
   transfer_data: 1,
   unsuspend: 1,
+  restore: 1,
 };
 
 /** The weight of an action that neither the policy nor DEFAULT_ACTION_WEIGHTS names. */

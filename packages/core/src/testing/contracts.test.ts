@@ -10,16 +10,23 @@ describeZendeskPortContract('MemoryZendesk', async (options) => {
   const tickets = (count = 0) => Array.from({ length: count }, () => nextTicket++);
   return {
     port: zendesk,
-    async addUser({ role, suspended = false }) {
+    groups: [11, 12],
+    customRoleId: 777,
+    async useUpSeats() {
+      zendesk.freeAgentSeats = 0;
+    },
+    async addUser({ role, suspended = false, custom_role_id, group_ids }) {
       const id = nextId++;
       const added = user({
         id,
         role,
         role_type: role === 'agent' ? 0 : null,
+        custom_role_id: custom_role_id ?? null,
         suspended,
         external_id: `E-${id}`,
       });
       zendesk.users.set(id, added);
+      if (group_ids) zendesk.groups.set(id, group_ids);
       return added;
     },
     async addTickets(userId, { requested, assigned }) {

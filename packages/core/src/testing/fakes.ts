@@ -1,7 +1,15 @@
 // Test doubles of core's own ports (not of HTTP or Kafka): an in-memory Zendesk and audit trail for unit tests.
 import { ActionRefused } from '../errors/action-refused.js';
 import { LifecycleError } from '../errors/lifecycle-error.js';
+import {
+  STATE_CHANGING_ACTIONS,
+  describeState,
+  matchesState,
+  userStateOf,
+  type PriorState,
+} from '../model/prior-state.js';
 import type {
+  ActionOptions,
   ActionReport,
   AssigneeTarget,
   AuditReceipt,
@@ -47,6 +55,10 @@ export class MemoryZendesk implements ZendeskPort {
   readonly assigned = new Map<number, number[]>();
   /** Tickets each user requests that are not closed: moved by a transfer, blocking a delete. */
   readonly requested = new Map<number, number[]>();
+  /** Group memberships (group ids) per user: an end user has none (a downgrade removes them, as Zendesk does). */
+  readonly groups = new Map<number, number[]>();
+  /** Agent seats still free; null: as many as needed. A downgrade frees one, a restore to a paid role takes one. */
+  freeAgentSeats: number | null = null;
 
   constructor(
     users: UserSnapshot[] = [],
@@ -72,11 +84,27 @@ export class MemoryZendesk implements ZendeskPort {
     return null;
   }
 
-  private change(before: UserSnapshot, patch: Partial<UserSnapshot>, done: boolean): ActionReport {
-    if (done) return { status: 'already_done', before, after: before, request_ids: [] };
-    const after = { ...before, ...patch };
-    this.users.set(after.id, after);
-    return { status: 'succeeded', before, after, request_ids: [`req-${this.calls.length}`] };
+  /** The user with the group ids it is a member of, as the real port reads them before changing a user. */
+  private withGroups(u: UserSnapshot): UserSnapshot {
+    return { ...u, group_ids: [...(this.groups.get(u.id) ?? [])].sort((a, b) => a - b) };
+  }
+
+  private change(user: UserSnapshot, patch: Partial<UserSnapshot>, done: boolean): ActionReport {
+    if (done) return { status: 'already_done', before: user, after: user, request_ids: [] };
+    // Like the real port: only a downgrade reads the groups first (they go with the agent role).
+    const before = patch.role === 'end-user' ? this.withGroups(user) : user;
+    if (patch.role === 'end-user') {
+      this.groups.delete(user.id);
+      if (paidSeat(before) && this.freeAgentSeats !== null) this.freeAgentSeats++;
+    }
+    const { group_ids: _read, ...stored } = { ...before, ...patch };
+    this.users.set(stored.id, stored);
+    return {
+      status: 'succeeded',
+      before,
+      after: patch.role === 'end-user' ? { ...stored, group_ids: [] } : stored,
+      request_ids: [`req-${this.calls.length}`],
+    };
   }
 
   /** Like the real port: the assigned tickets go to the first target that exists, or the action is refused. */
@@ -137,11 +165,13 @@ export class MemoryZendesk implements ZendeskPort {
         );
       reassignment = await this.reassign(u, options.reassign_to);
     }
+    const before = u;
+    this.groups.delete(u.id);
     if (options.permanent) this.users.delete(u.id);
     else this.users.set(u.id, { ...u, active: false });
     return {
       status: 'succeeded',
-      before: u,
+      before,
       after: options.permanent ? null : { ...u, active: false },
       request_ids: [`req-${this.calls.length}`],
       ...(reassignment ? { reassignment } : {}),
@@ -167,6 +197,53 @@ export class MemoryZendesk implements ZendeskPort {
       detail: 'permanently deleted',
     };
   }
+
+  /** Like the real port: refused for a deleted user or without a free seat; groups set exactly as recorded. */
+  async restore(u: UserSnapshot, prior: PriorState, options?: ActionOptions): Promise<ActionReport> {
+    this.calls.push(`restore:${u.id}`);
+    this.maybeFail('restore');
+    const stored = this.users.get(u.id);
+    if (!stored || !stored.active)
+      throw new ActionRefused(
+        'user_deleted',
+        `user ${u.id} is deleted: Zendesk has no API to undelete a user`,
+      );
+    if (prior.role === 'admin' && stored.role !== 'admin' && options?.may_target_admins !== true)
+      throw new ActionRefused(
+        'protected_user',
+        `giving user ${u.id} the admin role back needs may_target_admins`,
+      );
+    const before = this.withGroups(stored);
+    if (matchesState(before, prior))
+      return {
+        status: 'already_done',
+        before,
+        after: before,
+        request_ids: [],
+        detail: 'already as recorded',
+      };
+    const target = { ...stored, role: prior.role, role_type: prior.role_type, suspended: prior.suspended };
+    if (prior.custom_role_id !== null) target.custom_role_id = prior.custom_role_id;
+    if (paidSeat(target) && !paidSeat(before)) {
+      if (this.freeAgentSeats !== null && this.freeAgentSeats <= 0)
+        throw new ActionRefused(
+          'no_free_seat',
+          `no agent seat is free to make user ${u.id} ${prior.role} again`,
+        );
+      if (this.freeAgentSeats !== null) this.freeAgentSeats--;
+    }
+    this.users.set(u.id, target);
+    if (prior.group_ids !== null)
+      this.groups.set(u.id, target.role === 'end-user' ? [] : [...prior.group_ids]);
+    return {
+      status: 'succeeded',
+      before,
+      after: this.withGroups(target),
+      request_ids: [`req-${this.calls.length}`],
+      detail: `restored: ${describeState(userStateOf(this.withGroups(target)))}`,
+    };
+  }
+
   async transferData(u: UserSnapshot, destination: UserRef): Promise<ActionReport> {
     this.calls.push(`transfer_data:${u.id}->${destination.id ?? destination.email}`);
     this.maybeFail('transferData');
@@ -185,6 +262,12 @@ export class MemoryZendesk implements ZendeskPort {
       transfer: { destination_id: target.id, moved, skipped: [], failed: [] },
     };
   }
+}
+
+/** Whether the user takes a paid agent seat: admins and agents other than light agents and contributors. */
+function paidSeat(u: Pick<UserSnapshot, 'role' | 'role_type' | 'active'>): boolean {
+  if (!u.active) return false;
+  return u.role === 'admin' || (u.role === 'agent' && u.role_type !== 1 && u.role_type !== 3);
 }
 
 /** The audit trail in memory, held to the same contract as the ITSM logger (testing/contracts/audit-port.contract.ts). */
@@ -243,6 +326,32 @@ export class MemoryAudit implements AuditPort {
     const id = 1000 + this.tickets.size;
     this.tickets.set(key, { id, outcome });
     return { ticket_id: id, created: true };
+  }
+
+  /** The `before` of the first succeeded state-changing step of the last event that changed the user. */
+  async priorState(target: { id: number }): Promise<PriorState | null> {
+    const changes = [...this.tickets.values()].filter(
+      ({ outcome: o, inProgress }) =>
+        !inProgress &&
+        o.outcome === 'succeeded' &&
+        !o.dry_run &&
+        o.workflow_variant !== 'reversal' &&
+        (STATE_CHANGING_ACTIONS as readonly string[]).includes(o.step.action) &&
+        o.before?.id === target.id,
+    );
+    const last = changes.at(-1);
+    if (!last) return null;
+    const first = changes
+      .filter((t) => t.outcome.step.event_digest === last.outcome.step.event_digest)
+      .sort((a, b) => a.outcome.step.index - b.outcome.step.index)[0]!;
+    return {
+      ...userStateOf(first.outcome.before!),
+      recorded_in: {
+        ticket_id: first.id,
+        event_id: first.outcome.event.id,
+        action: first.outcome.step.action,
+      },
+    };
   }
 
   /** An in-progress record is not done: the step runs again (and completes it). */

@@ -12,6 +12,8 @@ const MATRIX: Record<ActionName, Record<WorkflowName, Rule>> = {
   unsuspend: { offboarding: (v) => v === 'reversal', access_review: true, license_management: false },
   // The permanent delete after a soft delete's grace period: wherever deprovision is allowed.
   purge: { offboarding: true, access_review: true, license_management: true },
+  // Undo (role, custom role, groups back as recorded): the same reversals as unsuspend.
+  restore: { offboarding: (v) => v === 'reversal', access_review: true, license_management: false },
 };
 
 export function isAllowed(action: ActionName, workflow: WorkflowOf): boolean {

@@ -22,6 +22,9 @@ export interface FoundTicket {
   tags: string[];
   /** Who submitted it (for a ticket created through the API: the authenticated user); null when not given. */
   submitter_id: number | null;
+  /** The first comment as plain text (search results carry it): the prior-state record is read from it. */
+  description?: string;
+  created_at?: string;
 }
 
 export interface AuditTicketGateway {
@@ -31,6 +34,11 @@ export interface AuditTicketGateway {
   /** Completes an in-progress ticket: its new subject, status, tags and routing, and the comment added. */
   update(id: number, changes: Partial<AuditTicketBody>): Promise<void>;
   classifyCreateFailure(error: unknown): CreateFailure;
+  /**
+   * Tickets matching a Zendesk search query (`GET /search`), newest first; the index lags minutes behind (S16).
+   * Without it, the audit trail cannot read prior states back (undo is refused).
+   */
+  searchTickets?(query: string): Promise<FoundTicket[]>;
   /**
    * The user id of the identity writing the tickets, when the gateway can tell: assignee of solved tickets, and
    * the only submitter whose tickets recall trusts (without it, recall trusts no ticket).

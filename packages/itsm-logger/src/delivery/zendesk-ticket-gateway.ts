@@ -18,6 +18,13 @@ export interface AuditZendeskClient {
   ): Promise<Array<{ id: number; tags: string[]; submitter_id?: unknown }>>;
   /** The authenticated API user (GET /users/me): assignee of solved audit tickets when none is configured. */
   serviceUser?(): Promise<{ id: number }>;
+  /** Ticket search (GET /search): undo reads a user's audit tickets back with it. */
+  searchTickets?(
+    query: string,
+    options?: { sortBy?: 'created_at' | 'updated_at'; sortOrder?: 'asc' | 'desc' },
+  ): Promise<
+    Array<{ id: number; tags: string[]; submitter_id?: unknown; description?: unknown; created_at?: unknown }>
+  >;
 }
 
 function statusOf(error: unknown): number | null {
@@ -67,5 +74,19 @@ export function zendeskTicketGateway(client: AuditZendeskClient): AuditTicketGat
     },
     classifyCreateFailure,
     ...(client.serviceUser ? { serviceUserId: async () => (await client.serviceUser!()).id } : {}),
+    ...(client.searchTickets
+      ? {
+          async searchTickets(query: string): Promise<FoundTicket[]> {
+            const found = await client.searchTickets!(query, { sortBy: 'created_at', sortOrder: 'desc' });
+            return found.map(({ id, tags, submitter_id, description, created_at }) => ({
+              id,
+              tags: Array.isArray(tags) ? tags : [],
+              submitter_id: typeof submitter_id === 'number' ? submitter_id : null,
+              ...(typeof description === 'string' ? { description } : {}),
+              ...(typeof created_at === 'string' ? { created_at } : {}),
+            }));
+          },
+        }
+      : {}),
   };
 }

@@ -22,6 +22,7 @@ describe('the audit ticket', () => {
       'workflow_access_review',
       'outcome_succeeded',
       `event_digest_${outcome.step.event_digest}`,
+      'zl_user_4242',
     ]);
     expect(externalId).toBe(`zendesk-lifecycle:${outcome.step.audit_key}`);
     expect(body.external_id).toBe(externalId);

@@ -4,6 +4,7 @@
 // for Zendesk's idempotency check. Timings are left out for that reason; the ticket's creation time stands in.
 import type { StepOutcome } from '@zendesk-lifecycle/core';
 import { relatedTicketsBlock } from './describe-related.js';
+import { priorStateBlock } from './prior-state-record.js';
 import { actedOnUser, stateBlock, userBlock } from './describe-user.js';
 import { text, type AuditDocument, type Block, type Fact } from './document.js';
 import { oneLine } from './untrusted-text.js';
@@ -111,6 +112,8 @@ export function describeOutcome(
     stateBlock(outcome),
     requestsBlock(outcome),
     relatedTicketsBlock(outcome, links),
+    // Last, so that no untrusted text after it can pass for the record (prior-state-record.ts).
+    priorStateBlock(outcome),
   ].filter((block): block is Block => block !== null);
   const footer =
     `Written by zendesk-lifecycle. A replay of this step finds this ticket by its external id ` +

@@ -61,16 +61,22 @@ export function userBlock(outcome: AuditedStep, links: ZendeskLinks): Block {
   return { kind: 'facts', title: 'User', facts };
 }
 
-function stateCells(user: UserSnapshot | null): [string, string, string] {
-  if (user === null) return [NONE, NONE, NONE];
-  return [describeRole(user), yesNo(user.suspended), user.active ? 'yes' : 'no (deleted)'];
+/** "3, 7", "(none)", or "(not read)" when the groups were not looked up for this step. */
+function groupsCell(user: UserSnapshot): string {
+  if (user.group_ids === undefined) return '(not read)';
+  return user.group_ids.length === 0 ? NONE : user.group_ids.join(', ');
 }
 
-/** The "Zendesk state" block: role, suspended and active, before and after the action. */
+function stateCells(user: UserSnapshot | null): [string, string, string, string] {
+  if (user === null) return [NONE, NONE, NONE, NONE];
+  return [describeRole(user), yesNo(user.suspended), groupsCell(user), user.active ? 'yes' : 'no (deleted)'];
+}
+
+/** The "Zendesk state" block: role (and custom role), suspended, groups and active, before and after the action. */
 export function stateBlock(outcome: AuditedStep): Block {
   const before = stateCells(outcome.before);
   const after = stateCells(outcome.after);
-  const labels = ['Role', 'Suspended', 'Active'] as const;
+  const labels = ['Role', 'Suspended', 'Groups', 'Active'] as const;
   return {
     kind: 'comparison',
     title: 'Zendesk state',

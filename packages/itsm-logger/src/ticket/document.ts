@@ -28,7 +28,15 @@ export interface ComparisonBlock {
   rows: Array<readonly [string, string, string]>;
 }
 
-export type Block = FactsBlock | ComparisonBlock;
+/** Data for machines after a marker line (undo reads it back): shown as a fenced block, escaped in HTML. */
+export interface RecordBlock {
+  kind: 'record';
+  title: string;
+  marker: string;
+  json: string;
+}
+
+export type Block = FactsBlock | ComparisonBlock | RecordBlock;
 
 export interface AuditDocument {
   /** One sentence saying what happened, shown first. */

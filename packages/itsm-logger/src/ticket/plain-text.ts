@@ -17,6 +17,7 @@ function comparisonLines(block: Extract<Block, { kind: 'comparison' }>): string[
 }
 
 function blockLines(block: Block): string[] {
+  if (block.kind === 'record') return [block.title.toUpperCase(), `\`\`\`${block.marker}`, block.json, '```'];
   const body = block.kind === 'facts' ? factsLines(block) : comparisonLines(block);
   return [block.title.toUpperCase(), ...body];
 }

@@ -35,9 +35,11 @@ describe('HTML of the audit comment', () => {
   it('only emits the tags it builds itself', () => {
     const allowed = [
       'a',
+      'code',
       'h3',
       'li',
       'p',
+      'pre',
       'small',
       'strong',
       'table',

@@ -39,6 +39,8 @@ function comparisonHtml(block: Extract<Block, { kind: 'comparison' }>): string {
 }
 
 function blockHtml(block: Block): string {
+  if (block.kind === 'record')
+    return `<h3>${escapeHtml(block.title)}</h3><pre><code>${escapeHtml(block.marker)}\n${escapeHtml(block.json)}</code></pre>`;
   const body = block.kind === 'facts' ? factsHtml(block) : comparisonHtml(block);
   return `<h3>${escapeHtml(block.title)}</h3>${body}`;
 }

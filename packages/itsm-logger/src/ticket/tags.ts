@@ -17,6 +17,12 @@ export function toTag(value: string): string {
     .replace(/^_+|_+$/g, '');
 }
 
+/** Every audit ticket about a Zendesk user carries `zl_user_<id>`: undo searches the user's tickets by it. */
+export const USER_TAG_PREFIX = 'zl_user_';
+
+/** The tag of a user's audit tickets. */
+export const userTag = (userId: number): string => `${USER_TAG_PREFIX}${userId}`;
+
 /** The ticket's tags, in a stable order and without duplicates; `extraTags` come last. */
 export function auditTags(outcome: AuditedStep, extraTags: readonly string[] = []): string[] {
   const tags = [
@@ -27,7 +33,14 @@ export function auditTags(outcome: AuditedStep, extraTags: readonly string[] = [
     `outcome_${outcome.outcome}`,
     ...(outcome.dry_run ? [DRY_RUN_TAG] : []),
     `${EVENT_DIGEST_TAG_PREFIX}${outcome.step.event_digest}`,
+    ...userTags(outcome),
     ...extraTags,
   ].map(toTag);
   return [...new Set(tags)].filter((tag) => tag.length > 0);
+}
+
+/** The user's tag: the user acted on (as found, else before or after), else the id the event named. */
+function userTags(outcome: AuditedStep): string[] {
+  const id = (outcome.user ?? outcome.before ?? outcome.after)?.id ?? outcome.user_ref.id;
+  return id === undefined ? [] : [userTag(id)];
 }

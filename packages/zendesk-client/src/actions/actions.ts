@@ -8,6 +8,7 @@ import {
   type ActionOptions,
   type ActionReport,
   type DeprovisionOptions,
+  type PriorState,
   type ProtectedUsers,
   type ReassignOptions,
   type TransferRules,
@@ -22,6 +23,7 @@ import { toSnapshot, type ZendeskUser } from '../users/snapshot.js';
 import { openAssignedTickets, reassignTickets, type Reassigned } from './reassign.js';
 import { userTickets } from './bulk-tickets.js';
 import { transferRequestedTickets } from './transfer.js';
+import { restoreUser, withGroups } from './restore.js';
 
 export interface ProtectionOptions {
   /**
@@ -89,8 +91,10 @@ export class ZendeskActions implements ZendeskPort {
     changes: Record<string, unknown>,
   ): Promise<{ after: UserSnapshot; requestIds: string[] }> {
     const res = await this.api.updateUser<ZendeskUser>(user.id, changes);
+    const after = toSnapshot(res.body, this.api.accountOwnerId());
+    // An end user belongs to no group: known without asking.
     return {
-      after: toSnapshot(res.body, this.api.accountOwnerId()),
+      after: after.role === 'end-user' ? { ...after, group_ids: [] } : after,
       requestIds: res.requestIds,
     };
   }
@@ -136,11 +140,15 @@ export class ZendeskActions implements ZendeskPort {
   async downgrade(user: UserSnapshot, options: ReassignOptions): Promise<ActionReport> {
     if (user.role === 'end-user') return this.change(user, options, true, {}, 'an end user');
     await this.refuseProtected(user, options);
+    // The groups go with the agent role: read them first, for the audit record undo restores from. Suspend and
+    // deprovision change no memberships that could be given back (a deleted user cannot be restored), so they
+    // spend no call on them.
+    const before = await withGroups(this.api, user);
     const reassigned = await this.reassignOpenTickets(user, options);
     const { after, requestIds } = await this.update(user, { role: 'end-user' });
     return {
       status: 'succeeded',
-      before: user,
+      before,
       after,
       request_ids: [...(reassigned?.requestIds ?? []), ...requestIds],
       detail: ['downgraded to end user', movedSentence(reassigned)].filter(Boolean).join('; '),
@@ -256,6 +264,15 @@ export class ZendeskActions implements ZendeskPort {
       detail: [steps.join(', then '), moved].filter(Boolean).join('; '),
       ...(reassigned ? { reassignment: reassigned.report } : {}),
     };
+  }
+
+  /**
+   * Undo: role, custom role, suspension and group memberships back as recorded (see restore.ts). Refused for a
+   * deleted user (`user_deleted`) and when Zendesk has no free agent seat (`no_free_seat`).
+   */
+  async restore(user: UserSnapshot, prior: PriorState, options: ActionOptions): Promise<ActionReport> {
+    await this.refuseProtected(user, options);
+    return restoreUser(this.api, user, prior, this.api.accountOwnerId(), options.may_target_admins === true);
   }
 
   /**

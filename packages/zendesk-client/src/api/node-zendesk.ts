@@ -1,6 +1,6 @@
 // The one seam with node-zendesk: the calls its public, documented methods make well (users.me/show/update/delete,
-// groups.show, ticketfields.show, brand.show, ticketforms.show, tickets.create/update/updateMany, jobstatuses.show,
-// customagentroles.list), sent through our transport.
+// groups.show, groupmemberships.create, ticketfields.show, brand.show, ticketforms.show, tickets.create/update/
+// updateMany, jobstatuses.show, customagentroles.list), sent through our transport.
 // node-zendesk builds each URL and reads the answer; our transportFn signs, retries, governs and throws typed
 // errors, which node-zendesk rethrows unchanged (`throwOriginalException`). What it cannot do is in zendesk-api.ts.
 import zendesk from 'node-zendesk'; // the default import: the CJS bundle has no ESM named exports at runtime
@@ -88,6 +88,12 @@ export function nodeZendesk(apiBase: string, transport: Transport) {
       const sender = idempotencyKey ? clientWith({ 'Idempotency-Key': idempotencyKey }) : client;
       return answer<T>(sender.tickets.create({ ticket } as never), 'ticket');
     },
+    /** Puts a user in a group (`POST /group_memberships`; admins only). */
+    createGroupMembership: <T>(userId: number, groupId: number) =>
+      answer<T>(
+        client.groupmemberships.create({ group_membership: { user_id: userId, group_id: groupId } }),
+        'group_membership',
+      ),
     /** The account's custom roles (one unpaged list; node-zendesk's getAll reads it). */
     customRoles: async <T>(): Promise<T[]> => (await client.customagentroles.list()) as T[],
   };

@@ -88,6 +88,26 @@ export class ZendeskApi {
   createTicket<T>(ticket: Record<string, unknown>, idempotencyKey?: string) {
     return this.nz.createTicket<T>(ticket, idempotencyKey);
   }
+  createGroupMembership<T>(userId: number, groupId: number) {
+    return this.nz.createGroupMembership<T>(userId, groupId);
+  }
+
+  /** The user's group memberships (`GET /users/{id}/group_memberships`, cursor-paged to the end). */
+  async groupMemberships<T>(userId: number): Promise<T[]> {
+    const all: T[] = [];
+    for await (const page of this.pages<T>('group_memberships', ['users', userId, 'group_memberships']))
+      all.push(...page);
+    return all;
+  }
+
+  /**
+   * Removes one membership (`DELETE /group_memberships/{id}`, 204 No Content; node-zendesk takes a 204 for an
+   * error, so it goes through our transport alone).
+   */
+  deleteGroupMembership(id: number): Promise<Answer<unknown>> {
+    return this.send('DELETE', ['group_memberships', id]);
+  }
+
   customRoles<T extends { id: number }>(): Promise<T[]> {
     return this.nz.customRoles<T>().then((roles) => roles.filter((r) => typeof r?.id === 'number'));
   }

@@ -48,26 +48,31 @@ function createTicket(ctx: Ctx, state: SandboxState): Ticket {
   const status = (input.status as TicketStatus | undefined) ?? 'new';
   if (!STATUSES.includes(status)) throw invalid('status', `Status: ${String(status)} is not valid`);
   const requesterId = requesterOf(state, input, ctx.user!.id);
-  const ticket = state.addTicket({
-    subject: typeof input.subject === 'string' ? input.subject : (comment.body ?? '').slice(0, 80),
-    description: comment.body ?? comment.html_body ?? '',
-    requester_id: requesterId,
-    submitter_id: typeof input.submitter_id === 'number' ? input.submitter_id : ctx.user!.id,
-    assignee_id: typeof input.assignee_id === 'number' ? input.assignee_id : null,
-    status: status === 'new' && typeof input.assignee_id === 'number' ? 'open' : status,
-    priority: (input.priority as Ticket['priority']) ?? null,
-    type: (input.type as string) ?? null,
-    group_id:
-      (input.group_id as number | undefined) ??
-      (typeof input.assignee_id === 'number'
-        ? (state.users.get(input.assignee_id)?.default_group_id ?? null)
-        : null),
-    ...(typeof input.brand_id === 'number' ? { brand_id: input.brand_id } : {}),
-    ...(typeof input.ticket_form_id === 'number' ? { ticket_form_id: input.ticket_form_id } : {}),
-    tags: Array.isArray(input.tags) ? (input.tags as string[]) : [],
-    external_id: typeof input.external_id === 'string' ? input.external_id : null,
-    custom_fields: Array.isArray(input.custom_fields) ? (input.custom_fields as Ticket['custom_fields']) : [],
-  });
+  const ticket = state.addTicket(
+    {
+      subject: typeof input.subject === 'string' ? input.subject : (comment.body ?? '').slice(0, 80),
+      description: comment.body ?? comment.html_body ?? '',
+      requester_id: requesterId,
+      submitter_id: typeof input.submitter_id === 'number' ? input.submitter_id : ctx.user!.id,
+      assignee_id: typeof input.assignee_id === 'number' ? input.assignee_id : null,
+      status: status === 'new' && typeof input.assignee_id === 'number' ? 'open' : status,
+      priority: (input.priority as Ticket['priority']) ?? null,
+      type: (input.type as string) ?? null,
+      group_id:
+        (input.group_id as number | undefined) ??
+        (typeof input.assignee_id === 'number'
+          ? (state.users.get(input.assignee_id)?.default_group_id ?? null)
+          : null),
+      ...(typeof input.brand_id === 'number' ? { brand_id: input.brand_id } : {}),
+      ...(typeof input.ticket_form_id === 'number' ? { ticket_form_id: input.ticket_form_id } : {}),
+      tags: Array.isArray(input.tags) ? (input.tags as string[]) : [],
+      external_id: typeof input.external_id === 'string' ? input.external_id : null,
+      custom_fields: Array.isArray(input.custom_fields)
+        ? (input.custom_fields as Ticket['custom_fields'])
+        : [],
+    },
+    state.searchLagMs,
+  );
   state.addComment(ticket, comment, ctx.user!.id);
   return ticket;
 }
@@ -185,7 +190,7 @@ export function ticketRoutes(router: Router, state: SandboxState, jobs: Jobs, li
           });
           if (!ticket) return failed('TicketNotFound', 'Ticket not found');
           if (ticket.status === 'closed') return failed('TicketUpdateFailed', CLOSED);
-          applyTicketChanges(state, ticket, changes);
+          if (applyTicketChanges(state, ticket, changes)) state.indexTicket(ticket);
           return { id, action: 'update', success: true, status: 'Updated' };
         }),
       );
@@ -209,6 +214,7 @@ export function ticketRoutes(router: Router, state: SandboxState, jobs: Jobs, li
       ticket.updated_at = state.now();
       ctx.changed = true;
     }
+    if (ctx.changed) state.indexTicket(ticket);
     send(ctx, 200, { ticket: publicTicket(ticket) });
   });
 }

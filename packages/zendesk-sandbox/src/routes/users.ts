@@ -6,7 +6,7 @@ import { badRequest, HttpError, invalid, notFound, numericId, send, type Ctx, ty
 import { customRoleFor, roleTypeOf, type Role, type User } from '../model.js';
 import { offsetPage, paginate } from '../pagination.js';
 import { reassignOnRemoval, unassignUnsolved } from '../reassign.js';
-import type { SandboxState } from '../state.js';
+import { takesPaidSeat, type SandboxState } from '../state.js';
 import type { Jobs } from './jobs.js';
 
 const ROLES: Role[] = ['end-user', 'agent', 'admin'];
@@ -51,6 +51,27 @@ function checkExternalId(state: SandboxState, externalId: unknown, self?: number
   }
 }
 
+/**
+ * S9: every agent and admin takes a seat (suspended ones too; light agents and contributors do not). A change that
+ * makes the user take one when the account has none left is refused: 422 on `role`, in the sandbox's words (Zendesk
+ * documents no API wording; its admin UI says "Subscription limit reached").
+ */
+function refuseWithoutSeat(state: SandboxState, user: User | null, input: Record<string, unknown>): void {
+  if (state.agentSeats === null) return;
+  const role = (input.role as Role | undefined) ?? user?.role ?? 'end-user';
+  const requested =
+    input.custom_role_id === undefined ? (user?.custom_role_id ?? null) : input.custom_role_id;
+  const custom = customRoleFor(role, requested === null ? null : Number(requested));
+  const wouldTake = takesPaidSeat(role, roleTypeOf(role, custom, state.customRoles));
+  const takes = user !== null && takesPaidSeat(user.role, user.role_type);
+  if (wouldTake && !takes && state.paidSeatsInUse() >= state.agentSeats)
+    throw invalid(
+      'role',
+      `Role: Subscription limit reached: all ${state.agentSeats} agent seats are in use; free a seat or buy more`,
+      'SubscriptionLimitReached',
+    );
+}
+
 export function createUser(state: SandboxState, input: Record<string, unknown>): User {
   if (typeof input.name !== 'string' || input.name.trim() === '')
     throw invalid('name', 'Name: cannot be blank', 'BlankValue');
@@ -63,6 +84,7 @@ export function createUser(state: SandboxState, input: Record<string, unknown>):
   const role = (input.role as Role | undefined) ?? 'end-user';
   if (!ROLES.includes(role)) throw invalid('role', `Role: ${String(role)} is not valid`);
   checkExternalId(state, input.external_id);
+  refuseWithoutSeat(state, null, input);
   const user = state.addUser(
     {
       name: input.name,
@@ -107,6 +129,7 @@ function applyUpdate(
       throw invalid('email', `Email: ${input.email} is already being used by another user`, 'DuplicateValue');
   }
   checkExternalId(state, input.external_id, user.id);
+  refuseWithoutSeat(state, user, input);
 
   if (input.role !== undefined) user.role = input.role as Role;
   const requestedRole = input.custom_role_id === undefined ? user.custom_role_id : input.custom_role_id;

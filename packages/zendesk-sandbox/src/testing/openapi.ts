@@ -40,12 +40,25 @@ export const OAS_PATH = process.env.ZENDESK_OAS_PATH ?? `${REPO_ROOT}../shared/z
  * Paths Zendesk documents outside this OpenAPI file. Each reuses a declared operation's parameters and
  * responses, with the source that documents it.
  */
-const SUPPLEMENT: Record<string, { like: string; source: string }> = {
+const SUPPLEMENT: Record<string, { like: string; source: string; methods?: string[] }> = {
   // facts.md §5 (S2, Zendesk's pagination guide): "List by user: GET /users/{id}/tickets/requested and
   // /assigned follow the general rule"; they answer like List Tickets.
   '/api/v2/users/{user_id}/tickets/requested': { like: '/api/v2/tickets', source: 'facts.md §5, S2' },
   '/api/v2/users/{user_id}/tickets/assigned': { like: '/api/v2/tickets', source: 'facts.md §5, S2' },
   '/api/v2/users/{user_id}/tickets/ccd': { like: '/api/v2/tickets', source: 'facts.md §5, S2' },
+  // The description's own List/Create Memberships and Show/Delete Membership declare a `user_id` path parameter
+  // their literal paths cannot hold: the per-user forms of the same operations (node-zendesk's listByUser,
+  // createByUser, showByUser, deleteByUser).
+  '/api/v2/users/{user_id}/group_memberships': {
+    like: '/api/v2/group_memberships',
+    source: 'OAS ListGroupMemberships (UserId path parameter)',
+    methods: ['get', 'post'],
+  },
+  '/api/v2/users/{user_id}/group_memberships/{group_membership_id}': {
+    like: '/api/v2/group_memberships/{group_membership_id}',
+    source: 'OAS ShowGroupMembershipById path item (UserId path parameter)',
+    methods: ['get', 'delete'],
+  },
 };
 
 /**
@@ -113,10 +126,14 @@ function load(): Loaded {
   if (!existsSync(OAS_PATH))
     throw new Error(`Zendesk's OpenAPI description not found at ${OAS_PATH} (set ZENDESK_OAS_PATH)`);
   const doc = parseYaml(readFileSync(OAS_PATH, 'utf8')) as Doc;
-  for (const [path, { like }] of Object.entries(SUPPLEMENT)) {
+  for (const [path, { like, methods = ['get'] }] of Object.entries(SUPPLEMENT)) {
     const template = doc.paths[like];
-    if (template && !doc.paths[path])
-      doc.paths[path] = { parameters: [{ $ref: '#/components/parameters/UserId' }], get: template.get };
+    if (!template || doc.paths[path]) continue;
+    const item: PathItem = { parameters: [{ $ref: '#/components/parameters/UserId' }] };
+    for (const p of template.parameters ?? [])
+      if (!('$ref' in p && p.$ref.endsWith('/UserId'))) item.parameters!.push(p);
+    for (const method of methods) item[method] = template[method];
+    doc.paths[path] = item;
   }
   for (const { schema, nullable } of CORRECTIONS) {
     const properties = (doc.components.schemas[schema]?.properties ?? {}) as Record<string, Json>;

@@ -57,8 +57,17 @@ export function contractOutcome(outcome: Outcome = 'succeeded'): StepOutcome {
   };
 }
 
-/** Runs the AuditPort contract; each call of `port` is one writer, and all of them write to the same trail. */
-export function describeAuditPortContract(name: string, port: () => Promise<AuditPort>): void {
+let userCounter = 0;
+
+/**
+ * Runs the AuditPort contract; each call of `port` is one writer, and all of them write to the same trail.
+ * `settle` waits until what was recorded can be searched (an audit trail read through a lagging search index).
+ */
+export function describeAuditPortContract(
+  name: string,
+  port: () => Promise<AuditPort>,
+  settle?: () => Promise<void>,
+): void {
   describe(`AuditPort contract: ${name}`, () => {
     it('records a step once: a repeat returns the same record, not created', async () => {
       const audit = await port();
@@ -135,6 +144,73 @@ export function describeAuditPortContract(name: string, port: () => Promise<Audi
       expect(await audit.recall?.(outcome.step)).toEqual({
         ticket_id: begun.ticket_id,
         outcome: 'succeeded',
+      });
+    });
+
+    it('reads back the state before the last event that changed a user (its first succeeded change)', async () => {
+      const audit = await port();
+      if (!audit.priorState) return expect(audit.priorState).toBeUndefined();
+      userCounter += 1;
+      const id = 500_000 + (Date.now() % 100_000) * 10 + (userCounter % 10);
+      const agent = { ...contractOutcome().user!, id, custom_role_id: 360_001, group_ids: [31, 32] };
+      expect(await audit.priorState({ id })).toBeNull();
+      const stepOf = (o: StepOutcome, index: number, action: StepOutcome['step']['action']) => ({
+        ...o.step,
+        index,
+        count: 2,
+        action,
+        idempotency_key: `${o.step.idempotency_key}-${index}`,
+        audit_key: `${o.step.audit_key}-${index}-${action}`,
+      });
+      // An older event, then the latest one: downgrade (state before it: the agent), then suspend.
+      const older = contractOutcome();
+      await audit.record({
+        ...older,
+        user: agent,
+        user_ref: { id },
+        before: { ...agent, custom_role_id: 1 },
+        after: { ...agent, suspended: true },
+      });
+      const latest = contractOutcome();
+      const downgrade = await audit.record({
+        ...latest,
+        workflow: 'offboarding',
+        step: stepOf(latest, 0, 'downgrade'),
+        user: agent,
+        user_ref: { id },
+        before: agent,
+        after: { ...agent, role: 'end-user', custom_role_id: null, group_ids: [] },
+      });
+      const endUser = { ...agent, role: 'end-user' as const, custom_role_id: null, group_ids: [] };
+      await audit.record({
+        ...latest,
+        workflow: 'offboarding',
+        step: stepOf(latest, 1, 'suspend'),
+        user: endUser,
+        user_ref: { id },
+        before: endUser,
+        after: { ...endUser, suspended: true },
+      });
+      // A re-hire's own steps (a reversal) never count as the change to undo.
+      const rehire = contractOutcome();
+      await audit.record({
+        ...rehire,
+        workflow: 'offboarding',
+        workflow_variant: 'reversal',
+        step: { ...rehire.step, action: 'unsuspend' },
+        user: endUser,
+        user_ref: { id },
+        before: { ...endUser, suspended: true },
+        after: endUser,
+      });
+      await settle?.();
+      expect(await audit.priorState({ id })).toEqual({
+        role: 'agent',
+        role_type: 0,
+        custom_role_id: 360_001,
+        suspended: false,
+        group_ids: [31, 32],
+        recorded_in: { ticket_id: downgrade.ticket_id, event_id: latest.event.id, action: 'downgrade' },
       });
     });
 

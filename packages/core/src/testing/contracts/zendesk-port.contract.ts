@@ -2,15 +2,28 @@
 // real client over the sandbox (packages/zendesk-client). A fake that behaves otherwise fails here.
 import { describe, expect, it } from 'vitest';
 import { ActionRefused } from '../../errors/action-refused.js';
-import type { UserSnapshot } from '../../model/index.js';
+import { userStateOf, type UserSnapshot } from '../../model/index.js';
 import type { ZendeskPort } from '../../ports/zendesk-port.js';
 import type { TransferRules } from '../../rails/transfer-destination.js';
 
 /** A Zendesk to run the contract against, seeded through whatever back door the implementation has. */
 export interface ZendeskPortWorld {
   port: ZendeskPort;
-  /** Adds a user with a fresh email and external id; returns it as the port finds it. */
-  addUser(user: { role: 'agent' | 'end-user'; suspended?: boolean }): Promise<UserSnapshot>;
+  /**
+   * Adds a user with a fresh email and external id (an agent with the custom role and groups given); returns it as
+   * the port finds it.
+   */
+  addUser(user: {
+    role: 'agent' | 'end-user';
+    suspended?: boolean;
+    custom_role_id?: number;
+    group_ids?: number[];
+  }): Promise<UserSnapshot>;
+  /** Two groups an agent may be put in, and a custom role (role_type 0, taking an agent seat). */
+  groups: readonly [number, number];
+  customRoleId: number;
+  /** From now on, no agent seat is free (the account bought exactly as many as it uses). */
+  useUpSeats(): Promise<void>;
   /** Adds open tickets (not closed) the user requests, or is assigned (requested by someone else). */
   addTickets(userId: number, tickets: { requested?: number; assigned?: number }): Promise<void>;
 }
@@ -123,6 +136,67 @@ export function describeZendeskPortContract(
       const refused = await refusal(port.deprovision(user, { ...key, permanent: false }));
       expect(refused.rule).toBe('zendesk_refused_delete');
       expect((await port.findUser({ id: user.id }))?.active).toBe(true);
+    });
+
+    it('records the group memberships before a downgrade, and restores role, custom role and groups once', async () => {
+      const { port, addUser, groups, customRoleId } = await world();
+      const agent = await addUser({ role: 'agent', custom_role_id: customRoleId, group_ids: [...groups] });
+      const downgraded = await port.downgrade(agent, key);
+      expect(downgraded.before).toMatchObject({
+        custom_role_id: customRoleId,
+        group_ids: [...groups].sort((a, b) => a - b),
+      });
+      const suspended = await port.suspend(downgraded.after!, key);
+      expect(suspended.after).toMatchObject({ role: 'end-user', suspended: true });
+      const prior = userStateOf(downgraded.before!);
+      const restored = await port.restore(suspended.after!, prior, key);
+      expect(restored.status).toBe('succeeded');
+      expect(restored.after).toMatchObject({
+        role: 'agent',
+        custom_role_id: customRoleId,
+        suspended: false,
+        group_ids: [...groups].sort((a, b) => a - b),
+      });
+      const found = (await port.findUser({ id: agent.id }))!;
+      expect(found).toMatchObject({ role: 'agent', custom_role_id: customRoleId, suspended: false });
+      expect((await port.restore(found, prior, key)).status).toBe('already_done');
+    });
+
+    it('gives the admin role back only for a principal that may target admins (protected_user)', async () => {
+      const { port, addUser } = await world();
+      const former = await addUser({ role: 'end-user' });
+      const admin = {
+        role: 'admin' as const,
+        role_type: 4,
+        custom_role_id: null,
+        suspended: false,
+        group_ids: null,
+      };
+      const refused = await refusal(port.restore(former, admin, key));
+      expect(refused.rule).toBe('protected_user');
+      expect((await port.findUser({ id: former.id }))?.role).toBe('end-user');
+      const restored = await port.restore(former, admin, { ...key, may_target_admins: true });
+      expect(restored).toMatchObject({ status: 'succeeded', after: { role: 'admin' } });
+    });
+
+    it('refuses to restore a soft-deleted user (user_deleted): Zendesk has no undelete', async () => {
+      const { port, addUser } = await world();
+      const agent = await addUser({ role: 'agent' });
+      const prior = userStateOf({ ...agent, group_ids: [] });
+      const deleted = await port.deprovision(agent, { ...key, permanent: false });
+      const refused = await refusal(port.restore(deleted.after!, prior, key));
+      expect(refused.rule).toBe('user_deleted');
+    });
+
+    it('refuses to give an agent seat back when none is free (no_free_seat), changing nothing', async () => {
+      const { port, addUser, customRoleId, useUpSeats } = await world();
+      const agent = await addUser({ role: 'agent', custom_role_id: customRoleId });
+      const downgraded = await port.downgrade(agent, key);
+      await useUpSeats();
+      const refused = await refusal(port.restore(downgraded.after!, userStateOf(downgraded.before!), key));
+      expect(refused.rule).toBe('no_free_seat');
+      expect(refused.message).toMatch(/seat/);
+      expect((await port.findUser({ id: agent.id }))?.role).toBe('end-user');
     });
 
     it('transfers requested tickets to the destination once, then reports already_done', async () => {

@@ -1,0 +1,71 @@
+// What undo restores: a user's Zendesk state before a lifecycle event changed it, as its audit record holds it.
+import { z } from 'zod';
+import { ACTIONS } from './actions.js';
+import { ZENDESK_ROLES, type UserSnapshot } from './users.js';
+
+/** The actions that change a user (role, groups, suspension, deletion): their records hold the state to go back to. */
+export const STATE_CHANGING_ACTIONS = ['downgrade', 'suspend', 'deprovision'] as const;
+
+/** The part of a user undo puts back: role, custom role, suspension and group memberships. */
+export const userStateSchema = z.object({
+  role: z.enum(ZENDESK_ROLES),
+  role_type: z.number().int().nullable(),
+  custom_role_id: z.number().int().nullable(),
+  suspended: z.boolean(),
+  /** Group ids, ascending; null when they were not read (a record written before memberships were recorded). */
+  group_ids: z.array(z.number().int()).nullable(),
+});
+export type UserState = z.infer<typeof userStateSchema>;
+
+/** The state before the most recent lifecycle event that changed a user, and the record it was read from. */
+export const priorStateSchema = userStateSchema.extend({
+  /** Where it was recorded: the audit ticket, the event and its step. */
+  recorded_in: z
+    .object({
+      ticket_id: z.number().int(),
+      event_id: z.string(),
+      action: z.enum(ACTIONS),
+    })
+    .optional(),
+});
+export type PriorState = z.infer<typeof priorStateSchema>;
+
+/** The undo-relevant state of a user snapshot. */
+export function userStateOf(user: UserSnapshot): UserState {
+  return {
+    role: user.role,
+    role_type: user.role_type,
+    custom_role_id: user.custom_role_id,
+    suspended: user.suspended,
+    group_ids: user.group_ids ? [...user.group_ids].sort((a, b) => a - b) : null,
+  };
+}
+
+/** Whether the user is already in the prior state (groups compared only when the prior state has them). */
+export function matchesState(user: UserSnapshot, prior: UserState): boolean {
+  const now = userStateOf(user);
+  const sameGroups =
+    prior.group_ids === null ||
+    (now.group_ids !== null &&
+      now.group_ids.length === prior.group_ids.length &&
+      [...prior.group_ids].sort((a, b) => a - b).every((id, i) => now.group_ids![i] === id));
+  return (
+    now.role === prior.role &&
+    now.suspended === prior.suspended &&
+    (prior.custom_role_id === null || now.custom_role_id === prior.custom_role_id) &&
+    sameGroups
+  );
+}
+
+/** "agent (custom role 42), not suspended, groups 3, 7": the state in words, for details and audit comments. */
+export function describeState(state: UserState): string {
+  const role =
+    state.custom_role_id === null ? state.role : `${state.role} (custom role ${state.custom_role_id})`;
+  const groups =
+    state.group_ids === null
+      ? 'groups not recorded'
+      : state.group_ids.length === 0
+        ? 'no groups'
+        : `groups ${state.group_ids.join(', ')}`;
+  return `${role}, ${state.suspended ? 'suspended' : 'not suspended'}, ${groups}`;
+}
