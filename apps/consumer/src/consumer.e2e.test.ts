@@ -122,6 +122,9 @@ async function resultsFor(id: string, count: number, timeoutMs = 20_000): Promis
   }
 }
 
+/** Every request that may change Zendesk (a no-op update too), not only those that changed something. */
+const mutating = () => sandbox.state.requestLog.filter((r) => r.mutating && r.path.startsWith('/api/'));
+
 const event = (input: Omit<Parameters<typeof createLifecycleEvent>[0], 'source'>): LifecycleEvent =>
   createLifecycleEvent({ source: 'e2e', requested_by: 'hr@acme.test', ...input });
 
@@ -229,8 +232,6 @@ describe('the consumer, end to end', () => {
         (t) => t.tags.includes('itsm_audit') && t.comments.some((c) => c.body.includes(again.id)),
       );
     expect(auditFor()).toHaveLength(1);
-    // Every request that may change Zendesk (a no-op update too), not only those that changed something.
-    const mutating = () => sandbox.state.requestLog.filter((r) => r.mutating && r.path.startsWith('/api/'));
     const before = mutating().length;
     await publish([{ key: eventKey(again), value: JSON.stringify(again) }]);
     // Waited on, not slept: the second copy's result, read back from the results topic.
@@ -260,7 +261,8 @@ describe('the consumer, end to end', () => {
       type: 'lifecycle.access_revoked.v1',
       user: { email: DEMO_PEOPLE.contributor.email },
     });
-    const changesBefore = sandbox.state.requestLog.filter((r) => r.changed).length;
+    // Every request that may change Zendesk, not only those that did: a no-op update is still touching it.
+    const changesBefore = mutating().length;
     const producer = kafka.producer();
     await producer.connect();
     await producer.send({
@@ -285,7 +287,7 @@ describe('the consumer, end to end', () => {
       mine.find((d) => d.value!.toString().includes(id))!.headers!['dlq-error']!.toString();
     expect(errorOf(old.id)).toMatch(/31 days old/);
     expect(errorOf(timeless.id)).toMatch(/40 days old \(the record's timestamp\)/);
-    expect(sandbox.state.requestLog.filter((r) => r.changed).length).toBe(changesBefore);
+    expect(mutating().length).toBe(changesBefore);
     expect(sandbox.state.users.get(DEMO_PEOPLE.lightAgent2.id)!.suspended).toBe(false);
   });
 });
