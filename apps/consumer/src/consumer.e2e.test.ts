@@ -95,6 +95,36 @@ async function collect(wanted: string[], deadLetters: number) {
   return { results, dead };
 }
 
+/** Every result for `id`, once there are `count` of them; fails naming what arrived when they do not. */
+async function resultsFor(id: string, count: number, timeoutMs = 20_000): Promise<ResultEvent[]> {
+  const found: ResultEvent[] = [];
+  const reader = kafka.consumer({ groupId: uniqueName('reader'), maxWaitTimeInMs: 200 });
+  await reader.connect();
+  await reader.subscribe({ topics: [topics.TOPIC_RESULTS], fromBeginning: true });
+  await reader.run({
+    eachMessage: async ({ message }) => {
+      const result = resultEventSchema.parse(JSON.parse(message.value!.toString()));
+      if (result.data.source_event.id === id) found.push(result);
+    },
+  });
+  const deadline = Date.now() + timeoutMs;
+  try {
+    while (found.length < count) {
+      if (Date.now() > deadline)
+        throw new Error(
+          `waited ${timeoutMs} ms for ${count} results of event ${id}; ${found.length} arrived`,
+        );
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    return found;
+  } finally {
+    await reader.disconnect();
+  }
+}
+
+/** Every request that may change Zendesk (a no-op update too), not only those that changed something. */
+const mutating = () => sandbox.state.requestLog.filter((r) => r.mutating && r.path.startsWith('/api/'));
+
 const event = (input: Omit<Parameters<typeof createLifecycleEvent>[0], 'source'>): LifecycleEvent =>
   createLifecycleEvent({ source: 'e2e', requested_by: 'hr@acme.test', ...input });
 
@@ -195,18 +225,30 @@ describe('the consumer, end to end', () => {
       user: { email: DEMO_PEOPLE.lightAgent.email },
     });
     await publish([{ key: eventKey(again), value: JSON.stringify(again) }]);
-    await collect([again.id], 0);
-    const changesBefore = sandbox.state.requestLog.filter((r) => r.changed).length;
+    const { results } = await collect([again.id], 0);
+    expect(results.get(again.id)!.data.steps.map((s) => [s.action, s.outcome])).toEqual([
+      ['suspend', 'succeeded'],
+    ]);
+    const auditFor = () =>
+      [...sandbox.state.tickets.values()].filter(
+        (t) => t.tags.includes('itsm_audit') && t.comments.some((c) => c.body.includes(again.id)),
+      );
+    expect(auditFor()).toHaveLength(1);
+    const before = mutating().length;
     await publish([{ key: eventKey(again), value: JSON.stringify(again) }]);
-    await new Promise((r) => setTimeout(r, 3000));
-    const audit = [...sandbox.state.tickets.values()].filter(
-      (t) => t.tags.includes('itsm_audit') && t.external_id?.includes(''),
-    );
-    const forEvent = audit.filter((t) =>
-      sandbox.state.tickets.get(t.id)!.comments[0]!.body.includes(again.id),
-    );
-    expect(forEvent).toHaveLength(1);
-    expect(sandbox.state.requestLog.filter((r) => r.changed).length).toBe(changesBefore);
+    // Waited on, not slept: the second copy's result, read back from the results topic.
+    const [first, replay] = await resultsFor(again.id, 2);
+    // The replay recalled the audited outcome instead of acting: same ticket, no request that may change Zendesk.
+    expect(replay!.data.steps.map((s) => [s.action, s.outcome, s.recalled, s.audit_ticket_id])).toEqual([
+      ['suspend', 'succeeded', true, first!.data.steps[0]!.audit_ticket_id],
+    ]);
+    expect(
+      mutating()
+        .slice(before)
+        .map((r) => `${r.method} ${r.path}`),
+    ).toEqual([]);
+    expect(auditFor()).toHaveLength(1);
+    expect(sandbox.state.users.get(DEMO_PEOPLE.lightAgent.id)!.suspended).toBe(true);
   });
 
   it('dead-letters stale events (older than the policy limit, 30 days) without touching Zendesk', async () => {
@@ -221,7 +263,8 @@ describe('the consumer, end to end', () => {
       type: 'lifecycle.access_revoked.v1',
       user: { email: DEMO_PEOPLE.contributor.email },
     });
-    const changesBefore = sandbox.state.requestLog.filter((r) => r.changed).length;
+    // Every request that may change Zendesk, not only those that did: a no-op update is still touching it.
+    const changesBefore = mutating().length;
     const producer = kafka.producer();
     await producer.connect();
     await producer.send({
@@ -246,7 +289,7 @@ describe('the consumer, end to end', () => {
       mine.find((d) => d.value!.toString().includes(id))!.headers!['dlq-error']!.toString();
     expect(errorOf(old.id)).toMatch(/31 days old/);
     expect(errorOf(timeless.id)).toMatch(/40 days old \(the record's timestamp\)/);
-    expect(sandbox.state.requestLog.filter((r) => r.changed).length).toBe(changesBefore);
+    expect(mutating().length).toBe(changesBefore);
     expect(sandbox.state.users.get(DEMO_PEOPLE.lightAgent2.id)!.suspended).toBe(false);
   });
 });

@@ -10,6 +10,7 @@ import {
   createLogger,
   loadPolicy,
   readConfigParts,
+  untilStopSignal,
   type Logger,
 } from '@zendesk-lifecycle/service-runtime';
 import {
@@ -135,10 +136,7 @@ async function run(settings: ConsumerSettings, zendeskConfig: ZendeskConfig, log
     { dryRun: settings.dryRun, allowIrreversible: settings.allowIrreversible, zendesk: zendeskConfig.origin },
     'zendesk-lifecycle consumer started',
   );
-  await new Promise<void>((resolve) => {
-    process.once('SIGTERM', () => resolve());
-    process.once('SIGINT', () => resolve());
-  });
+  await untilStopSignal();
   await service.stop();
   await brake.stop();
 }

@@ -13,7 +13,13 @@ import {
   type LifecycleEvent,
   type UserRef,
 } from '@zendesk-lifecycle/core';
-import { createKafka, createLogger, ensureTopics, loadPolicy } from '@zendesk-lifecycle/service-runtime';
+import {
+  createKafka,
+  createLogger,
+  ensureTopics,
+  loadPolicy,
+  untilStopSignal,
+} from '@zendesk-lifecycle/service-runtime';
 import { createZendeskClient, Unauthorized, zendeskConfigFromEnv } from '@zendesk-lifecycle/zendesk-client';
 import { producerSettingsFromEnv, publishingSettingsFromEnv } from './config.js';
 import { startIngestServer } from './ingest/server.js';
@@ -116,10 +122,7 @@ async function serveCommand(): Promise<void> {
     { url: `${server.url}/events`, openapi: `${server.url}/openapi.json` },
     'ingestion endpoint listening',
   );
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', () => resolve());
-    process.once('SIGTERM', () => resolve());
-  });
+  await untilStopSignal();
   await server.stop();
   await publisher.stop();
 }

@@ -8,3 +8,4 @@ export { readTopicToEnd } from './kafka/read-topic.js';
 export { loadPolicy } from './policy.js';
 export { readConfigParts } from './config-parts.js';
 export { renderTable, type TableStyle } from './output/table.js';
+export { STOP_SIGNALS, untilStopSignal } from './stop-signal.js';

@@ -52,6 +52,12 @@ process.stdout.write(`Zendesk sandbox listening
   ZENDESK_BASE_URL=${sandbox.url} ZENDESK_OAUTH_CLIENT_ID=${sandbox.credentials.oauthClientId} ZENDESK_OAUTH_CLIENT_SECRET=${sandbox.credentials.oauthClientSecret}
 Ctrl-C stops it.
 `);
+// The handlers stay installed: through `npm run`, Ctrl-C delivers SIGINT twice (terminal and scripts/run.mjs).
+let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => void sandbox.stop().then(() => process.exit(0)));
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    void sandbox.stop().then(() => process.exit(0));
+  });
 }

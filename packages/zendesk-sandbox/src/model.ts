@@ -133,6 +133,11 @@ export interface LoggedRequest {
   /** true when the request changed the account (a no-op update is false). */
   changed: boolean;
   time: string;
+  /**
+   * A fault the sandbox injected (faults.ts): an error, a rate-limit storm or a reset before the handler ran
+   * (nothing changed), or a reset after it ran (the change happened, the answer was lost). Absent otherwise.
+   */
+  fault?: 'error' | 'rate_limit_storm' | 'reset_before' | 'reset_after';
 }
 
 /** Ticket as Zendesk returns it (comments are only reachable through the state handle). */

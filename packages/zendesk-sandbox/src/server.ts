@@ -27,6 +27,7 @@ import { ticketRoutes } from './routes/tickets.js';
 import { userRoutes } from './routes/users.js';
 import { seedDemo, seedGenerated } from './seed.js';
 import { SandboxState } from './state.js';
+import type { LoggedRequest } from './model.js';
 
 export interface SandboxOptions {
   port?: number;
@@ -184,8 +185,19 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     const isApi = rawPath.startsWith('/api/v2/') || rawPath.startsWith('/api/admin/private/');
     const matched = isApi ? router.match(ctx.method, ctx.path) : undefined;
     const routeSpec = matched ? `${ctx.method} /${matched.route.parts.join('/')}` : undefined;
+    let injected: LoggedRequest['fault'];
     try {
       const fault = faults.decide(ctx.method, routeSpec);
+      injected =
+        fault.reset === 'before'
+          ? 'reset_before'
+          : fault.storm
+            ? 'rate_limit_storm'
+            : fault.error !== undefined
+              ? 'error'
+              : fault.reset === 'after'
+                ? 'reset_after'
+                : undefined;
       if (fault.latencyMs > 0) await new Promise((r) => setTimeout(r, fault.latencyMs));
       if (fault.reset === 'before') return void req.socket.destroy();
       if (fault.storm) throw tooManyRequests(1, 'Rate limit storm (injected)');
@@ -243,6 +255,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
           mutating: ctx.method !== 'GET' && ctx.method !== 'HEAD',
           changed: ctx.changed,
           time: new Date().toISOString(),
+          ...(injected ? { fault: injected } : {}),
         });
       }
     }

@@ -1,6 +1,6 @@
 // One fault run: a sandbox account, unique topics, consumer processes, a workload published, a fault script
 // running while the consumers work, then the ledger read back and every invariant checked.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
@@ -8,8 +8,9 @@ import { eventKey } from '@zendesk-lifecycle/core';
 import { runTopics } from '@zendesk-lifecycle/kafka';
 import { seededRandom, startSandbox, type RunningSandbox } from '@zendesk-lifecycle/zendesk-sandbox';
 import { ConsumerFleet } from './consumer-fleet.js';
-import { checkInvariants, printFigures, type Verdict } from './invariants.js';
+import { checkInvariants, deprovisionRules, printFigures, type Verdict } from './invariants.js';
 import { readLedger, type Ledger } from './ledger.js';
+import { until } from './until.js';
 import { buildWorkload, type Workload } from './workload.js';
 
 /** Lifetime of the sandbox's OAuth access tokens in a chaos run: several renewals per run. */
@@ -44,8 +45,11 @@ export interface FaultContext {
   random: () => number;
   /** Counts of faults injected, printed with the figures. */
   injected: Record<string, number>;
-  /** Resolves once `share` of the events have a terminal outcome (as seen by the sandbox's audit tickets). */
-  progress(share: number): Promise<void>;
+  /**
+   * Resolves once `share` of the events have a terminal outcome (as seen by the sandbox's audit tickets);
+   * fails, naming the share and the count reached, when that takes longer than `timeoutMs` (default 120 s).
+   */
+  progress(share: number, timeoutMs?: number): Promise<void>;
   sleep(ms: number): Promise<void>;
 }
 
@@ -129,8 +133,16 @@ export async function runChaos(options: RunOptions): Promise<Verdict & { workloa
       random,
       injected,
       sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
-      async progress(share) {
-        while (done() < share * workload.events.length) await new Promise((r) => setTimeout(r, 100));
+      async progress(share, timeoutMs = 120_000) {
+        const wanted = share * workload.events.length;
+        await until(
+          `${Math.round(share * 100)}% of the events to have their audit tickets`,
+          () => done() >= wanted,
+          {
+            timeoutMs,
+            state: () => `${done()} audit tickets of ${Math.ceil(wanted)} wanted`,
+          },
+        );
       },
     };
     await options.faults?.(ctx);
@@ -147,9 +159,15 @@ export async function runChaos(options: RunOptions): Promise<Verdict & { workloa
       timeoutMs: options.timeoutMs ?? 240_000,
     });
     await options.inspect?.({ ...ctx, topics, groupId: env.KAFKA_GROUP_ID!, logDir }, ledger);
+    // What a deprovision must end in follows from what the consumers were given (policy file and environment).
+    const rules = deprovisionRules(JSON.parse(readFileSync(policyFile, 'utf8')), env);
     if (options.inspect)
-      return { problems: [], figures: checkInvariants(workload, ledger, sandbox, itsm).figures, workload };
-    const verdict = checkInvariants(workload, ledger, sandbox, itsm);
+      return {
+        problems: [],
+        figures: checkInvariants(workload, ledger, sandbox, itsm, rules).figures,
+        workload,
+      };
+    const verdict = checkInvariants(workload, ledger, sandbox, itsm, rules);
     printFigures(options.name, verdict, injected);
     if (verdict.problems.length > 0) process.stderr.write(`[chaos]   consumer logs: ${logDir}\n`);
     return { ...verdict, workload };

@@ -4,21 +4,29 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderTable } from './outcomes.js';
-import { DEMO_TOKEN_SECONDS, runDemo } from './run-demo.js';
+import { DEMO_TOKEN_SECONDS, runDemo, StartAborted } from './run-demo.js';
 import { repoRoot, startConsumer, startService, type Service } from './services.js';
 
 const say = (line: string) => process.stderr.write(`[zendesk-lifecycle] ${line}\n`);
 
-function untilSignal(): Promise<void> {
-  return new Promise((resolve) => {
-    process.once('SIGINT', () => resolve());
-    process.once('SIGTERM', () => resolve());
+// Ctrl-C (SIGINT) or SIGTERM, from the first line on. The handlers stay installed: the broker runs in its own
+// process group, so this process must live until it has stopped it and removed its data, whether the signal
+// comes during start-up or twice (through `npm start`, the terminal and scripts/run.mjs both deliver it).
+const interrupted = new AbortController();
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (!interrupted.signal.aborted) say('stopping...');
+    interrupted.abort();
   });
+}
+function untilSignal(): Promise<void> {
+  if (interrupted.signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => interrupted.signal.addEventListener('abort', () => resolve()));
 }
 
 async function embedded(): Promise<void> {
   say('no Zendesk configured: running the demo on embedded defaults (local Kafka + Zendesk sandbox)');
-  const demo = await runDemo({ say });
+  const demo = await runDemo({ say, signal: interrupted.signal });
   process.stdout.write(`\nWhat happened, per event:\n\n${renderTable(demo.rows.map((r) => ({ ...r })))}\n`);
   process.stdout.write(`\nDead-letter topic (${demo.deadLetters.length}):\n`);
   for (const d of demo.deadLetters) process.stdout.write(`  ${d.reason}: ${d.error}\n`);
@@ -38,7 +46,6 @@ Send more events (still running; Ctrl-C stops everything):
     npm run producer -- publish --type lifecycle.license_reclaim.v1 --user-email luis@acme.test
 `);
   await untilSignal();
-  say('stopping...');
   await demo.stop();
   say('stopped');
 }
@@ -72,16 +79,17 @@ async function configured(): Promise<void> {
   services.push(
     await startConsumer({ name: 'consumer', opsPort: Number(opsPort), probe: 'healthz', env: {}, logDir }),
   );
-  services.push(
-    await startService({
-      name: 'ingestion',
-      entry: 'apps/producer/src/cli.ts',
-      args: ['serve'],
-      env: {},
-      logDir,
-      readyUrl: `http://127.0.0.1:${ingestPort}/healthz`,
-    }),
-  );
+  if (!interrupted.signal.aborted)
+    services.push(
+      await startService({
+        name: 'ingestion',
+        entry: 'apps/producer/src/cli.ts',
+        args: ['serve'],
+        env: {},
+        logDir,
+        readyUrl: `http://127.0.0.1:${ingestPort}/healthz`,
+      }),
+    );
   say(`consumer and ingestion running (logs in ${logDir}); Ctrl-C stops them`);
   await untilSignal();
   for (const s of services.reverse()) await s.stop();
@@ -92,6 +100,10 @@ const real = Boolean(process.env.ZENDESK_SUBDOMAIN || process.env.ZENDESK_BASE_U
 (real ? configured() : embedded()).then(
   () => process.exit(0),
   (error: unknown) => {
+    if (error instanceof StartAborted) {
+      say('stopped');
+      process.exit(130);
+    }
     say(error instanceof Error ? error.message : String(error));
     process.exit(1);
   },

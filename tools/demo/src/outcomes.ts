@@ -24,6 +24,8 @@ export async function collectOutcomes(options: {
   deadLetterCount: number;
   timeoutMs: number;
   onProgress?: (outcomes: Outcomes) => void;
+  /** Stops waiting early (Ctrl-C during the demo's start). */
+  signal?: AbortSignal;
 }): Promise<Outcomes> {
   const kafka = new Kafka({ clientId: 'demo-reader', brokers: options.brokers, logLevel: logLevel.NOTHING });
   const consumer = kafka.consumer({ groupId: `demo-reader-${Date.now()}`, maxWaitTimeInMs: 250 });
@@ -51,7 +53,8 @@ export async function collectOutcomes(options: {
     },
   });
   const deadline = Date.now() + options.timeoutMs;
-  while (!done() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+  while (!done() && Date.now() < deadline && !options.signal?.aborted)
+    await new Promise((r) => setTimeout(r, 200));
   await consumer.disconnect();
   return outcomes;
 }

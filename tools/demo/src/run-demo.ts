@@ -20,6 +20,16 @@ export interface DemoOptions {
   sandboxPort?: number;
   ingestPort?: number;
   opsPort?: number;
+  /** Ctrl-C during the start: whatever was started is stopped, and runDemo rejects with StartAborted. */
+  signal?: AbortSignal;
+}
+
+/** runDemo was interrupted by its `signal` before it finished starting; everything it started is stopped. */
+export class StartAborted extends Error {
+  constructor() {
+    super('interrupted during start-up');
+    this.name = 'StartAborted';
+  }
 }
 
 /** How long the sandbox's access tokens live in the demo: short enough that every run renews some. */
@@ -41,7 +51,11 @@ export async function runDemo(options: DemoOptions = {}): Promise<RunningDemo> {
   const say = options.say ?? (() => undefined);
   const stack: Array<() => Promise<void>> = [];
   const stop = async () => {
-    for (const step of stack.reverse()) await step().catch(() => undefined);
+    for (const step of stack.splice(0).reverse()) await step().catch(() => undefined);
+  };
+  // Between two steps of the start: an interrupt stops here (the catch below stops what was started).
+  const checkpoint = () => {
+    if (options.signal?.aborted) throw new StartAborted();
   };
   try {
     const logDir = mkdtempSync(join(tmpdir(), 'zendesk-lifecycle-demo-'));
@@ -52,6 +66,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<RunningDemo> {
       cluster = await startCluster({ log: say });
       stack.push(() => cluster!.stop());
       brokers = cluster.bootstrap;
+      checkpoint();
     }
     say(`Kafka at ${brokers}`);
     // Short-lived OAuth tokens, so that every run shows the services renewing them (Zendesk: 30 min by default).
@@ -62,6 +77,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<RunningDemo> {
       tokenLifetimeSeconds: DEMO_TOKEN_SECONDS,
     });
     stack.push(() => sandbox.stop());
+    checkpoint();
     say(`Zendesk sandbox at ${sandbox.baseUrl} (seeded with a small company)`);
     say(
       `signing in with the OAuth client "${sandbox.credentials.oauthClientId}" (client credentials); ` +
@@ -105,6 +121,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<RunningDemo> {
       },
     });
     stack.push(() => consumer.stop());
+    checkpoint();
     say(`consumer running (health and metrics: http://127.0.0.1:${opsPort}/metrics)`);
     const ingest: Service = await startService({
       name: 'ingestion',
@@ -120,6 +137,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<RunningDemo> {
       readyUrl: `http://127.0.0.1:${ingestPort}/healthz`,
     });
     stack.push(() => ingest.stop());
+    checkpoint();
     const ingestUrl = `http://127.0.0.1:${ingestPort}/events`;
     say(`ingestion endpoint at ${ingestUrl}`);
 
@@ -129,6 +147,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<RunningDemo> {
     if (signedInFor < DEMO_TOKEN_SECONDS * 1000) {
       say(`letting the consumer's first OAuth token come due (${DEMO_TOKEN_SECONDS} s)...`);
       await new Promise((r) => setTimeout(r, DEMO_TOKEN_SECONDS * 1000 - signedInFor + 200));
+      checkpoint();
     }
     const story = scenario(DEMO_PEOPLE);
     for (const { title, event } of story) {
@@ -162,7 +181,9 @@ export async function runDemo(options: DemoOptions = {}): Promise<RunningDemo> {
       eventIds: story.map((s) => s.event.id),
       deadLetterCount: 1,
       timeoutMs: 90_000,
+      ...(options.signal ? { signal: options.signal } : {}),
     });
+    checkpoint();
     const rows = summaryRows(
       story.map((s) => ({ title: s.title, id: s.event.id, type: s.event.type })),
       outcomes,

@@ -66,21 +66,34 @@ function portOf(value: string | undefined): number | undefined {
   return port;
 }
 
+/**
+ * The first SIGINT or SIGTERM. The handlers are installed at once and stay: the broker runs in its own process
+ * group, so this process must live to stop it, whether the signal comes during start-up or twice (through `npm
+ * run`, Ctrl-C reaches this process from the terminal and from scripts/run.mjs); a signal with no handler left
+ * would kill this process and orphan the broker and its data.
+ */
 function untilSignal(): Promise<NodeJS.Signals> {
   return new Promise((resolve) => {
-    process.once('SIGINT', () => resolve('SIGINT'));
-    process.once('SIGTERM', () => resolve('SIGTERM'));
+    let first: NodeJS.Signals | undefined;
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      process.on(signal, () => {
+        if (first) return;
+        first = signal;
+        resolve(signal);
+      });
+    }
   });
 }
 
 async function runForeground(port: number | undefined): Promise<number> {
   if (process.env.KAFKA_BROKERS)
     return (say(`KAFKA_BROKERS is set (${process.env.KAFKA_BROKERS}): nothing to start.`), 0);
+  const signalled = untilSignal();
   say(`starting Apache Kafka ${kafkaVersion()} on 127.0.0.1...`);
   const cluster = await startCluster({ port, log: say });
   say(`Apache Kafka ${cluster.version} listens at ${cluster.bootstrap} (log: ${cluster.nodes[0]!.logFile})`);
   say(`use it from another terminal with KAFKA_BROKERS=${cluster.bootstrap}; Ctrl-C stops it`);
-  await untilSignal();
+  await signalled;
   say('stopping...');
   await cluster.stop();
   say('stopped');
@@ -91,12 +104,21 @@ async function execWithBroker(command: string[]): Promise<number> {
   const [bin, ...args] = command;
   if (!bin) throw new KafkaToolError('usage', 'exec needs a command: exec -- CMD ARGS');
   let cluster: Awaited<ReturnType<typeof startCluster>> | undefined;
+  // Installed before the broker starts, so that a signal during start-up cannot kill this process and orphan it.
+  let signalled: NodeJS.Signals | undefined;
+  const early = (signal: NodeJS.Signals) => (signalled ??= signal);
+  process.on('SIGINT', early);
+  process.on('SIGTERM', early);
   if (process.env.KAFKA_BROKERS) {
     say(`using KAFKA_BROKERS=${process.env.KAFKA_BROKERS}`);
   } else {
     say(`starting a local Apache Kafka ${kafkaVersion()} broker for this run...`);
     cluster = await startCluster({ log: say });
     say(`Apache Kafka ${cluster.version} is up at ${cluster.bootstrap}`);
+  }
+  if (signalled) {
+    await cluster?.stop();
+    return 130;
   }
   const env = { ...process.env, KAFKA_BROKERS: cluster?.bootstrap ?? process.env.KAFKA_BROKERS };
   const child = spawn(bin, args, { stdio: 'inherit', env });

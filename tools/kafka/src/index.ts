@@ -19,3 +19,4 @@ export {
   type ServiceProcess,
   type ServiceProcessOptions,
 } from './testing/service-process.js';
+export { processTree, stillRunning, type ProcessInfo } from './testing/process-tree.js';

@@ -124,8 +124,10 @@ describe('delivery loop', () => {
   it('sends a poison record to the dead-letter topic with its reason and keeps going', async () => {
     const { kafka, settings } = await setup();
     await publish(kafka, settings.topics.events, ['good-1', 'poison', 'good-2']);
-    await startLoop(kafka, settings, async ({ message }) => {
+    let poisonAt = { partition: -1, offset: '' };
+    await startLoop(kafka, settings, async ({ message, partition }) => {
       const text = message.value!.toString();
+      if (text === 'poison') poisonAt = { partition, offset: message.offset };
       return text === 'poison'
         ? { kind: 'dead_letter', reason: 'invalid_event', error: 'not JSON' }
         : resultOf(text);
@@ -139,7 +141,11 @@ describe('delivery loop', () => {
       'dlq-source-topic': settings.topics.events,
       'dlq-attempts': '1',
     });
-    expect(Number(headers['dlq-source-offset'])).toBeGreaterThanOrEqual(0);
+    // Where the poison record was read, exactly (any number would have passed ">= 0").
+    expect([headers['dlq-source-partition'], headers['dlq-source-offset']]).toEqual([
+      String(poisonAt.partition),
+      poisonAt.offset,
+    ]);
     expect(Date.parse(headers['dlq-time']!)).not.toBeNaN();
     const results = await collect(kafka, settings.topics.results, 2);
     expect(results.map((m) => m.value!.toString()).sort()).toEqual(['result:good-1', 'result:good-2']);
