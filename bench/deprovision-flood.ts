@@ -6,12 +6,16 @@ import { startSandbox } from '@zendesk-lifecycle/zendesk-sandbox';
 import { consumerRun } from './consumer-run.js';
 import { round, say, tooManyRequests, type Figure } from './figures.js';
 
-export async function deprovisionFlood(cluster: KafkaCluster, instances: number): Promise<Figure[]> {
+export async function deprovisionFlood(
+  cluster: KafkaCluster,
+  instances: number,
+  ctx: { quick: boolean } = { quick: false },
+): Promise<Figure[]> {
   const figures: Figure[] = [];
   // Zendesk's permanent-delete limit (700 per 10 minutes) scaled down in time by 10: 70 per minute.
   const rpm = 240;
   const permanent = { max: 70, windowMs: 60_000 };
-  const n = 120;
+  const n = ctx.quick ? 24 : 120;
   say(
     `rate-limit efficiency: ${n} deprovisions (soft + permanent) through ${instances} consumer(s) against ${rpm} rpm and ${permanent.max} permanent deletes per minute`,
   );
@@ -37,6 +41,7 @@ export async function deprovisionFlood(cluster: KafkaCluster, instances: number)
     ALLOW_IRREVERSIBLE: 'true',
   });
   for (let i = 0; i < instances; i++) await run.fleet.add();
+  await run.ready();
   // Start-up calls (account owner, roles) are not part of the flood.
   sandbox.reset({ users: n + 60, tickets: 0 });
   const started = Date.now();

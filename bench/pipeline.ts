@@ -55,6 +55,7 @@ export async function pipeline(cluster: KafkaCluster): Promise<Figure[]> {
 
   const ours = await consumerRun(cluster, sandbox, 'pipeline', events);
   await ours.fleet.add();
+  await ours.ready();
   const callsBefore = sandbox.state.requestLog.length;
   const cpuBefore = await ours.fleet.cpuSeconds();
   const arrivals = await ours.publishAndWait(180_000);

@@ -1,12 +1,12 @@
 // Figure: the share of a 240 rpm budget the client alone uses flat out, and the 429s it collects.
 import { createZendeskClient } from '@zendesk-lifecycle/zendesk-client';
 import { startSandbox } from '@zendesk-lifecycle/zendesk-sandbox';
-import { round, say, tooManyRequests, type Figure } from './figures.js';
+import { round, say, tooManyRequests, type BenchContext, type Figure } from './figures.js';
 
-export async function rateBudget(): Promise<Figure[]> {
+export async function rateBudget(ctx: BenchContext): Promise<Figure[]> {
   const figures: Figure[] = [];
   const rpm = 240;
-  const seconds = 45;
+  const seconds = ctx.quick ? 10 : 45;
   say(
     `rate-limit efficiency: suspend/unsuspend flat out against ${rpm} requests per minute for ${seconds} s`,
   );

@@ -2,7 +2,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startSandbox } from '@zendesk-lifecycle/zendesk-sandbox';
-import { round, say, type Figure } from './figures.js';
+import { round, say, type BenchContext, type Figure } from './figures.js';
 
 async function requestsPerSecond(
   url: string,
@@ -24,8 +24,9 @@ async function requestsPerSecond(
   return done / seconds;
 }
 
-export async function sandboxThroughput(): Promise<Figure[]> {
+export async function sandboxThroughput(ctx: BenchContext): Promise<Figure[]> {
   const figures: Figure[] = [];
+  const seconds = ctx.quick ? 1 : 5;
   say('sandbox throughput: show and cursor list on 10,000 users vs a bare node:http server');
   const sandbox = await startSandbox({ seed: { users: 10_000, tickets: 0 }, rpm: 0, logRequests: false });
   const auth = {
@@ -37,13 +38,13 @@ export async function sandboxThroughput(): Promise<Figure[]> {
   );
   await new Promise<void>((r) => bare.listen(0, '127.0.0.1', () => r()));
   const barePort = (bare.address() as AddressInfo).port;
-  const show = await requestsPerSecond(`${sandbox.baseUrl}/users/100500.json`, auth, 5);
+  const show = await requestsPerSecond(`${sandbox.baseUrl}/users/100500.json`, auth, seconds);
   const list = await requestsPerSecond(
     `${sandbox.baseUrl}/users.json?page[size]=100&page[after]=${Buffer.from('id:105000').toString('base64url')}`,
     auth,
-    5,
+    seconds,
   );
-  const baseline = await requestsPerSecond(`http://127.0.0.1:${barePort}/`, {}, 5);
+  const baseline = await requestsPerSecond(`http://127.0.0.1:${barePort}/`, {}, seconds);
   bare.close();
   await sandbox.stop();
   figures.push({

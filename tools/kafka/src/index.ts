@@ -20,3 +20,11 @@ export {
   type ServiceProcessOptions,
 } from './testing/service-process.js';
 export { processTree, stillRunning, type ProcessInfo } from './testing/process-tree.js';
+export {
+  consumerEnvironment,
+  UNLIMITED_BLAST_RADIUS_POLICY,
+  type ConsumerEnvironment,
+  type ConsumerEnvironmentOptions,
+  type ZendeskAccountAccess,
+} from './testing/consumer-environment.js';
+export { ConsumerFleet, type ConsumerFleetOptions } from './testing/consumer-fleet.js';
