@@ -7,7 +7,7 @@ import { consumerRun } from './consumer-run.js';
 import { round, say, slope, type BenchContext, type Figure } from './figures.js';
 
 export async function consumerMemory(ctx: BenchContext): Promise<Figure[]> {
-  const seconds = ctx.quick ? 20 : 120;
+  const seconds = ctx.quick ? 15 : 150;
   const perSecond = 30;
   say(`consumer memory: RSS during ${seconds} s of ${perSecond} suspends per second`);
   const cluster = await ctx.kafka();

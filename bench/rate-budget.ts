@@ -6,7 +6,7 @@ import { round, say, tooManyRequests, type BenchContext, type Figure } from './f
 export async function rateBudget(ctx: BenchContext): Promise<Figure[]> {
   const figures: Figure[] = [];
   const rpm = 240;
-  const seconds = ctx.quick ? 10 : 45;
+  const seconds = ctx.quick ? 10 : 30;
   say(
     `rate-limit efficiency: suspend/unsuspend flat out against ${rpm} requests per minute for ${seconds} s`,
   );

@@ -26,7 +26,7 @@ async function requestsPerSecond(
 
 export async function sandboxThroughput(ctx: BenchContext): Promise<Figure[]> {
   const figures: Figure[] = [];
-  const seconds = ctx.quick ? 1 : 5;
+  const seconds = ctx.quick ? 1 : 3;
   say('sandbox throughput: show and cursor list on 10,000 users vs a bare node:http server');
   const sandbox = await startSandbox({ seed: { users: 10_000, tickets: 0 }, rpm: 0, logRequests: false });
   const auth = {

@@ -37,4 +37,12 @@ if (chaos) {
     'test',
     '--outputStyle=stream',
   ]);
+  // The benchmark smoke: every figure once at reduced size (about 3 minutes), printed; goals are reported, not
+  // enforced, and bench/RESULTS.md is not rewritten. BENCH_QUICK=false skips it.
+  if (process.env.BENCH_QUICK !== 'false')
+    run('benchmark smoke (npm run bench -- --quick)', bin('nx'), [
+      'run',
+      'bench:quick',
+      '--outputStyle=stream',
+    ]);
 }
