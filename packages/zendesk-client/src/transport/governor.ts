@@ -117,6 +117,7 @@ class EndpointBudget {
   private remaining: number | null = null;
   /** `remaining` as the last answer reported it: our calls in flight may use only our share of it. */
   private reported = 0;
+  private total = 0;
   private resetAt = 0;
   private blockedUntil = 0;
   /** Calls that went and have no answer yet: Zendesk may not have counted them in the last figures. */
@@ -125,15 +126,22 @@ class EndpointBudget {
   constructor(
     private readonly window: SlidingWindow,
     private readonly fleet: FleetShare,
+    /** Milliseconds each instance adds to a reset, so that instances sharing the bucket do not all ask at once. */
+    private readonly jitter: () => number,
   ) {}
 
   /** Milliseconds to wait before one more call may go (0 = now). */
   wait(now: number): number {
     if (this.blockedUntil > now) return this.blockedUntil - now;
     if (this.remaining === null) return this.window.wait(now);
-    if (this.resetAt <= now) return 0;
-    // Other instances spend the same bucket: ours is our share of what the last answer left.
-    const ours = this.inFlight + 1 <= this.fleet.share() * this.reported + 1e-9;
+    // Past the reset, one call asks (its answer tells the new budget), shared or not.
+    if (this.resetAt <= now) return this.inFlight > 0 && this.fleet.share() < 1 ? 20 : 0;
+    // Other instances spend the same bucket: ours is our share of what the last answer left, less our calls in
+    // flight then and sent since (`remaining` is what was left less those).
+    // Shared, the last slots of a bucket (2 %, at least one) are left to whoever's answers are freshest.
+    const share = this.fleet.share();
+    const margin = share < 1 ? Math.max(1, Math.ceil(this.total * 0.02)) : 0;
+    const ours = this.remaining - margin - (1 - share) * (this.reported - margin) >= 1 - 1e-9;
     if (this.remaining > 0 && ours) return 0;
     return this.inFlight > 0 && this.remaining > 0 ? 20 : this.resetAt - now;
   }
@@ -147,14 +155,15 @@ class EndpointBudget {
     else this.resetAt = now + 1000;
   }
 
-  learn(budget: { remaining: number; resets: number }, now: number): void {
+  learn(budget: { total: number; remaining: number; resets: number }, now: number): void {
+    this.total = budget.total;
     this.remaining = Math.max(0, budget.remaining - this.inFlight);
     this.reported = Math.max(0, budget.remaining);
-    this.resetAt = now + budget.resets * 1000;
+    this.resetAt = now + budget.resets * 1000 + this.jitter();
   }
 
   block(untilMs: number): void {
-    this.blockedUntil = Math.max(this.blockedUntil, untilMs);
+    this.blockedUntil = Math.max(this.blockedUntil, untilMs + this.jitter());
   }
 }
 
@@ -217,7 +226,10 @@ export class RateGovernor {
     this.clock = options.clock ?? systemClock;
     this.random = options.random ?? Math.random;
     for (const [key, l] of Object.entries(endpointLimits)) {
-      this.buckets.set(key, new EndpointBudget(new SlidingWindow(l.max, l.windowMs), this.fleet));
+      this.buckets.set(
+        key,
+        new EndpointBudget(new SlidingWindow(l.max, l.windowMs), this.fleet, () => this.jitter()),
+      );
       this.bucketsOf.set(key, [key]);
     }
   }
@@ -424,6 +436,7 @@ export class RateGovernor {
       endpoint = new EndpointBudget(
         new SlidingWindow(budget.total, Math.max(1, budget.resets) * 1000),
         this.fleet,
+        () => this.jitter(),
       );
     this.buckets.set(name, endpoint);
     return endpoint;
