@@ -1,19 +1,28 @@
-// Figures: 120 deprovisions through 1 or 3 consumers against the account and permanent-delete limits: time to
-// finish, calls per minute, 429s.
+// Figures: 120 deprovisions through 1, 3 or 6 consumers on one account, with a rebalance mid-flood (an instance
+// joining or leaving), against the account and permanent-delete limits: time to finish against the least time the
+// limits allow, and the share of calls answered 429.
 import { createLifecycleEvent } from '@zendesk-lifecycle/core';
 import type { KafkaCluster } from '@zendesk-lifecycle/kafka';
 import { startSandbox } from '@zendesk-lifecycle/zendesk-sandbox';
 import { consumerRun } from './consumer-run.js';
-import { round, say, tooManyRequests, type Figure } from './figures.js';
+import { round, say, type Figure } from './figures.js';
 
-export async function deprovisionFlood(cluster: KafkaCluster, instances: number): Promise<Figure[]> {
-  const figures: Figure[] = [];
+/** The change of the fleet mid-flood: one instance more, or one fewer (a graceful stop: it leaves the group). */
+export type FleetChange = 'join' | 'leave';
+
+export async function deprovisionFlood(
+  cluster: KafkaCluster,
+  instances: number,
+  change: FleetChange,
+): Promise<Figure[]> {
   // Zendesk's permanent-delete limit (700 per 10 minutes) scaled down in time by 10: 70 per minute.
   const rpm = 240;
   const permanent = { max: 70, windowMs: 60_000 };
   const n = 120;
+  // Mid-flood: the least time is two windows; the change comes as the second starts (the budget binds then).
+  const changeAtMs = 55_000;
   say(
-    `rate-limit efficiency: ${n} deprovisions (soft + permanent) through ${instances} consumer(s) against ${rpm} rpm and ${permanent.max} permanent deletes per minute`,
+    `rate-limit efficiency: ${n} deprovisions (soft + permanent) through ${instances} consumer(s), one ${change === 'join' ? 'joining' : 'leaving'} after ${changeAtMs / 1000} s, against ${rpm} rpm and ${permanent.max} permanent deletes per minute`,
   );
   const sandbox = await startSandbox({
     seed: { users: n + 60, tickets: 0 },
@@ -37,16 +46,26 @@ export async function deprovisionFlood(cluster: KafkaCluster, instances: number)
     ALLOW_IRREVERSIBLE: 'true',
   });
   for (let i = 0; i < instances; i++) await run.fleet.add();
-  // Start-up calls (account owner, roles) are not part of the flood.
+  // Start-up calls (account owner, roles) are not part of the flood; a joining instance's are.
   sandbox.reset({ users: n + 60, tickets: 0 });
   const started = Date.now();
+  const changed = (async () => {
+    await new Promise((r) => setTimeout(r, changeAtMs));
+    if (change === 'join') await run.fleet.add();
+    else await run.fleet.stop(run.fleet.names()[0]!);
+    say(
+      `flood: one instance ${change === 'join' ? 'joined' : 'left'} after ${round((Date.now() - started) / 1000, 1)} s`,
+    );
+  })();
   const arrivals = await run.publishAndWait(600_000);
   const seconds = (arrivals.at(-1)! - started) / 1000;
+  await changed;
   await run.stop();
   const log = sandbox.state.requestLog;
   await sandbox.stop();
+  const answered = log.length;
   const served = log.filter((r) => r.status !== 429).length;
-  const limited = log.filter((r) => r.status === 429).length;
+  const limited = answered - served;
   const deletedForGood = log.filter(
     (r) => r.method === 'DELETE' && r.path.startsWith('/api/v2/deleted_users/') && r.status === 200,
   ).length;
@@ -59,28 +78,27 @@ export async function deprovisionFlood(cluster: KafkaCluster, instances: number)
     windowSeconds(served, rpm, 60_000),
     windowSeconds(n, permanent.max, permanent.windowMs),
   );
-  const perMinute = served / (seconds / 60);
-  const label = `${instances} consumer${instances > 1 ? 's' : ''}`;
-  figures.push({
-    name: `deprovision flood, ${label}: seconds to finish ${n} (${round(served / n, 1)} calls each)`,
-    ours: round(seconds, 1),
-    comparison: 'the least time the account and permanent-delete limits allow',
-    theirs: round(minimum, 1),
-    ratio: round(minimum / seconds),
-    unit: 's',
-    goal: 'ratio >= 0.95',
-    met: minimum / seconds >= 0.95,
-  });
-  figures.push({
-    name: `deprovision flood, ${label}: calls per minute, as a share of the account budget`,
-    ours: round(perMinute, 0),
-    comparison: 'requests per minute the account allows',
-    theirs: rpm,
-    ratio: round(perMinute / rpm),
-    unit: 'calls/min',
-    goal: '>= 0.95 (the account limit binds here), with 429s near 0',
-    met: perMinute / rpm >= 0.95,
-  });
-  figures.push(tooManyRequests(`deprovision flood, ${label}: 429 answers`, limited, served));
-  return figures;
+  const label = `${instances} consumer${instances > 1 ? 's' : ''}, one ${change === 'join' ? 'joining' : 'leaving'} mid-flood`;
+  return [
+    {
+      name: `deprovision flood, ${label}: seconds to finish ${n} (${round(served / n, 1)} calls each) vs least time`,
+      ours: round(seconds, 1),
+      comparison: 'the least time the account and permanent-delete limits allow',
+      theirs: round(minimum, 1),
+      ratio: round(seconds / minimum),
+      unit: 's',
+      goal: '<= 1.05x',
+      met: seconds / minimum <= 1.05,
+    },
+    {
+      name: `deprovision flood, ${label}: 429 share`,
+      ours: limited,
+      comparison: 'calls answered',
+      theirs: answered,
+      ratio: round(limited / Math.max(1, answered), 4),
+      unit: 'answers',
+      goal: '<= 0.5 %',
+      met: limited / Math.max(1, answered) <= 0.005,
+    },
+  ];
 }

@@ -18,8 +18,9 @@ const benchmarks: Array<[string, (kafka: Kafka) => Promise<Figure[]>]> = [
   ['api-economy', () => apiEconomy()],
   ['pipeline', async (kafka) => pipeline(await kafka())],
   ['rate-budget', () => rateBudget()],
-  ['deprovision-flood-1', async (kafka) => deprovisionFlood(await kafka(), 1)],
-  ['deprovision-flood-3', async (kafka) => deprovisionFlood(await kafka(), 3)],
+  ['deprovision-flood-1', async (kafka) => deprovisionFlood(await kafka(), 1, 'join')],
+  ['deprovision-flood-3', async (kafka) => deprovisionFlood(await kafka(), 3, 'leave')],
+  ['deprovision-flood-6', async (kafka) => deprovisionFlood(await kafka(), 6, 'join')],
 ];
 
 const only = process.argv.slice(2);
