@@ -16,6 +16,7 @@ export async function consumerRun(
   name: string,
   events: LifecycleEvent[],
   extraEnv: Record<string, string> = {},
+  policy: Record<string, unknown> = {},
 ) {
   const kafka = new Kafka({ clientId: 'bench', brokers: cluster.brokers, logLevel: logLevel.NOTHING });
   const run = `bench-${name}-${Date.now().toString(36)}`;
@@ -31,7 +32,7 @@ export async function consumerRun(
   const policyFile = join(logDir, 'policy.json');
   writeFileSync(
     policyFile,
-    JSON.stringify({ blast_radius: { max_weight: 1_000_000_000, window_seconds: 3600 } }),
+    JSON.stringify({ blast_radius: { max_weight: 1_000_000_000, window_seconds: 3600 }, ...policy }),
   );
   const fleet = new ConsumerFleet(
     {
@@ -52,6 +53,8 @@ export async function consumerRun(
   const reader = kafka.consumer({ groupId: `${run}-reader`, maxWaitTimeInMs: 100 });
   return {
     fleet,
+    /** Results arrived so far. */
+    arrived: () => results.length,
     /** Publishes the events and resolves with the arrival time of every result, once all have arrived. */
     async publishAndWait(timeoutMs: number): Promise<number[]> {
       await reader.connect();

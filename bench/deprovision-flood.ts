@@ -18,11 +18,11 @@ export async function deprovisionFlood(
   // Zendesk's permanent-delete limit (700 per 10 minutes) scaled down in time by 10: 70 per minute.
   const rpm = 240;
   const permanent = { max: 70, windowMs: 60_000 };
-  const n = 120;
-  // Mid-flood: the least time is two windows; the change comes as the second starts (the budget binds then).
-  const changeAtMs = 55_000;
+  // 75 deprovisions of 8 calls: 600 calls, two and a half minutes' budget (the least time, 120 s, is not at the edge
+  // of a window, so a few calls more or less do not change it).
+  const n = 75;
   say(
-    `rate-limit efficiency: ${n} deprovisions (soft + permanent) through ${instances} consumer(s), one ${change === 'join' ? 'joining' : 'leaving'} after ${changeAtMs / 1000} s, against ${rpm} rpm and ${permanent.max} permanent deletes per minute`,
+    `rate-limit efficiency: ${n} deprovisions (soft + permanent) through ${instances} consumer(s), one ${change === 'join' ? 'joining' : 'leaving'} mid-flood, against ${rpm} rpm and ${permanent.max} permanent deletes per minute`,
   );
   const sandbox = await startSandbox({
     seed: { users: n + 60, tickets: 0 },
@@ -42,15 +42,22 @@ export async function deprovisionFlood(
       actions: ['deprovision'],
     }),
   );
-  const run = await consumerRun(cluster, sandbox, `flood${instances}`, events, {
-    ALLOW_IRREVERSIBLE: 'true',
-  });
+  // Permanent at once (no grace period before the purge): the permanent-delete limit is part of the figure.
+  const run = await consumerRun(
+    cluster,
+    sandbox,
+    `flood${instances}`,
+    events,
+    { ALLOW_IRREVERSIBLE: 'true' },
+    { purge_after_days: 0 },
+  );
   for (let i = 0; i < instances; i++) await run.fleet.add();
   // Start-up calls (account owner, roles) are not part of the flood; a joining instance's are.
   sandbox.reset({ users: n + 60, tickets: 0 });
   const started = Date.now();
+  // Mid-flood: once half the results have arrived.
   const changed = (async () => {
-    await new Promise((r) => setTimeout(r, changeAtMs));
+    while (run.arrived() < n / 2) await new Promise((r) => setTimeout(r, 100));
     if (change === 'join') await run.fleet.add();
     else await run.fleet.stop(run.fleet.names()[0]!);
     say(
