@@ -85,6 +85,14 @@ export async function deprovisionFlood(
     windowSeconds(served, rpm, 60_000),
     windowSeconds(n, permanent.max, permanent.windowMs),
   );
+  // Where the time went: when every 120th call was served (a sliding window replays the first minute's pace).
+  const servedAt = log
+    .filter((r) => r.status !== 429)
+    .map((r) => round((Date.parse(r.time) - started) / 1000, 1))
+    .filter((_, i) => (i + 1) % (rpm / 2) === 0 || i === served - 1);
+  say(
+    `flood: every ${rpm / 2}th call served at ${servedAt.join(', ')} s; results done at ${round(seconds, 1)} s`,
+  );
   const label = `${instances} consumer${instances > 1 ? 's' : ''}, one ${change === 'join' ? 'joining' : 'leaving'} mid-flood`;
   return [
     {
