@@ -93,6 +93,11 @@ export async function deprovisionFlood(
   say(
     `flood: every ${rpm / 2}th call served at ${servedAt.join(', ')} s; results done at ${round(seconds, 1)} s`,
   );
+  // The window replays the first minute's pace: the last calls cannot go before the slots of the first ones free.
+  const servedLog = log.filter((r) => r.status !== 429);
+  const paced = served - Math.floor((served - 1) / rpm) * rpm;
+  const floor = minimum + (Date.parse(servedLog[paced - 1]!.time) - started) / 1000;
+  say(`flood: the fleet's own pace in the first minute puts the finish at ${round(floor, 1)} s at best`);
   const label = `${instances} consumer${instances > 1 ? 's' : ''}, one ${change === 'join' ? 'joining' : 'leaving'} mid-flood`;
   return [
     {
