@@ -71,6 +71,8 @@ export async function consumerRun(
     fleet,
     environment,
     arrivals,
+    /** Results arrived so far. */
+    arrived: () => results().length,
     /** Arrival times of the results seen so far. */
     resultTimes: () => results().map((a) => a.at),
     /**

@@ -1,25 +1,30 @@
-// Figures: 120 deprovisions through 1 or 3 consumers against the account and permanent-delete limits: time to
-// finish, calls per minute, 429s.
+// Figures: 50 deprovisions through 1, 3 or 6 consumers on one account, with a rebalance mid-flood (an instance
+// joining or leaving), against the account and permanent-delete limits: time to finish against the least time the
+// limits allow, and the share of calls answered 429.
 import { createLifecycleEvent } from '@zendesk-lifecycle/core';
 import { UNLIMITED_BLAST_RADIUS_POLICY, type KafkaCluster } from '@zendesk-lifecycle/kafka';
 import { startSandbox } from '@zendesk-lifecycle/zendesk-sandbox';
 import { consumerRun } from './consumer-run.js';
-import { round, say, tooManyRequests, type Figure } from './figures.js';
+import { round, say, type Figure } from './figures.js';
+
+/** The change of the fleet mid-flood: one instance more, or one fewer (a graceful stop: it leaves the group). */
+export type FleetChange = 'join' | 'leave';
 
 export async function deprovisionFlood(
   cluster: KafkaCluster,
   instances: number,
+  change: FleetChange,
   ctx: { quick: boolean } = { quick: false },
 ): Promise<Figure[]> {
-  const figures: Figure[] = [];
   // Zendesk's permanent-delete limit (700 per 10 minutes) scaled down in time by 10: 70 per minute.
   const rpm = 240;
   const permanent = { max: 70, windowMs: 60_000 };
-  // 60: just over one minute's account budget at ~8 calls each, so the limit binds (the least time is 60 s)
-  // and three runs of each flood fit the full bench's 20 minutes; --quick: the machinery only.
-  const n = ctx.quick ? 24 : 60;
+  // 50 deprovisions of 8 calls: 400 calls, a minute's budget and then most of another (the least time, 60 s, is clear
+  // of a window's edge, so a few calls more or less do not change it), and three runs of each flood fit the full
+  // bench's 20 minutes. --quick: the machinery only (the limits hardly bind).
+  const n = ctx.quick ? 24 : 50;
   say(
-    `rate-limit efficiency: ${n} deprovisions (soft + permanent) through ${instances} consumer(s) against ${rpm} rpm and ${permanent.max} permanent deletes per minute`,
+    `rate-limit efficiency: ${n} deprovisions (soft + permanent) through ${instances} consumer(s), one ${change === 'join' ? 'joining' : 'leaving'} mid-flood, against ${rpm} rpm and ${permanent.max} permanent deletes per minute`,
   );
   const sandbox = await startSandbox({
     seed: { users: n + 60, tickets: 0 },
@@ -39,7 +44,7 @@ export async function deprovisionFlood(
       actions: ['deprovision'],
     }),
   );
-  // purge_after_days 0: the permanent delete right after the soft delete, not a purge scheduled days later.
+  // Permanent at once (no grace period before the purge): the permanent-delete limit is part of the figure.
   const run = await consumerRun(
     cluster,
     sandbox,
@@ -50,16 +55,27 @@ export async function deprovisionFlood(
   );
   for (let i = 0; i < instances; i++) await run.fleet.add();
   await run.ready();
-  // Start-up calls (account owner, roles) are not part of the flood.
+  // Start-up calls (account owner, roles) are not part of the flood; a joining instance's are.
   sandbox.reset({ users: n + 60, tickets: 0 });
   const started = Date.now();
+  // Mid-flood: once half the results have arrived.
+  const changed = (async () => {
+    while (run.arrived() < n / 2) await new Promise((r) => setTimeout(r, 100));
+    if (change === 'join') await run.fleet.add();
+    else await run.fleet.stop(run.fleet.names()[0]!);
+    say(
+      `flood: one instance ${change === 'join' ? 'joined' : 'left'} after ${round((Date.now() - started) / 1000, 1)} s`,
+    );
+  })();
   const arrivals = await run.publishAndWait(600_000);
   const seconds = (arrivals.at(-1)! - started) / 1000;
+  await changed;
   await run.stop();
   const log = sandbox.state.requestLog;
   await sandbox.stop();
+  const answered = log.length;
   const served = log.filter((r) => r.status !== 429).length;
-  const limited = log.filter((r) => r.status === 429).length;
+  const limited = answered - served;
   const deletedForGood = log.filter(
     (r) => r.method === 'DELETE' && r.path.startsWith('/api/v2/deleted_users/') && r.status === 200,
   ).length;
@@ -72,28 +88,41 @@ export async function deprovisionFlood(
     windowSeconds(served, rpm, 60_000),
     windowSeconds(n, permanent.max, permanent.windowMs),
   );
-  const perMinute = served / (seconds / 60);
-  const label = `${instances} consumer${instances > 1 ? 's' : ''}`;
-  figures.push({
-    name: `deprovision flood, ${label}: seconds to finish ${n} (${round(served / n, 1)} calls each)`,
-    ours: round(seconds, 1),
-    comparison: 'the least time the account and permanent-delete limits allow',
-    theirs: round(minimum, 1),
-    ratio: round(minimum / seconds),
-    unit: 's',
-    goal: 'ratio >= 0.95',
-    met: minimum / seconds >= 0.95,
-  });
-  figures.push({
-    name: `deprovision flood, ${label}: calls per minute, as a share of the account budget`,
-    ours: round(perMinute, 0),
-    comparison: 'requests per minute the account allows',
-    theirs: rpm,
-    ratio: round(perMinute / rpm),
-    unit: 'calls/min',
-    goal: '>= 0.95 (the account limit binds here), with 429s near 0',
-    met: perMinute / rpm >= 0.95,
-  });
-  figures.push(tooManyRequests(`deprovision flood, ${label}: 429 answers`, limited, served));
-  return figures;
+  // Where the time went: when every 120th call was served (a sliding window replays the first minute's pace).
+  const servedAt = log
+    .filter((r) => r.status !== 429)
+    .map((r) => round((Date.parse(r.time) - started) / 1000, 1))
+    .filter((_, i) => (i + 1) % (rpm / 2) === 0 || i === served - 1);
+  say(
+    `flood: every ${rpm / 2}th call served at ${servedAt.join(', ')} s; results done at ${round(seconds, 1)} s`,
+  );
+  // The window replays the first minute's pace: the last calls cannot go before the slots of the first ones free.
+  const servedLog = log.filter((r) => r.status !== 429);
+  const paced = served - Math.floor((served - 1) / rpm) * rpm;
+  const floor = minimum + (Date.parse(servedLog[paced - 1]!.time) - started) / 1000;
+  say(`flood: the fleet's own pace in the first minute puts the finish at ${round(floor, 1)} s at best`);
+  const label = `${instances} consumer${instances > 1 ? 's' : ''}, one ${change === 'join' ? 'joining' : 'leaving'} mid-flood`;
+  return [
+    {
+      name: `deprovision flood, ${label}: seconds to finish ${n} (${round(served / n, 1)} calls each) vs least time`,
+      ours: round(seconds, 1),
+      comparison: 'the least time the account and permanent-delete limits allow',
+      theirs: round(minimum, 1),
+      // --quick: too few calls for the limits to bind (least time 0); the ratio is then not meaningful.
+      ratio: minimum > 0 ? round(seconds / minimum) : 0,
+      unit: 's',
+      goal: '<= 1.05x',
+      met: minimum > 0 && seconds / minimum <= 1.05,
+    },
+    {
+      name: `deprovision flood, ${label}: 429 share`,
+      ours: limited,
+      comparison: 'calls answered',
+      theirs: answered,
+      ratio: round(limited / Math.max(1, answered), 4),
+      unit: 'answers',
+      goal: '<= 0.5 %',
+      met: limited / Math.max(1, answered) <= 0.005,
+    },
+  ];
 }

@@ -27,8 +27,9 @@ const benchmarks: Array<[string, (ctx: BenchContext) => Promise<Figure[]>, { onc
   ['pipeline', async (ctx) => pipeline(await ctx.kafka())],
   ['consumer-memory', (ctx) => consumerMemory(ctx), { once: true }],
   ['rate-budget', (ctx) => rateBudget(ctx)],
-  ['deprovision-flood-1', async (ctx) => deprovisionFlood(await ctx.kafka(), 1, ctx)],
-  ['deprovision-flood-3', async (ctx) => deprovisionFlood(await ctx.kafka(), 3, ctx)],
+  ['deprovision-flood-1', async (ctx) => deprovisionFlood(await ctx.kafka(), 1, 'join', ctx)],
+  ['deprovision-flood-3', async (ctx) => deprovisionFlood(await ctx.kafka(), 3, 'leave', ctx)],
+  ['deprovision-flood-6', async (ctx) => deprovisionFlood(await ctx.kafka(), 6, 'join', ctx)],
 ];
 
 function parseArgs(argv: string[]) {

@@ -26,6 +26,7 @@ import { startFleetBrake } from './brake/start-brake.js';
 import { brakeCommand } from './cli/brake.js';
 import { replayDeadLetters } from './delivery/dead-letter-replay.js';
 import { createAuditTrail, ticketSettingsProblems, type AuditTrail } from './wiring/audit.js';
+import { shareRateBudgetByPartitions } from './wiring/rate-share.js';
 import { ConsumerMetrics } from './ops/metrics.js';
 import { createRecordProcessor } from './pipeline/process-record.js';
 import { startConsumerService } from './service.js';
@@ -91,7 +92,14 @@ async function run(settings: ConsumerSettings, zendeskConfig: ZendeskConfig, log
   const audit = await createAuditTrail(process.env, zendesk, logger);
   if (audit.client) await signIn(audit.client, logger, 'audit (ITSM_ZENDESK_*)');
   await checkTicketSettings(audit, logger);
-  const kafka = createKafka(settings.kafka, logger);
+  // Several instances on one account: each gives its Zendesk clients its share of the partitions on every join.
+  const kafka = shareRateBudgetByPartitions({
+    kafka: createKafka(settings.kafka, logger),
+    groupId: settings.kafka.groupId,
+    topic: settings.kafka.topics.events,
+    targets: audit.client ? [zendesk, audit.client] : [zendesk],
+    logger,
+  });
   const brake = await startFleetBrake({ kafka, settings, policy, audit: audit.port, logger, metrics });
   // One list of protected users, for the executor's rail and the Zendesk client's alike. An unknown owner
   // (ZENDESK_ACCOUNT_OWNER_ID unset) protects every admin: core's rule, rails/protected-users.ts.

@@ -50,6 +50,16 @@ export class ZendeskClient {
     return { ...this.api.governor.stats };
   }
 
+  /**
+   * This instance's part of the work when several instances share the account's rate budget (e.g. its partitions
+   * of the consumer group's: 2 of 6 is 1/3; 0 when it has none), given again whenever that changes; null when
+   * unknown. The client then spends at most that share of what Zendesk reports left, less when the answers show
+   * others spending more (docs/operations.md, "Several instances on one account").
+   */
+  shareRateBudget(share: number | null): void {
+    this.api.governor.setFleetShare(share);
+  }
+
   /** Whether Zendesk answers with these credentials (for readiness checks); an anonymous answer is a no. */
   async ping(): Promise<boolean> {
     try {
