@@ -58,7 +58,7 @@ describe('reliability under faults', () => {
       // Long enough for a re-hire to be processed after a kill (a rebalance takes a session timeout and more).
       graceSeconds: 40,
       rehireEvery: 3,
-      async faults({ fleet, random, progress, sleep }) {
+      async faults({ fleet, random, progress, purged, sleep }) {
         const kills = scale(1, 4);
         for (let k = 1; k <= kills; k++) {
           await progress(k / (kills + 2));
@@ -67,6 +67,12 @@ describe('reliability under faults', () => {
           await sleep(200 + random() * 500);
           await fleet.add();
         }
+        // And once the purges of those not re-hired come due.
+        await purged(2);
+        const victim = fleet.pick(random);
+        if (victim) await fleet.kill(victim);
+        await sleep(200 + random() * 500);
+        await fleet.add();
       },
     });
     expectClean(result);
