@@ -53,10 +53,12 @@ describe('reliability under faults', () => {
     const result = await runChaos({
       name: 'rehire-grace',
       brokers: brokers(),
-      users: scale(150, 2000),
+      // A re-hire is published once its user's soft delete shows, behind whatever of the workload still waits in
+      // the partition: the grace period must outlast that backlog plus a kill's rebalance (a session timeout and
+      // more), on a loaded 2-core machine. Hence fewer users in the full run than elsewhere, and a longer grace.
+      users: scale(150, 600),
       consumers: 2,
-      // Long enough for a re-hire to be processed after a kill (a rebalance takes a session timeout and more).
-      graceSeconds: 40,
+      graceSeconds: scale(40, 90),
       rehireEvery: 3,
       async faults({ fleet, random, progress, purged, sleep }) {
         const kills = scale(1, 4);

@@ -50,7 +50,7 @@ export interface RunOptions {
   graceSeconds?: number;
   /** Re-hire every so many deprovisioned users inside their grace period (published once the soft delete is seen). */
   rehireEvery?: number;
-  /** How long to wait for the purges (and cancellations) after every event has its outcome (default 180 s). */
+  /** How long to wait for the purges (and cancellations) after every event has its outcome (default 300 s). */
   purgeTimeoutMs?: number;
   /** Looks at the run before it is torn down (for faults whose end state is not "all done"). */
   inspect?: (
@@ -260,7 +260,7 @@ export async function runChaos(options: RunOptions): Promise<Verdict & { workloa
             `${cancelWanted.length} re-hired ones (grace period ${Math.round(rules.purgeAfterDays * 86_400)} s)`,
           () => purged() === purgeWanted.length && cancelled() === cancelWanted.length,
           {
-            timeoutMs: options.purgeTimeoutMs ?? 180_000,
+            timeoutMs: options.purgeTimeoutMs ?? 300_000,
             everyMs: 250,
             state: () => `${purged()} purged, ${cancelled()} cancelled`,
           },
