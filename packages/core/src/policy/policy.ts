@@ -52,8 +52,9 @@ const policySchema = z
     allow_irreversible: z.boolean().default(false),
     /**
      * With irreversible actions allowed, a deprovision soft-deletes at once and the permanent delete (purge) waits
-     * this many days (fractions allowed: 0.5 is 12 hours); 0 deletes permanently right after the soft delete. Below 30: Zendesk itself purges
-     * soft-deleted users after 30 days, so a longer wait would never happen (../shared/zendesk/facts.md S10).
+     * this many days (fractions allowed: 0.5 is 12 hours); 0 deletes permanently right after the soft delete.
+     * Below 30: Zendesk itself purges soft-deleted users after 30 days, so a longer wait would never happen
+     * (../shared/zendesk/facts.md S10).
      */
     purge_after_days: z
       .number()
