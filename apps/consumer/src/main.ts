@@ -187,7 +187,8 @@ async function main(): Promise<void> {
   if (listing) {
     const kafka = createKafka(settings.kafka, logger);
     process.stdout.write(await scheduledCommand(kafka, settings.kafka, process.argv.slice(3)));
-  } else if (braking) process.exitCode = await brakeCommand(settings, zendeskConfig, logger, process.argv.slice(3));
+  } else if (braking)
+    process.exitCode = await brakeCommand(settings, zendeskConfig, logger, process.argv.slice(3));
   else if (replaying || !zendeskConfig) await replay(settings, logger, process.argv.slice(3));
   else await run(settings, zendeskConfig, logger);
   process.exit(process.exitCode ?? 0);

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import {
   InMemoryBrake,
   createLifecycleEvent,
+  eventKey,
   parsePolicy,
   type LifecycleEvent,
 } from '@zendesk-lifecycle/core';
@@ -39,7 +40,7 @@ function world(allowIrreversible = true, policyInput: Record<string, unknown> = 
       value: JSON.stringify(event),
       headers: { 'content-type': 'application/cloudevents+json' },
       finalAttempt: false,
-      key: 'id:42',
+      key: eventKey(event),
       ...(scheduled ? { scheduled } : {}),
     });
   return { zendesk, audit, run, advance: (ms: number) => (now = new Date(now.getTime() + ms)) };
@@ -167,6 +168,22 @@ describe('scheduling in the pipeline', () => {
     await run(offboarding(), firing);
     expect([...audit.tickets.values()].filter((t) => t.outcome.outcome === 'cancelled')).toHaveLength(1);
     expect(zendesk.calls.some((c) => c.startsWith('purge') || c.startsWith('deprovision'))).toBe(false);
+  });
+
+  it('files a purge under the Zendesk id, so a re-hire that names the user another way still cancels it', async () => {
+    const { run } = world();
+    const byEmail = await run(offboarding({ id: 'off-2', user: { email: 'Leo@acme.test' } }));
+    const entry = byEmail.kind === 'done' ? JSON.parse(byEmail.schedule![0]!.value!) : null;
+    expect(entry.user).toMatchObject({ key: 'id:42', zendesk_id: 42 });
+    const rehire = createLifecycleEvent({
+      type: 'lifecycle.rehire.v1',
+      source: 'hr',
+      id: 'r-2',
+      user: { email: 'leo@acme.test' },
+    });
+    const verdict = await run(rehire);
+    const markers = verdict.kind === 'done' ? (verdict.schedule ?? []).map((w) => w.key) : [];
+    expect(markers.sort()).toEqual(['cancel:email:leo@acme.test', 'cancel:id:42']);
   });
 
   it('refuses a fired purge when irreversible actions are off now', async () => {

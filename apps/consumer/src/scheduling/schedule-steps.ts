@@ -8,6 +8,7 @@ import {
   type Execution,
   type LifecycleEvent,
   type Plan,
+  type UserRef,
 } from '@zendesk-lifecycle/core';
 import type { RecordInput } from '../pipeline/contract.js';
 import {
@@ -63,7 +64,12 @@ function entryOf(
     kind,
     due_at: times.dueAt.toISOString(),
     created_at: times.now.toISOString(),
-    user: { key: userKey(plan.user), ref: plan.user, zendesk_id: zendeskId },
+    // Filed under the Zendesk id once known (a purge): a re-hire that names the user another way still finds it.
+    user: {
+      key: zendeskId === null ? userKey(plan.user) : `id:${zendeskId}`,
+      ref: plan.user,
+      zendesk_id: zendeskId,
+    },
     event: {
       id: event.id,
       source: event.source,
@@ -132,6 +138,20 @@ export interface WritesAfter {
 }
 
 /**
+ * Every key a waiting entry of this user may be filed under: each way the re-hire names the user, and the Zendesk
+ * id it resolved to (purge entries are filed under that id). An offboarding by email and a re-hire by employee id
+ * then still meet, as long as the re-hire was matched to the same Zendesk user.
+ */
+export function rehireKeys(ref: UserRef, zendeskId: number | null): string[] {
+  const keys = [userKey(ref)];
+  if (ref.id !== undefined) keys.push(userKey({ id: ref.id }));
+  if (ref.external_id !== undefined) keys.push(userKey({ external_id: ref.external_id }));
+  if (ref.email !== undefined) keys.push(userKey({ email: ref.email }));
+  if (zendeskId !== null) keys.push(userKey({ id: zendeskId }));
+  return [...new Set(keys)];
+}
+
+/**
  * What an executed plan leaves in the scheduled topic: the purge entry of a deprovision that soft-deleted with a
  * grace period (also when recalled: a crash after the soft delete must not lose its purge; an entry written
  * twice is one entry, and a purge fired twice is recalled by its key), and a re-hire's cancel marker.
@@ -169,13 +189,13 @@ export function writesAfter(
     });
   }
   if (plan.type === 'lifecycle.rehire.v1' && !plan.dry_run) {
-    const key = userKey(plan.user);
     const marker: CancelMarker = {
       by_event_id: plan.event.id,
       at: now.toISOString(),
       reason: plan.event.data.reason ?? 're-hired',
     };
-    writes.push({ key: cancelMarkerId(key), userKey: key, value: JSON.stringify(marker) });
+    for (const key of rehireKeys(plan.user, execution.zendesk_user_id))
+      writes.push({ key: cancelMarkerId(key), userKey: key, value: JSON.stringify(marker) });
   }
   return { writes, ...(purgeDueAt ? { purgeDueAt } : {}) };
 }
