@@ -5,6 +5,8 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startCluster, testKafka } from '@zendesk-lifecycle/kafka';
 import { runChaos } from './harness.js';
+import { purgesDone } from './invariants.js';
+import { until } from './until.js';
 
 const full = process.env.CHAOS_FULL === 'true';
 const brokers = () => process.env.KAFKA_BROKERS!;
@@ -14,6 +16,10 @@ function expectClean(result: Awaited<ReturnType<typeof runChaos>>): void {
   expect(result.problems).toEqual([]);
   expect(result.figures.lost).toBe(0);
   expect(result.figures.duplicatesFound).toBe(0);
+  // The scheduler worked under the faults too: every deprovisioned user not re-hired was purged, once.
+  const deprovisioned = [...result.workload.expected.values()].filter((s) => s === 'deleted').length;
+  expect(result.figures.purges).toBe(deprovisioned - result.workload.rehires.size);
+  expect(result.figures.purgeProblems).toBe(0);
 }
 
 describe('reliability under faults', () => {
@@ -23,7 +29,7 @@ describe('reliability under faults', () => {
       brokers: brokers(),
       users: scale(150, 3000),
       consumers: 2,
-      async faults({ fleet, random, progress, sleep }) {
+      async faults({ fleet, random, progress, purged, sleep }) {
         const kills = scale(1, 6);
         for (let k = 1; k <= kills; k++) {
           await progress(k / (kills + 2));
@@ -32,9 +38,48 @@ describe('reliability under faults', () => {
           await sleep(200 + random() * 500);
           await fleet.add();
         }
+        // One more while the scheduler is purging (its instance owns scheduled partitions too).
+        await purged(3);
+        const victim = fleet.pick(random);
+        if (victim) await fleet.kill(victim);
+        await sleep(200 + random() * 500);
+        await fleet.add();
       },
     });
     expectClean(result);
+  });
+
+  it('cancels the purge of users re-hired inside their grace period, and purges the others once, under kills', async () => {
+    const result = await runChaos({
+      name: 'rehire-grace',
+      brokers: brokers(),
+      // A re-hire is published once its user's soft delete shows, behind whatever of the workload still waits in
+      // the partition: the grace period must outlast that backlog plus a kill's rebalance (a session timeout and
+      // more), on a loaded 2-core machine. Hence fewer users in the full run than elsewhere, and a longer grace.
+      users: scale(150, 600),
+      consumers: 2,
+      graceSeconds: scale(40, 90),
+      rehireEvery: 3,
+      async faults({ fleet, random, progress, purged, sleep }) {
+        const kills = scale(1, 4);
+        for (let k = 1; k <= kills; k++) {
+          await progress(k / (kills + 2));
+          const victim = fleet.pick(random);
+          if (victim) await fleet.kill(victim);
+          await sleep(200 + random() * 500);
+          await fleet.add();
+        }
+        // And once the purges of those not re-hired come due.
+        await purged(2);
+        const victim = fleet.pick(random);
+        if (victim) await fleet.kill(victim);
+        await sleep(200 + random() * 500);
+        await fleet.add();
+      },
+    });
+    expectClean(result);
+    expect(result.figures.purgesCancelled).toBe(result.workload.rehires.size);
+    expect(result.figures.purges).toBeGreaterThan(0);
   });
 
   it('loses nothing when consumers join and leave (rebalances)', async () => {
@@ -43,13 +88,18 @@ describe('reliability under faults', () => {
       brokers: brokers(),
       users: scale(150, 2000),
       consumers: 2,
-      async faults({ fleet, progress }) {
+      async faults({ fleet, progress, purged }) {
         await progress(0.2);
         const third = await fleet.add();
         await progress(0.5);
         await fleet.stop(third);
         await progress(0.7);
         await fleet.stop(fleet.names()[0]!);
+        // Rebalances while purges come due: the scheduled partitions move with them.
+        await purged(3);
+        const fourth = await fleet.add();
+        await purged(8);
+        await fleet.stop(fourth);
       },
     });
     expectClean(result);
@@ -69,7 +119,20 @@ describe('reliability under faults', () => {
         sandbox.faults.set({ route: 'PUT /users/:id', errorRate: 0.3, status: 503 });
         sandbox.faults.set({ route: 'GET /users/:id', latencyMs: 300 });
         sandbox.faults.set({ route: 'DELETE /users/:id', resetRate: 0.2, resetAfterProcessing: true });
+        // The scheduled purges too: answers lost after the permanent delete was made, and refusals.
+        sandbox.faults.set({
+          route: 'DELETE /deleted_users/:id',
+          resetRate: 0.3,
+          resetAfterProcessing: true,
+        });
+        sandbox.faults.set({ route: 'DELETE /deleted_users/:id', errorRate: 0.2, status: 503 });
         await progress(0.6);
+        // Keep the faults on until some purges have come due and been done through them.
+        const purged = () => [...purgesDone(sandbox.state.requestLog).values()].length;
+        await until('ten purges made through the faults', () => purged() >= 10, {
+          timeoutMs: 120_000,
+          state: () => `${purged()} purged`,
+        });
         sandbox.faults.clear();
       },
     });
@@ -83,10 +146,15 @@ describe('reliability under faults', () => {
       users: scale(90, 1500),
       consumers: 2,
       separateItsm: true,
-      async faults({ itsm, progress, sleep }) {
+      async faults({ itsm, progress, purged, sleep }) {
         await progress(0.2);
         itsm.faults.set({ errorRate: 1, status: 503 });
         await sleep(scale(3000, 15_000));
+        itsm.faults.clear();
+        // Down again once purges are under way: a purge is audited before it is made, so due purges wait.
+        await purged(3);
+        itsm.faults.set({ errorRate: 1, status: 503 });
+        await sleep(scale(10_000, 15_000));
         itsm.faults.clear();
       },
     });
@@ -101,8 +169,10 @@ describe('reliability under faults', () => {
         brokers: cluster.bootstrap,
         users: scale(120, 2000),
         consumers: 2,
-        async faults({ progress, sleep, injected }) {
+        async faults({ progress, purged, sleep, injected }) {
           await progress(0.3);
+          // Once purges are under way too, so that some come due while the broker is gone.
+          await purged(1);
           await cluster.nodes[0]!.kill();
           injected.brokerKills = 1;
           await sleep(3000);
@@ -124,8 +194,9 @@ describe('reliability under faults', () => {
         users: scale(120, 2000),
         consumers: 2,
         consumerEnv: { KAFKA_REPLICATION_FACTOR: '3' },
-        async faults({ progress, injected }) {
+        async faults({ progress, purged, injected }) {
           await progress(0.3);
+          await purged(1);
           await cluster.nodes[1]!.kill();
           injected.brokerKills = 1;
         },

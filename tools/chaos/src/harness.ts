@@ -1,5 +1,7 @@
 // One fault run: a sandbox account, unique topics, consumer processes, a workload published, a fault script
-// running while the consumers work, then the ledger read back and every invariant checked.
+// running while the consumers work, then the ledger read back and every invariant checked. The default policy has a
+// grace period of seconds, so the scheduler's purges come due in the middle of the faults, and the run waits for
+// them too.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,13 +10,23 @@ import { eventKey } from '@zendesk-lifecycle/core';
 import { runTopics } from '@zendesk-lifecycle/kafka';
 import { seededRandom, startSandbox, type RunningSandbox } from '@zendesk-lifecycle/zendesk-sandbox';
 import { ConsumerFleet } from './consumer-fleet.js';
-import { checkInvariants, deprovisionRules, printFigures, type Verdict } from './invariants.js';
-import { readLedger, type Ledger } from './ledger.js';
-import { until } from './until.js';
+import {
+  checkInvariants,
+  deprovisionRules,
+  expectedPurge,
+  printFigures,
+  purgesDone,
+  type Verdict,
+} from './invariants.js';
+import { openLedger, type Ledger } from './ledger.js';
+import { until, WaitTimeout } from './until.js';
 import { buildWorkload, type Workload } from './workload.js';
 
 /** Lifetime of the sandbox's OAuth access tokens in a chaos run: several renewals per run. */
 const TOKEN_SECONDS = 20;
+
+/** The default policy's grace period before a purge: short, so purges come due while the faults go on. */
+export const GRACE_SECONDS = 8;
 
 export interface RunOptions {
   name: string;
@@ -29,8 +41,17 @@ export interface RunOptions {
   faults?: (ctx: FaultContext) => Promise<void>;
   timeoutMs?: number;
   consumerEnv?: Record<string, string>;
-  /** The consumers' policy (default: no practical blast-radius limit). */
+  /**
+   * The consumers' policy (default: no practical blast-radius limit, and `purge_after_days` of `graceSeconds`).
+   * Deprovisions follow it: with a grace period the run waits for (up to PURGE_WAITED_FOR_MS), they must end purged.
+   */
   policy?: unknown;
+  /** The default policy's grace period before a purge, in seconds (default GRACE_SECONDS). */
+  graceSeconds?: number;
+  /** Re-hire every so many deprovisioned users inside their grace period (published once the soft delete is seen). */
+  rehireEvery?: number;
+  /** How long to wait for the purges (and cancellations) after every event has its outcome (default 300 s). */
+  purgeTimeoutMs?: number;
   /** Looks at the run before it is torn down (for faults whose end state is not "all done"). */
   inspect?: (
     ctx: FaultContext & { topics: Record<string, string>; groupId: string; logDir: string },
@@ -50,6 +71,11 @@ export interface FaultContext {
    * fails, naming the share and the count reached, when that takes longer than `timeoutMs` (default 120 s).
    */
   progress(share: number, timeoutMs?: number): Promise<void>;
+  /**
+   * Resolves once Zendesk has done `count` scheduled purges (permanent deletes that changed something), so that a
+   * fault can hit the scheduler's work; fails naming the count reached after `timeoutMs` (default 120 s).
+   */
+  purged(count: number, timeoutMs?: number): Promise<void>;
   sleep(ms: number): Promise<void>;
 }
 
@@ -72,7 +98,11 @@ export async function runChaos(options: RunOptions): Promise<Verdict & { workloa
   const agents = [...sandbox.state.users.values()]
     .filter((u) => u.role === 'agent' && !u.suspended && u.id !== sandbox.state.ownerId)
     .map((u) => ({ id: u.id, email: u.email, role: u.role, suspended: u.suspended }));
-  const workload = buildWorkload(agents, { invalidEvery: 25, runId });
+  const workload = buildWorkload(agents, {
+    invalidEvery: 25,
+    runId,
+    ...(options.rehireEvery ? { rehireEvery: options.rehireEvery } : {}),
+  });
   const topics = runTopics(runId);
   const env: Record<string, string> = {
     KAFKA_BROKERS: options.brokers,
@@ -104,12 +134,26 @@ export async function runChaos(options: RunOptions): Promise<Verdict & { workloa
   const policyFile = join(logDir, 'policy.json');
   writeFileSync(
     policyFile,
-    JSON.stringify(options.policy ?? { blast_radius: { max_weight: 1_000_000_000, window_seconds: 3600 } }),
+    JSON.stringify(
+      options.policy ?? {
+        blast_radius: { max_weight: 1_000_000_000, window_seconds: 3600 },
+        purge_after_days: (options.graceSeconds ?? GRACE_SECONDS) / 86_400,
+      },
+    ),
   );
+  // What a deprovision must end in follows from what the consumers were given (policy file and environment).
+  const rules = deprovisionRules(JSON.parse(readFileSync(policyFile, 'utf8')), env);
   env.POLICY_FILE = policyFile;
   const fleet = new ConsumerFleet(env, logDir);
   const injected: Record<string, number> = {};
-  const done = () => [...itsm.state.tickets.values()].filter((t) => t.tags.includes('itsm_audit')).length;
+  // Progress counts the workload's own steps: not the purges (which follow later) nor the re-hires' steps.
+  const later = ['action_purge', 'action_unsuspend', 'action_restore'];
+  const done = () =>
+    [...itsm.state.tickets.values()].filter(
+      (t) => t.tags.includes('itsm_audit') && !later.some((tag) => t.tags.includes(tag)),
+    ).length;
+  let stopRehires = () => {};
+  let rehiring: Promise<void> = Promise.resolve();
   try {
     for (let i = 0; i < options.consumers; i++) await fleet.add();
     const kafka = new Kafka({
@@ -125,7 +169,24 @@ export async function runChaos(options: RunOptions): Promise<Verdict & { workloa
     ].sort(() => random() - 0.5);
     for (let i = 0; i < records.length; i += 200)
       await producer.send({ topic: topics.TOPIC_EVENTS, messages: records.slice(i, i + 200) });
-    await producer.disconnect();
+    // Re-hires, each published as soon as its user's soft delete shows in the sandbox: inside the grace period.
+    const pending = new Map(workload.rehires);
+    let stopped = false;
+    stopRehires = () => (stopped = true);
+    rehiring = (async () => {
+      while (pending.size > 0 && !stopped) {
+        const due = [...pending].filter(([id]) => sandbox.state.deletedUsers.has(id));
+        if (due.length > 0) {
+          await producer.send({
+            topic: topics.TOPIC_EVENTS,
+            messages: due.map(([, e]) => ({ key: eventKey(e), value: JSON.stringify(e) })),
+          });
+          for (const [id] of due) pending.delete(id);
+        }
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    })().finally(() => producer.disconnect());
+    const purgeCount = () => [...purgesDone(sandbox.state.requestLog).values()].reduce((n, c) => n + c, 0);
     const ctx: FaultContext = {
       fleet,
       sandbox,
@@ -133,6 +194,12 @@ export async function runChaos(options: RunOptions): Promise<Verdict & { workloa
       random,
       injected,
       sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+      async purged(count, timeoutMs = 120_000) {
+        await until(`${count} scheduled purges to be done`, () => purgeCount() >= count, {
+          timeoutMs,
+          state: () => `${purgeCount()} done`,
+        });
+      },
       async progress(share, timeoutMs = 120_000) {
         const wanted = share * workload.events.length;
         await until(
@@ -146,32 +213,81 @@ export async function runChaos(options: RunOptions): Promise<Verdict & { workloa
       },
     };
     await options.faults?.(ctx);
+    const purgesDuringFaults = purgeCount();
     injected.consumerKills = fleet.kills;
     injected.sandboxFaults = sandbox.faults.injected + (itsm === sandbox ? 0 : itsm.faults.injected);
     sandbox.faults.clear();
     itsm.faults.clear();
     if (fleet.size === 0) await fleet.add();
-    const wanted = [...workload.events.map((e) => e.id), ...workload.invalid.map((i) => i.id)];
-    const ledger = await readLedger({
+    const wanted = [
+      ...workload.events.map((e) => e.id),
+      ...workload.invalid.map((i) => i.id),
+      ...[...workload.rehires.values()].map((e) => e.id),
+    ];
+    const live = await openLedger({
       brokers: options.brokers.split(','),
       topics: { results: topics.TOPIC_RESULTS, dlq: topics.TOPIC_DLQ },
-      complete: (l) => wanted.every((id) => l.results.has(id) || l.deadLetters.has(id)),
-      timeoutMs: options.timeoutMs ?? 240_000,
     });
+    const waits: string[] = [];
+    const has = (id: string) => live.ledger.results.has(id) || live.ledger.deadLetters.has(id);
+    try {
+      // A run that gives up here goes on to the invariants, which name the events without an outcome.
+      await until(
+        'every event to have a terminal outcome (a result or a dead letter)',
+        () => wanted.every(has),
+        {
+          timeoutMs: options.timeoutMs ?? 240_000,
+          everyMs: 250,
+          state: () => `${wanted.filter(has).length} of ${wanted.length}`,
+        },
+      );
+      // Then the scheduler's share: the purge of every deprovisioned user, or its cancellation for the re-hired.
+      const purgeWanted = workload.events.filter(
+        (e) =>
+          workload.expected.get(e.data.user.id!) === 'deleted' &&
+          expectedPurge(rules, workload.rehires.has(e.data.user.id!)) === 'purge',
+      );
+      const cancelWanted = workload.events.filter(
+        (e) =>
+          workload.expected.get(e.data.user.id!) === 'deleted' &&
+          expectedPurge(rules, workload.rehires.has(e.data.user.id!)) === 'cancel',
+      );
+      const purged = () => purgeWanted.filter((e) => live.ledger.purges.has(e.id)).length;
+      const cancelled = () => cancelWanted.filter((e) => live.ledger.purgeCancellations.has(e.id)).length;
+      if (!options.inspect && purgeWanted.length + cancelWanted.length > 0)
+        await until(
+          `the scheduled purges of ${purgeWanted.length} deprovisioned users and the cancellations of ` +
+            `${cancelWanted.length} re-hired ones (grace period ${Math.round(rules.purgeAfterDays * 86_400)} s)`,
+          () => purged() === purgeWanted.length && cancelled() === cancelWanted.length,
+          {
+            timeoutMs: options.purgeTimeoutMs ?? 300_000,
+            everyMs: 250,
+            state: () => `${purged()} purged, ${cancelled()} cancelled`,
+          },
+        );
+    } catch (error) {
+      if (!(error instanceof WaitTimeout)) throw error;
+      waits.push(error.message);
+    }
+    const ledger = await live.close();
     await options.inspect?.({ ...ctx, topics, groupId: env.KAFKA_GROUP_ID!, logDir }, ledger);
-    // What a deprovision must end in follows from what the consumers were given (policy file and environment).
-    const rules = deprovisionRules(JSON.parse(readFileSync(policyFile, 'utf8')), env);
     if (options.inspect)
       return {
         problems: [],
         figures: checkInvariants(workload, ledger, sandbox, itsm, rules).figures,
         workload,
       };
-    const verdict = checkInvariants(workload, ledger, sandbox, itsm, rules);
+    const checked = checkInvariants(workload, ledger, sandbox, itsm, rules);
+    const verdict = {
+      figures: { ...checked.figures, purgesDuringFaults },
+      problems: [...waits, ...checked.problems],
+    };
     printFigures(options.name, verdict, injected);
     if (verdict.problems.length > 0) process.stderr.write(`[chaos]   consumer logs: ${logDir}\n`);
     return { ...verdict, workload };
   } finally {
+    stopRehires();
+    await rehiring.catch(() => undefined);
     await fleet.stopAll();
     await sandbox.stop();
     if (itsm !== sandbox) await itsm.stop();

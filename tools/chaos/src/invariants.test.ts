@@ -1,7 +1,18 @@
 // The invariants themselves, against a real sandbox's request log and state: they must be able to fail.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type RunningSandbox } from '@zendesk-lifecycle/zendesk-sandbox';
-import { deprovisionedState, deprovisionRules, finalStateOf, repeatedChanges } from './invariants.js';
+import {
+  deprovisionedState,
+  deprovisionRules,
+  expectedPurge,
+  finalStateOf,
+  purgeMismatches,
+  purgesDone,
+  repeatedChanges,
+} from './invariants.js';
+import { emptyLedger, ledgerListOf } from './ledger.js';
+import type { ResultEvent } from '@zendesk-lifecycle/core';
+import type { Workload } from './workload.js';
 
 let sandbox: RunningSandbox;
 beforeAll(async () => {
@@ -79,23 +90,84 @@ describe('the final state of a deprovisioned user', () => {
 
   it('requires the purge when irreversible actions are on and the purge is immediate', () => {
     const env = { ALLOW_IRREVERSIBLE: 'true' };
-    expect(deprovisionedState(deprovisionRules({ blast_radius: {} }, env))).toBe('deleted');
     expect(deprovisionedState(deprovisionRules({ purge_after_days: 0 }, env))).toBe('deleted');
-    expect(deprovisionedState(deprovisionRules({ allow_irreversible: true }, {}))).toBe('deleted');
+    expect(deprovisionedState(deprovisionRules({ allow_irreversible: true, purge_after_days: 0 }, {}))).toBe(
+      'deleted',
+    );
   });
 
-  it('expects a soft delete with the purge waiting when the policy delays it (purge_after_days > 0)', () => {
+  it('follows the product default (core parsePolicy): absent, purge_after_days is 7 days, so the purge waits', () => {
+    const env = { ALLOW_IRREVERSIBLE: 'true' };
+    expect(deprovisionRules({ blast_radius: {} }, env).purgeAfterDays).toBe(7);
+    expect(deprovisionedState(deprovisionRules({ blast_radius: {} }, env))).toBe('soft-deleted');
+    expect(deprovisionedState(deprovisionRules({ purge_after_days: 7 }, env))).toBe('soft-deleted');
+    // A policy the consumers would refuse is refused here too, rather than guessed at.
+    expect(() => deprovisionRules({ purge_after_days: '7' }, env)).toThrow(/purge_after_days/);
+  });
+
+  it('requires the purge after a grace period the run waits for, unless the user was re-hired inside it', () => {
+    const rules = deprovisionRules({ purge_after_days: 8 / 86_400 }, { ALLOW_IRREVERSIBLE: 'true' });
+    expect(deprovisionedState(rules)).toBe('deleted');
+    expect(expectedPurge(rules, false)).toBe('purge');
+    expect(deprovisionedState(rules, true)).toBe('soft-deleted');
+    expect(expectedPurge(rules, true)).toBe('cancel');
     expect(
-      deprovisionedState(deprovisionRules({ purge_after_days: 7 }, { ALLOW_IRREVERSIBLE: 'true' })),
-    ).toBe('soft-deleted');
-    // Not a number (a malformed or foreign field): read as no delay rather than trusted.
-    expect(
-      deprovisionedState(deprovisionRules({ purge_after_days: '7' }, { ALLOW_IRREVERSIBLE: 'true' })),
-    ).toBe('deleted');
+      expectedPurge(deprovisionRules({ purge_after_days: 0 }, { ALLOW_IRREVERSIBLE: 'true' }), false),
+    ).toBe('none');
   });
 
   it('expects the user untouched when permanent deletion is off (the step is refused)', () => {
     expect(deprovisionedState(deprovisionRules({}, {}))).toBe('active');
     expect(deprovisionedState(deprovisionRules(null, { ALLOW_IRREVERSIBLE: 'false' }))).toBe('active');
+  });
+});
+
+describe('the purge of a deprovisioned user, once', () => {
+  it('counts only permanent deletes that changed something, per user', async () => {
+    const user = agents()[6]!;
+    const from = sandbox.state.requestLog.length;
+    expect(await call('DELETE', `/users/${user.id}.json`)).toBe(200);
+    expect(await call('DELETE', `/deleted_users/${user.id}.json`)).toBe(200);
+    // A repeat finds nothing left to delete: it changed nothing and is not a second purge (repeatedChanges counts it).
+    await call('DELETE', `/deleted_users/${user.id}.json`);
+    expect(purgesDone(sandbox.state.requestLog.slice(from))).toEqual(new Map([[user.id, 1]]));
+  });
+
+  it("files a purge's results apart from the event's own, by the result id's suffix", () => {
+    expect(ledgerListOf('result:chaos/x:run-1')).toBe('results');
+    expect(ledgerListOf('result:chaos/x:run-1:purge')).toBe('purges');
+    expect(ledgerListOf('result:chaos/x:run-1:purge:cancelled')).toBe('purgeCancellations');
+    expect(ledgerListOf('result:chaos/x:run-1:scheduled')).toBe('results');
+  });
+
+  it('names a deprovisioned event without its purge, with two, or purged although re-hired', () => {
+    const event = (id: string, user: number) =>
+      ({ id, data: { user: { id: user } } }) as unknown as Workload['events'][number];
+    const workload = {
+      events: [event('a', 1), event('b', 2), event('c', 3), event('d', 4)],
+      invalid: [],
+      expected: new Map([
+        [1, 'deleted'],
+        [2, 'deleted'],
+        [3, 'deleted'],
+        [4, 'suspended'],
+      ]),
+      expectedActions: new Map(),
+      rehires: new Map([[3, event('c-rehire', 3)]]),
+    } as Workload;
+    const rules = { allowIrreversible: true, purgeAfterDays: 8 / 86_400 };
+    const ledger = emptyLedger();
+    const r = {} as ResultEvent;
+    ledger.purges.set('a', [r]);
+    ledger.purgeCancellations.set('c', [r]);
+    expect(purgeMismatches(workload, ledger, rules)).toEqual([
+      'b (user 2: 0 purged, 0 cancelled; expected purge)',
+    ]);
+    ledger.purges.set('b', [r, r]);
+    ledger.purges.set('c', [r]);
+    expect(purgeMismatches(workload, ledger, rules)).toEqual([
+      'b (user 2: 2 purged, 0 cancelled; expected purge)',
+      'c (user 3: 1 purged, 1 cancelled; expected cancel)',
+    ]);
   });
 });

@@ -18,6 +18,12 @@ export interface Workload {
   expected: Map<number, ExpectedState>;
   /** Zendesk state-changing requests each user must see exactly once. */
   expectedActions: Map<number, string>;
+  /**
+   * Re-hires, by user id: each of these deprovisioned users is re-hired inside the grace period (the harness
+   * publishes the event once the soft delete is seen), so the waiting purge is cancelled and the user stays
+   * soft-deleted.
+   */
+  rehires: Map<number, LifecycleEvent>;
 }
 
 const PLAN: Array<{ type: EventType; state: ExpectedState; action: string }> = [
@@ -26,12 +32,22 @@ const PLAN: Array<{ type: EventType; state: ExpectedState; action: string }> = [
   { type: 'lifecycle.offboarding.v1', state: 'deleted', action: 'deprovision' },
 ];
 
-/** One event per agent (round-robin over the plans), and `invalidEvery`th record invalid. */
+/**
+ * One event per agent (round-robin over the plans), and `invalidEvery`th record invalid; with `rehireEvery`, every
+ * so many deprovisioned agents (the first one included) a re-hire too.
+ */
 export function buildWorkload(
   agents: AgentFacts[],
-  options: { invalidEvery: number; runId: string },
+  options: { invalidEvery: number; runId: string; rehireEvery?: number },
 ): Workload {
-  const workload: Workload = { events: [], invalid: [], expected: new Map(), expectedActions: new Map() };
+  const workload: Workload = {
+    events: [],
+    invalid: [],
+    expected: new Map(),
+    expectedActions: new Map(),
+    rehires: new Map(),
+  };
+  let deprovisions = 0;
   agents.forEach((agent, i) => {
     const plan = PLAN[i % PLAN.length]!;
     const actions = plan.type === 'lifecycle.offboarding.v1' ? { actions: ['deprovision' as const] } : {};
@@ -45,6 +61,17 @@ export function buildWorkload(
         ...actions,
       }),
     );
+    if (plan.state === 'deleted' && options.rehireEvery && deprovisions++ % options.rehireEvery === 0)
+      workload.rehires.set(
+        agent.id,
+        createLifecycleEvent({
+          type: 'lifecycle.rehire.v1',
+          source: `chaos/${options.runId}`,
+          id: `${options.runId}-${i}-rehire`,
+          user: { id: agent.id },
+          reason: 'chaos test: back inside the grace period',
+        }),
+      );
     workload.expected.set(agent.id, plan.state);
     workload.expectedActions.set(agent.id, plan.action);
     if (options.invalidEvery > 0 && i % options.invalidEvery === 0) {

@@ -80,6 +80,19 @@ describe('the schedule index', () => {
     expect(index.firings(at('2027-01-01T00:00:00Z')).map((f) => f.id)).toEqual(['purge:b']);
   });
 
+  it('fires nothing of a partition marked behind (its producer failed) until it is read to its end again', () => {
+    const index = new ScheduleIndex();
+    index.apply(0, '0', rec('purge:k1', entry()));
+    index.markCaughtUp(0);
+    const later = at('2026-12-09T00:00:00Z');
+    expect(index.isCaughtUp(0)).toBe(true);
+    index.markBehind(0);
+    expect(index.isCaughtUp(0)).toBe(false);
+    expect(index.firings(later)).toEqual([]);
+    index.markCaughtUp(0);
+    expect(index.firings(later).map((f) => f.id)).toEqual(['purge:k1']);
+  });
+
   it('ignores records that are not entries, and places a user always in the same partition', () => {
     expect(decodeScheduledRecord('purge:x', '{"kind":"purge"}').kind).toBe('invalid');
     expect(decodeScheduledRecord(null, '{}').kind).toBe('invalid');

@@ -52,6 +52,16 @@ export class ScheduleIndex {
     this.caughtUp.add(partition);
   }
 
+  /** Whether the partition's entries may fire (read to its end since it was assigned or fenced again). */
+  isCaughtUp(partition: number): boolean {
+    return this.caughtUp.has(partition);
+  }
+
+  /** Nothing of the partition fires until it is read to its end again (after its producer failed or was fenced). */
+  markBehind(partition: number): void {
+    this.caughtUp.delete(partition);
+  }
+
   /** Keeps only the partitions now assigned (after a rebalance); none fires until it is read to its end again. */
   assign(partitions: readonly number[]): void {
     const keep = new Set(partitions);

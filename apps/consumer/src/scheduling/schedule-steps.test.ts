@@ -17,8 +17,8 @@ import type { ScheduledFiring } from './firing.js';
 
 const DAY = 86_400_000;
 
-function world(allowIrreversible = true) {
-  const policy = parsePolicy({});
+function world(allowIrreversible = true, policyInput: Record<string, unknown> = {}) {
+  const policy = parsePolicy(policyInput);
   const zendesk = new MemoryZendesk([user({ id: 42, email: 'leo@acme.test', role: 'end-user' })]);
   const audit = new MemoryAudit();
   let now = new Date('2026-12-01T12:00:00Z');
@@ -96,6 +96,22 @@ describe('scheduling in the pipeline', () => {
     expect(zendesk.calls).toEqual(
       ['deprovision:42:false', 'findUser', 'purge:42'].filter((c) => c !== 'findUser'),
     );
+  });
+
+  it('takes a grace period in fractions of a day to the millisecond (8 seconds, 12 hours)', async () => {
+    for (const [days, dueAt, said] of [
+      [8 / 86_400, '2026-12-01T12:00:08.000Z', '(8 s)'],
+      [0.5, '2026-12-02T00:00:00.000Z', '0.5 days (12 h)'],
+      [29.999, '2026-12-31T11:58:33.600Z', '29.999 days (2591914 s)'],
+    ] as const) {
+      const { zendesk, run } = world(true, { purge_after_days: days });
+      const verdict = await run(offboarding());
+      expect(zendesk.calls).toEqual(['deprovision:42:false']);
+      const entry = verdict.kind === 'done' ? JSON.parse(verdict.schedule![0]!.value!) : undefined;
+      expect(entry).toMatchObject({ kind: 'purge', due_at: dueAt });
+      expect(entry.reason).toContain(said);
+      expect(parse(verdict).data.scheduled_for).toBe(dueAt);
+    }
   });
 
   it('waits for a future effective_at (nothing done), then runs the fired event without scheduling it again', async () => {

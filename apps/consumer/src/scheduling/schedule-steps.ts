@@ -118,6 +118,19 @@ export function planForFiring(plan: Plan, firing: ScheduledFiring, allowIrrevers
   };
 }
 
+/** A grace period for people: "7 days", or for a fraction of a day the time it stands for ("0.5 days (12 h)"). */
+export function graceText(days: number): string {
+  if (Number.isInteger(days)) return `${days} days`;
+  const seconds = Math.round(days * 86_400);
+  const exact =
+    seconds % 3600 === 0
+      ? `${seconds / 3600} h`
+      : seconds % 60 === 0
+        ? `${seconds / 60} min`
+        : `${seconds} s`;
+  return `${days} days (${exact})`;
+}
+
 export interface WritesAfter {
   writes: ScheduleWrite[];
   /** When the purge of a soft delete with a grace period is due. */
@@ -159,14 +172,15 @@ export function writesAfter(
     (report.outcome === 'succeeded' || report.outcome === 'already_done') &&
     deprovision.purge_after_days !== undefined
   ) {
-    purgeDueAt = new Date(now.getTime() + deprovision.purge_after_days * DAY_MS);
+    // Whole milliseconds: the policy allows fractions of a day (0.5 is 12 hours).
+    purgeDueAt = new Date(now.getTime() + Math.round(deprovision.purge_after_days * DAY_MS));
     const entry = entryOf(
       'purge',
       plan,
       record,
       { now, dueAt: purgeDueAt },
       execution.zendesk_user_id,
-      `permanent delete ${deprovision.purge_after_days} days after the soft delete`,
+      `permanent delete ${graceText(deprovision.purge_after_days)} after the soft delete`,
     );
     writes.push({
       key: purgeEntryId(deprovision.idempotency_key),

@@ -2,7 +2,11 @@
 // partition from its start) into an index, and hands every entry that is due, or cancelled by a newer re-hire
 // marker, to the pipeline through the retry topic, together with the entry's tombstone, in one Kafka transaction.
 // Kafka is the source of truth: the index is rebuilt on every start and rebalance; the tick only looks at it.
-// Firing twice (a rebalance race) is harmless: the steps are idempotent and the audit trail recalls them by key.
+// An entry fires once: on every assignment this instance first fences each partition's transactional id (a former
+// owner still firing from a stale view can commit nothing after that), then reads the partition to a marker it
+// wrote after the fence (so every firing committed before the fence, with its tombstone, has been seen), and only
+// then fires. Should it still happen (the steps are idempotent and the audit trail recalls them by key), Zendesk
+// changes once, but the purge would have two results: the chaos suite found exactly that before the fence.
 import { randomUUID } from 'node:crypto';
 import { Partitioners, type Consumer, type EachBatchPayload, type Kafka, type Producer } from 'kafkajs';
 import { systemClock, type Clock } from '@zendesk-lifecycle/core';
@@ -38,6 +42,12 @@ export class Scheduler {
   private readonly clock: Clock;
   private readonly topic: string;
   private readonly groupId: string;
+  /** Bumped on every group join: a takeover of an older one stops when a newer one started. */
+  private generation = 0;
+  private assigned = new Set<number>();
+  /** Partitions being fenced and synced again after their producer failed. */
+  private readonly recovering = new Set<number>();
+  private stopped = false;
 
   constructor(private readonly options: SchedulerOptions) {
     this.clock = options.clock ?? systemClock;
@@ -62,8 +72,10 @@ export class Scheduler {
     await this.consumer.connect();
     this.consumer.on(this.consumer.events.GROUP_JOIN, (event) => {
       const partitions = event.payload.memberAssignment[this.topic] ?? [];
+      const generation = ++this.generation;
+      this.assigned = new Set(partitions);
       this.index.assign(partitions);
-      void this.sync(partitions);
+      void this.takeOver(partitions, generation);
     });
     await this.consumer.subscribe({ topics: [this.topic], fromBeginning: true });
     await this.consumer.run({ autoCommit: false, eachBatch: (payload) => this.onBatch(payload) });
@@ -71,6 +83,7 @@ export class Scheduler {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     clearInterval(this.timer);
     await this.ticking;
     await this.consumer.disconnect();
@@ -80,11 +93,91 @@ export class Scheduler {
     await Promise.allSettled(all.map(async (p) => (await p).disconnect()));
   }
 
+  /** Fences every assigned partition (dropping producers of partitions no longer ours), then marks their end. */
+  private async takeOver(partitions: number[], generation: number): Promise<void> {
+    for (const [partition, producer] of this.producers) {
+      if (this.assigned.has(partition)) continue;
+      this.producers.delete(partition);
+      void producer.then((p) => p.disconnect()).catch(() => undefined);
+    }
+    const fenced = await Promise.all(
+      partitions.map((p) =>
+        this.fence(p).then(
+          () => true,
+          () => false,
+        ),
+      ),
+    );
+    if (generation !== this.generation) return;
+    const ready = partitions.filter((_, i) => fenced[i]);
+    const synced = ready.length === 0 || (await this.sync(ready));
+    // A partition whose fence or end marker failed (the broker unreachable) is tried again until it works.
+    partitions.filter((_, i) => !fenced[i] || !synced).forEach((p) => this.recover(p));
+  }
+
+  /**
+   * Starts a fresh transactional producer for the partition and initialises its id now (kafkajs does it only at
+   * the first transaction(): an empty one). That fences every older producer of the id, in this process or in a
+   * former owner of the partition, and ends any transaction one left open.
+   */
+  private async fence(partition: number): Promise<void> {
+    const previous = this.producers.get(partition);
+    this.producers.delete(partition);
+    if (previous) await (await previous.catch(() => undefined))?.disconnect().catch(() => undefined);
+    const producer = (async () => {
+      const p = this.options.kafka.producer({
+        transactionalId: `${this.options.transactionalIdPrefix}-${this.groupId}-${this.topic}-${partition}`,
+        idempotent: true,
+        maxInFlightRequests: 1,
+        allowAutoTopicCreation: false,
+        createPartitioner: Partitioners.DefaultPartitioner,
+      });
+      await p.connect();
+      const empty = await p.transaction();
+      await empty.abort();
+      return p;
+    })();
+    this.producers.set(partition, producer);
+    try {
+      await producer;
+    } catch (error) {
+      if (this.producers.get(partition) === producer) this.producers.delete(partition);
+      this.options.logger.warn({ err: error, partition }, 'scheduler: could not fence a scheduled partition');
+      throw error;
+    }
+  }
+
+  /** After a failed firing: nothing of the partition fires until it is fenced and read to its end again. */
+  private recover(partition: number): void {
+    this.index.markBehind(partition);
+    this.syncKeys.delete(partition);
+    if (this.recovering.has(partition) || !this.assigned.has(partition)) return;
+    this.recovering.add(partition);
+    const generation = this.generation;
+    void (async () => {
+      // Until it works (a broker may be away for a while), or the partition moves on with a newer assignment.
+      for (
+        let delayMs = 1000;
+        generation === this.generation && this.assigned.has(partition) && !this.stopped;
+      ) {
+        await new Promise((r) => setTimeout(r, delayMs));
+        if (generation !== this.generation || !this.assigned.has(partition) || this.stopped) break;
+        try {
+          await this.fence(partition);
+          if (generation !== this.generation || (await this.sync([partition]))) break;
+        } catch {
+          delayMs = Math.min(delayMs * 2, 10_000);
+        }
+      }
+      this.recovering.delete(partition);
+    })();
+  }
+
   /**
    * A partition is read to its end once this instance reads back a record it wrote after the assignment: every
    * record committed before it has been applied. Only then do its entries fire (a marker further on may cancel).
    */
-  private async sync(partitions: number[]): Promise<void> {
+  private async sync(partitions: number[]): Promise<boolean> {
     const key = `sync:${randomUUID()}`;
     for (const p of partitions) this.syncKeys.set(p, key);
     try {
@@ -92,8 +185,10 @@ export class Scheduler {
         topic: this.topic,
         messages: partitions.map((partition) => ({ key, value: null, partition })),
       });
+      return true;
     } catch (error) {
       this.options.logger.warn({ err: error }, 'scheduler: could not mark the end of its partitions');
+      return false;
     }
   }
 
@@ -127,6 +222,8 @@ export class Scheduler {
   private async fireDue(): Promise<void> {
     const now = this.clock.now();
     for (const firing of this.index.firings(now)) {
+      // A rebalance (or a failed producer) since the list was made: the partition is not ours to fire from now.
+      if (!this.index.isCaughtUp(firing.partition)) continue;
       try {
         await this.fire(firing);
         this.index.markFired(firing.id);
@@ -139,10 +236,9 @@ export class Scheduler {
         );
       } catch (error) {
         this.options.logger.warn({ err: error, entry: firing.id }, 'scheduler: could not fire; trying again');
-        // A fenced or broken producer is dropped; the next tick starts a fresh one (if the partition is still ours).
-        const broken = this.producers.get(firing.partition);
-        this.producers.delete(firing.partition);
-        void broken?.then((p) => p.disconnect()).catch(() => undefined);
+        // A fenced or broken producer: the partition is fenced and read to its end again before anything of it
+        // fires (if it is still ours); a newer owner that fenced this one has seen what this one committed.
+        this.recover(firing.partition);
       }
     }
     for (const c of this.index.counts(now))
@@ -166,7 +262,8 @@ export class Scheduler {
       ...retryHeaders(origin, 0, now.getTime(), `scheduled_${firing.phase}`, entry.reason),
       ...firingHeaders(firing),
     };
-    const producer = await this.producerFor(firing.partition);
+    const producer = await this.producers.get(firing.partition);
+    if (!producer) throw new Error(`scheduled partition ${firing.partition} is not fenced by this instance`);
     const transaction = await producer.transaction();
     try {
       await transaction.send({
@@ -182,26 +279,5 @@ export class Scheduler {
       await transaction.abort().catch(() => undefined);
       throw error;
     }
-  }
-
-  /** One transactional producer per scheduled partition: a newer owner of the partition fences an older one. */
-  private producerFor(partition: number): Promise<Producer> {
-    let producer = this.producers.get(partition);
-    if (!producer) {
-      producer = (async () => {
-        const p = this.options.kafka.producer({
-          transactionalId: `${this.options.transactionalIdPrefix}-${this.groupId}-${this.topic}-${partition}`,
-          idempotent: true,
-          maxInFlightRequests: 1,
-          allowAutoTopicCreation: false,
-          createPartitioner: Partitioners.DefaultPartitioner,
-        });
-        await p.connect();
-        return p;
-      })();
-      producer.catch(() => this.producers.delete(partition));
-      this.producers.set(partition, producer);
-    }
-    return producer;
   }
 }

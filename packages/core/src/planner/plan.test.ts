@@ -65,6 +65,23 @@ describe('planning from the policy', () => {
     );
   });
 
+  it('takes a grace period in fractions of a day, above 0 and below 30', () => {
+    for (const days of [8 / 86_400, 0.5, 29.99]) {
+      const plan = planEvent(
+        event({ type: 'lifecycle.offboarding.v1' }),
+        defaultPolicy({ purge_after_days: days }),
+        { allowIrreversible: true },
+      );
+      expect(plan.steps.at(-1)).toMatchObject({
+        action: 'deprovision',
+        permanent: false,
+        purge_after_days: days,
+      });
+    }
+    expect(() => defaultPolicy({ purge_after_days: 30.5 })).toThrow(/below 30/);
+    expect(() => defaultPolicy({ purge_after_days: -0.5 })).toThrow(/purge_after_days/);
+  });
+
   it('refuses an explicit purge while irreversible actions are off', () => {
     const plan = planEvent(event({ type: 'lifecycle.offboarding.v1', actions: ['purge'] }), defaultPolicy());
     expect(plan.steps[0]).toMatchObject({ action: 'purge', refusal: { rule: 'irreversible_disabled' } });

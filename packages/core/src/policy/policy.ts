@@ -52,15 +52,15 @@ const policySchema = z
     allow_irreversible: z.boolean().default(false),
     /**
      * With irreversible actions allowed, a deprovision soft-deletes at once and the permanent delete (purge) waits
-     * this many days; 0 deletes permanently right after the soft delete. Below 30: Zendesk itself purges
-     * soft-deleted users after 30 days, so a longer wait would never happen (../shared/zendesk/facts.md S10).
+     * this many days (fractions allowed: 0.5 is 12 hours); 0 deletes permanently right after the soft delete.
+     * Below 30: Zendesk itself purges soft-deleted users after 30 days, so a longer wait would never happen
+     * (../shared/zendesk/facts.md S10).
      */
     purge_after_days: z
       .number()
-      .int()
       .min(0)
-      .max(29, {
-        message: 'must be at most 29: Zendesk purges soft-deleted users itself after 30 days',
+      .lt(30, {
+        message: 'must be below 30: Zendesk purges soft-deleted users itself after 30 days',
       })
       .default(7),
     dry_run: z.boolean().default(false),
