@@ -7,9 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { eventKey } from '@zendesk-lifecycle/core';
-import { runTopics } from '@zendesk-lifecycle/kafka';
+import { ConsumerFleet, runTopics } from '@zendesk-lifecycle/kafka';
 import { seededRandom, startSandbox, type RunningSandbox } from '@zendesk-lifecycle/zendesk-sandbox';
-import { ConsumerFleet } from './consumer-fleet.js';
 import {
   checkInvariants,
   deprovisionRules,
