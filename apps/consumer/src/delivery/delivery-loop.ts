@@ -139,18 +139,36 @@ export class DeliveryLoop {
     this.options.events?.onLag?.(batch.topic, batch.partition, Number(batch.offsetLagLow()));
     if (batch.messages.length === 0 || !isRunning() || isStale()) return;
     const committed = await this.fence.committedOffset(batch.topic, batch.partition);
-    for (const message of batch.messages) {
-      if (!isRunning() || isStale()) return;
-      if (BigInt(message.offset) < committed) {
-        // Its outcome is already committed (by a former owner of the partition, or by a transaction of ours
-        // whose answer was lost): the record is done and must not be written twice.
-        payload.resolveOffset(message.offset);
-        continue;
+    // One keep-alive for the batch (kafkajs has no background heartbeat; a record's Zendesk work can be long). Its
+    // failure (the group rebalancing, the coordinator gone) is kept, not swallowed: from then on this member may
+    // no longer own the partition, so no Zendesk action starts here (stillOwner) and no new record either; the
+    // error then reaches kafkajs, which rejoins the group.
+    const trouble: { error?: unknown } = {};
+    const keepAlive = setInterval(
+      () =>
+        void heartbeat().catch((error: unknown) => {
+          trouble.error ??= error;
+        }),
+      1000,
+    );
+    const stillOwner = () => trouble.error === undefined && isRunning() && !isStale();
+    try {
+      for (const message of batch.messages) {
+        if (!isRunning() || isStale()) return;
+        if (trouble.error !== undefined) throw trouble.error;
+        if (BigInt(message.offset) < committed) {
+          // Its outcome is already committed (by a former owner of the partition, or by a transaction of ours
+          // whose answer was lost): the record is done and must not be written twice.
+          payload.resolveOffset(message.offset);
+          continue;
+        }
+        if (batch.topic === this.options.settings.topics.retry && this.waitIfNotDue(payload, message)) return;
+        const handled = await this.handle(payload, message, stillOwner);
+        if (!handled) return;
+        await heartbeat();
       }
-      if (batch.topic === this.options.settings.topics.retry && this.waitIfNotDue(payload, message)) return;
-      const handled = await this.handle(payload, message);
-      if (!handled) return;
-      await heartbeat();
+    } finally {
+      clearInterval(keepAlive);
     }
   }
 
@@ -185,7 +203,11 @@ export class DeliveryLoop {
   }
 
   /** Processes one record; false when the partition was paused and the rest of the batch must wait. */
-  private async handle(payload: EachBatchPayload, message: KafkaMessage): Promise<boolean> {
+  private async handle(
+    payload: EachBatchPayload,
+    message: KafkaMessage,
+    stillOwner: () => boolean,
+  ): Promise<boolean> {
     const { batch } = payload;
     const o = this.options;
     const key = `${batch.topic}/${batch.partition}/${message.offset}`;
@@ -212,6 +234,7 @@ export class DeliveryLoop {
       origin,
       attempt,
       heartbeat: payload.heartbeat,
+      stillOwner,
     };
     const verdict = await this.process(record);
     o.events?.onVerdict?.(verdict, record);
@@ -284,7 +307,6 @@ export class DeliveryLoop {
   }
 
   private async process(record: RecordContext): Promise<Verdict> {
-    const keepAlive = setInterval(() => void record.heartbeat().catch(() => undefined), 1000);
     try {
       return await this.options.processor(record);
     } catch (error) {
@@ -293,8 +315,6 @@ export class DeliveryLoop {
         reason: 'unexpected_error',
         error: error instanceof Error ? error.message : String(error),
       };
-    } finally {
-      clearInterval(keepAlive);
     }
   }
 }

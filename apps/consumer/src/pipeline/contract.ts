@@ -14,6 +14,11 @@ export interface RecordInput {
   key?: string | null;
   /** The Kafka record's timestamp (ms since the epoch, as text): the age of an event that has no `time`. */
   timestamp?: string;
+  /**
+   * Whether this member still owns the record's partition as far as it knows (no rebalance or heartbeat failure
+   * seen since the batch began): asked right before each Zendesk action. Absent: always.
+   */
+  stillOwner?: () => boolean;
   /** Set when the record is a fired entry of the scheduled-steps topic (read from the retry topic only). */
   scheduled?: ScheduledFiring;
 }

@@ -122,6 +122,7 @@ export function createRecordProcessor(options: PipelineOptions): (record: Record
       weights: options.policy.blast_radius.weights,
       clock,
       finalAttempt: record.finalAttempt,
+      ...(record.stillOwner ? { stillOwner: record.stillOwner } : {}),
     });
     for (const step of execution.steps) {
       if (!step.recalled) options.metrics?.actions.inc({ action: step.action, outcome: step.outcome });

@@ -157,6 +157,28 @@ describe('executing a plan', () => {
     expect(audit.tickets.size).toBe(1);
   });
 
+  it('acts on nothing once the event may belong to another consumer, and retries', async () => {
+    const { zendesk, audit, plan, options } = setup({ type: 'lifecycle.offboarding.v1' });
+    let owner = true;
+    const execution = await executePlan(plan, { ...options, stillOwner: () => owner });
+    expect(execution.status).toBe('completed');
+    const calls = zendesk.calls.length;
+    owner = false;
+    const other = planEvent(
+      createLifecycleEvent({
+        source: 'test',
+        user: { id: 2 },
+        id: 'e-2',
+        type: 'lifecycle.access_revoked.v1',
+      }),
+      defaultPolicy(),
+    );
+    const held = await executePlan(other, { ...options, stillOwner: () => owner });
+    expect(held).toMatchObject({ status: 'retry', error: { code: 'ownership_uncertain', retryable: true } });
+    expect(zendesk.calls.slice(calls).filter((c) => !c.startsWith('findUser'))).toEqual([]);
+    expect([...audit.tickets.values()].filter((t) => t.outcome.event.id === 'e-2')).toHaveLength(0);
+  });
+
   it('audits a transient failure as failed on the final attempt', async () => {
     const { zendesk, plan, options } = setup({ type: 'lifecycle.access_revoked.v1' });
     zendesk.failures.set('suspend', [new LifecycleError('zendesk_server_error', '503', { retryable: true })]);

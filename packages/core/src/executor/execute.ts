@@ -31,6 +31,12 @@ export interface ExecuteOptions {
   zendesk: ZendeskPort;
   audit: AuditPort;
   protectedUsers: ProtectedUsers;
+  /**
+   * Whether this process may still act for the event (e.g. its Kafka partition has not moved to another member),
+   * asked right before each live action: false makes the plan stop with a retry, nothing done, so that two members
+   * never act on one event at once. Absent: always.
+   */
+  stillOwner?: () => boolean;
   /** The blast-radius brake, asked before every live action (a dry run never counts). */
   brake?: BrakePort;
   /** What each action weighs for the brake (the policy's `blast_radius.weights`); DEFAULT_ACTION_WEIGHTS else. */
@@ -250,6 +256,18 @@ class PlanRun {
         kind: 'outcome',
         outcome: 'planned',
         detail: `dry run: would ${step.action.replace('_', ' ')}`,
+      };
+    }
+    if (this.options.stillOwner && !this.options.stillOwner()) {
+      return {
+        kind: 'retry',
+        error: {
+          code: 'ownership_uncertain',
+          message:
+            'the event may now belong to another consumer (a rebalance or a broker fault): not acted on here',
+          retryable: true,
+        },
+        retryAfterSeconds: undefined,
       };
     }
     const admission = await this.admit(step);

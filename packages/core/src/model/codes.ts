@@ -31,6 +31,8 @@ export const ERROR_CODES = [
   'audit_pending',
   'audit_rejected',
   'audit_requester_is_target',
+  // delivery (apps/consumer): the Kafka partition may have moved to another member; nothing was done
+  'ownership_uncertain',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
