@@ -273,10 +273,14 @@ export async function runChaos(options: RunOptions): Promise<Verdict & { workloa
     if (options.inspect)
       return {
         problems: [],
-        figures: checkInvariants(workload, ledger, sandbox, itsm, rules).figures,
+        figures: checkInvariants(workload, ledger, sandbox, itsm, rules, {
+          noopRepeatsAllowed: (injected.brokerKills ?? 0) > 0,
+        }).figures,
         workload,
       };
-    const checked = checkInvariants(workload, ledger, sandbox, itsm, rules);
+    const checked = checkInvariants(workload, ledger, sandbox, itsm, rules, {
+      noopRepeatsAllowed: (injected.brokerKills ?? 0) > 0,
+    });
     const verdict = {
       figures: { ...checked.figures, purgesDuringFaults },
       problems: [...waits, ...checked.problems],

@@ -53,6 +53,22 @@ describe('no Zendesk change made twice', () => {
     expect(repeatedChanges(log)).toEqual([{ key: `PUT users/:id (user ${user.id})`, sent: 2, allowed: 1 }]);
   });
 
+  it('tolerates a no-op repeat only in runs that kill a broker, and never a repeat that changed something', async () => {
+    const user = agents()[2]!;
+    const from = sandbox.state.requestLog.length;
+    expect(await call('PUT', `/users/${user.id}.json`, { user: { suspended: true } })).toBe(200);
+    expect(await call('PUT', `/users/${user.id}.json`, { user: { suspended: true } })).toBe(200);
+    const noop = sandbox.state.requestLog.slice(from);
+    expect(repeatedChanges(noop, { noopRepeatsAllowed: true })).toEqual([]);
+    expect(repeatedChanges(noop)).toHaveLength(1);
+    expect(await call('PUT', `/users/${user.id}.json`, { user: { suspended: false } })).toBe(200);
+    const changing = sandbox.state.requestLog.slice(from);
+    expect(changing.map((r) => r.changed)).toEqual([true, false, true]);
+    expect(repeatedChanges(changing, { noopRepeatsAllowed: true })).toEqual([
+      { key: `PUT users/:id (user ${user.id})`, sent: 3, allowed: 2 },
+    ]);
+  });
+
   it('allows the retry an injected fault made necessary, and only that one', async () => {
     const user = agents()[1]!;
     const from = sandbox.state.requestLog.length;

@@ -130,9 +130,13 @@ export function finalStateOf(sandbox: RunningSandbox, id: number): FinalState {
  * Every mutating request per user and kind (method and route, e.g. "PUT users/:id"), whether it changed
  * anything or not: a repeated no-op suspend counts too. Allowed: one, plus one retry for each request of that
  * kind that an injected fault or a refusal before acting (401, 429) made necessary. Returns the excess ones.
+ * `noopRepeatsAllowed` (runs that kill a broker): a repeat that changed nothing (e.g. the 404 of a second purge)
+ * is tolerated, because a member cut off from the group may finish the record in hand while its new owner starts
+ * it; a repeat that changed something still counts.
  */
 export function repeatedChanges(
   log: readonly LoggedRequest[],
+  options: { noopRepeatsAllowed?: boolean } = {},
 ): Array<{ key: string; sent: number; allowed: number }> {
   const kinds = new Map<string, { sent: number; allowed: number }>();
   for (const r of log) {
@@ -144,6 +148,7 @@ export function repeatedChanges(
     const entry = kinds.get(key) ?? { sent: 0, allowed: 1 };
     entry.sent += 1;
     if (r.fault !== undefined || REFUSED_BEFORE_ACTING.has(r.status)) entry.allowed += 1;
+    else if (options.noopRepeatsAllowed && !r.changed && entry.sent > 1) entry.allowed += 1;
     kinds.set(key, entry);
   }
   return [...kinds.entries()].filter(([, k]) => k.sent > k.allowed).map(([key, k]) => ({ key, ...k }));
@@ -155,6 +160,7 @@ export function checkInvariants(
   sandbox: RunningSandbox,
   itsm: RunningSandbox = sandbox,
   rules: DeprovisionRules = { allowIrreversible: true, purgeAfterDays: 0 },
+  options: { noopRepeatsAllowed?: boolean } = {},
 ): Verdict {
   const problems: string[] = [];
   const ids = [...workload.events.map((e) => e.id), ...[...workload.rehires.values()].map((e) => e.id)];
@@ -169,7 +175,7 @@ export function checkInvariants(
   const misrouted = invalidIds.filter((id) => !ledger.deadLetters.has(id));
   if (misrouted.length) problems.push(`invalid events not dead-lettered: ${misrouted.join(', ')}`);
 
-  const repeated = repeatedChanges(sandbox.state.requestLog);
+  const repeated = repeatedChanges(sandbox.state.requestLog, options);
   if (repeated.length)
     problems.push(
       `Zendesk changes made twice: ${repeated
