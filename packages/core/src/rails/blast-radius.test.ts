@@ -33,6 +33,16 @@ describe('the brake ledger', () => {
     expect(seen[0]!.filter((v) => v === 'trips')).toHaveLength(1);
   });
 
+  it('counts every admitted tick before it in the log, whatever its clock says (ticks land out of time order)', () => {
+    // Instances stamp ticks before writing them; the log's order is the broker's, so a tick stamped earlier can land
+    // after one stamped later. It still counts that one: the log decides, the stamps only age ticks out.
+    const ledger = new BrakeLedger(settings);
+    expect(ledger.apply({ kind: 'tick', tick: tick(6, 5) })?.verdict).toBe('admitted');
+    expect(ledger.apply({ kind: 'tick', tick: tick(4, 3) })?.verdict).toBe('admitted');
+    expect(ledger.apply({ kind: 'tick', tick: tick(1, 2) })?.verdict).toBe('trips');
+    expect(ledger.tripped).toMatchObject({ window_weight: 11 });
+  });
+
   it('counts only the window: ticks older than window_seconds weigh nothing', () => {
     const ledger = new BrakeLedger(settings);
     ledger.apply({ kind: 'tick', tick: tick(8, 0) });

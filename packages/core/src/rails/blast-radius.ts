@@ -150,7 +150,9 @@ export class BrakeLedger {
     if (this.trip) {
       verdict = { verdict: 'held', trip: this.trip };
     } else {
-      const weight = this.weightSince(at - this.windowMs, at).total + tick.weight;
+      // Every admitted tick before this one in the log counts unless it has aged out, even one stamped later than
+      // this (instances stamp before writing, the broker orders): the log's order is the only one all readers share.
+      const weight = this.weightSince(at - this.windowMs, Number.POSITIVE_INFINITY).total + tick.weight;
       if (weight > this.settings.max_weight) {
         this.trip = {
           tripped: true,
