@@ -79,6 +79,14 @@ export {
 } from './events/parse-errors.js';
 export { createLifecycleEvent, eventKey, type NewEvent } from './events/build-event.js';
 export { userKey } from './events/user-key.js';
+export {
+  ZENDESK_USER_EVENT_PREFIX,
+  ZendeskUserEventSchema,
+  userChangeOf,
+  type ReadUserEvent,
+  type UserChange,
+  type ZendeskUserEvent,
+} from './events/zendesk-user-event.js';
 export { eventJsonSchemas } from './events/json-schemas.js';
 
 // Policy, planning, execution

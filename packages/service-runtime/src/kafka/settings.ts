@@ -12,6 +12,7 @@ export const TOPIC_DEFAULTS = {
   accounts: 'zendesk.accounts',
   scheduled: 'lifecycle.scheduled',
   brake: 'lifecycle.brake',
+  userEvents: 'zendesk.user-events',
 } as const;
 
 const saslMechanisms = ['plain', 'scram-sha-256', 'scram-sha-512'] as const;
@@ -23,6 +24,7 @@ export const RETENTION_DEFAULTS_MS = {
   retry: 7 * DAY_MS,
   results: 30 * DAY_MS,
   dlq: 14 * DAY_MS,
+  userEvents: 30 * DAY_MS,
 } as const;
 
 /** A PEM file path, checked at start-up: readable and PEM-shaped. Its content is read again by createKafka. */
@@ -82,6 +84,7 @@ const kafkaEnvSchema = z
     TOPIC_ACCOUNTS: envString(TOPIC_DEFAULTS.accounts),
     TOPIC_SCHEDULED: envString(TOPIC_DEFAULTS.scheduled),
     TOPIC_BRAKE: envString(TOPIC_DEFAULTS.brake),
+    TOPIC_ZENDESK_USER_EVENTS: envString(TOPIC_DEFAULTS.userEvents),
     KAFKA_CREATE_TOPICS: envBoolean(true),
     KAFKA_TOPIC_PARTITIONS: envInteger(6, 1, 10_000),
     KAFKA_REPLICATION_FACTOR: z.string().optional(),
@@ -89,6 +92,7 @@ const kafkaEnvSchema = z
     KAFKA_RETENTION_RETRY_MS: envInteger(RETENTION_DEFAULTS_MS.retry, 60_000),
     KAFKA_RETENTION_RESULTS_MS: envInteger(RETENTION_DEFAULTS_MS.results, 60_000),
     KAFKA_RETENTION_DLQ_MS: envInteger(RETENTION_DEFAULTS_MS.dlq, 60_000),
+    KAFKA_RETENTION_USER_EVENTS_MS: envInteger(RETENTION_DEFAULTS_MS.userEvents, 60_000),
   })
   .superRefine((env, ctx) => {
     const tls =
@@ -128,6 +132,7 @@ export interface KafkaSettings {
   /**
    * `scheduled`: steps waiting for their time (effective dates, purges), compacted (apps/consumer/src/scheduling).
    * `brake`: the fleet's brake (compacted, one partition; apps/consumer/src/brake).
+   * `userEvents`: Zendesk's own user events (signed webhooks), keyed by Zendesk user id, retained by time.
    */
   topics: {
     events: string;
@@ -137,12 +142,13 @@ export interface KafkaSettings {
     accounts: string;
     scheduled: string;
     brake: string;
+    userEvents: string;
   };
   createTopics: boolean;
   partitions: number;
   replicationFactor: number;
   /** retention.ms per topic this service creates (the accounts topic is compacted instead). */
-  retentionMs: { events: number; retry: number; results: number; dlq: number };
+  retentionMs: { events: number; retry: number; results: number; dlq: number; userEvents: number };
 }
 
 function isLoopback(broker: string): boolean {
@@ -185,6 +191,7 @@ export function kafkaSettingsFromEnv(env: Env): KafkaSettings {
       accounts: parsed.TOPIC_ACCOUNTS,
       scheduled: parsed.TOPIC_SCHEDULED,
       brake: parsed.TOPIC_BRAKE,
+      userEvents: parsed.TOPIC_ZENDESK_USER_EVENTS,
     },
     createTopics: parsed.KAFKA_CREATE_TOPICS,
     partitions: parsed.KAFKA_TOPIC_PARTITIONS,
@@ -194,6 +201,7 @@ export function kafkaSettingsFromEnv(env: Env): KafkaSettings {
       retry: parsed.KAFKA_RETENTION_RETRY_MS,
       results: parsed.KAFKA_RETENTION_RESULTS_MS,
       dlq: parsed.KAFKA_RETENTION_DLQ_MS,
+      userEvents: parsed.KAFKA_RETENTION_USER_EVENTS_MS,
     },
   };
 }

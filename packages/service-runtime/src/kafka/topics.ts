@@ -7,6 +7,7 @@ import type { KafkaSettings } from './settings.js';
 
 export type TopicRole = keyof KafkaSettings['topics'];
 
+/** What ensureTopics creates unless told which; Zendesk's user events topic is created by those that use it. */
 const ALL_ROLES: TopicRole[] = ['events', 'results', 'dlq', 'retry', 'accounts', 'scheduled', 'brake'];
 /** The brake's ticks are removed by tombstones: hourly segments let compaction reach them. */
 const BRAKE_SEGMENTS = [{ name: 'segment.ms', value: String(3_600_000) }];
