@@ -27,7 +27,13 @@ describe('Kafka settings from the environment', () => {
       createTopics: true,
       partitions: 6,
       replicationFactor: 1,
-      retentionMs: { events: 604_800_000, retry: 604_800_000, results: 2_592_000_000, dlq: 1_209_600_000 },
+      retentionMs: {
+        events: 604_800_000,
+        retry: 604_800_000,
+        results: 2_592_000_000,
+        dlq: 1_209_600_000,
+        userEvents: 2_592_000_000,
+      },
       topics: {
         events: 'lifecycle.events',
         results: 'lifecycle.results',

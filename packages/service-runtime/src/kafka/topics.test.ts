@@ -18,6 +18,7 @@ const settingsFor = (run: string, extra: Record<string, string> = {}) =>
     TOPIC_ACCOUNTS: `${run}.accounts`,
     TOPIC_SCHEDULED: `${run}.scheduled`,
     TOPIC_BRAKE: `${run}.brake`,
+    TOPIC_ZENDESK_USER_EVENTS: `${run}.user-events`,
     KAFKA_TOPIC_PARTITIONS: '2',
     ...extra,
   });
@@ -56,6 +57,8 @@ describe('ensureTopics', () => {
     const settings = settingsFor(run, { KAFKA_RETENTION_DLQ_MS: '3600000' });
     const kafka = createKafka(settings, logger);
     await ensureTopics(kafka, settings);
+    // Zendesk's user events topic only when asked for (by the services that use it).
+    await ensureTopics(kafka, settings, ['userEvents']);
     const admin = kafka.admin();
     await admin.connect();
     const { resources } = await admin.describeConfigs({
@@ -88,6 +91,10 @@ describe('ensureTopics', () => {
     });
     expect(config(settings.topics.scheduled)).toMatchObject({ 'cleanup.policy': 'compact' });
     expect(config(settings.topics.brake)).toMatchObject({ 'cleanup.policy': 'compact' });
+    expect(config(settings.topics.userEvents)).toMatchObject({
+      'retention.ms': String(30 * 86_400_000),
+      'cleanup.policy': 'delete',
+    });
   });
 
   it('asks for 2 in-sync replicas from replication factor 3, 1 below', () => {
