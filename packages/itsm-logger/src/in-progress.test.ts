@@ -75,4 +75,31 @@ describe('the in-progress audit ticket of an irreversible step', () => {
       real.ticket_id,
     ]);
   });
+
+  it('takes the recall that just found nothing at its word: no second look-up before opening the ticket', async () => {
+    const logger = loggerFor(sandbox);
+    const { outcome, start } = deprovision();
+    expect(await logger.recall(outcome.step)).toBeNull();
+    const from = sandbox.state.requestLog.length;
+    const begun = await logger.begin(start, { nothingRecalledAt: new Date() });
+    const calls = sandbox.state.requestLog.slice(from).map((r) => `${r.method} ${r.path}`);
+    expect(calls).toEqual(['POST /api/v2/tickets.json']);
+    expect(auditTickets(sandbox, auditExternalId(outcome.step.audit_key)).map((t) => t.id)).toEqual([
+      begun.ticket_id,
+    ]);
+  });
+
+  it("still refuses a reused id when the recall found the other event's ticket in progress", async () => {
+    const { outcome, start } = deprovision();
+    const real = await loggerFor(sandbox).begin(start);
+    const logger = loggerFor(sandbox);
+    const forged = { ...start, step: { ...start.step, event_digest: sha256Hex('forged') } };
+    expect(await logger.recall(forged.step)).toBeNull();
+    await expect(logger.begin(forged, { nothingRecalledAt: new Date() })).rejects.toMatchObject({
+      code: 'audit_rejected',
+    });
+    expect(auditTickets(sandbox, auditExternalId(outcome.step.audit_key)).map((t) => t.id)).toEqual([
+      real.ticket_id,
+    ]);
+  });
 });

@@ -59,7 +59,7 @@ export interface ItsmLogger extends AuditPort {
    * or finds the one an earlier delivery opened; `log`/`record` completes it. Refuses (non-retryable) when the
    * step's ticket records another event.
    */
-  begin(start: StepStart): Promise<AuditReceipt>;
+  begin(start: StepStart, context?: RecordContext): Promise<AuditReceipt>;
   /** The AuditPort method: the same as `log`. */
   record(outcome: StepOutcome, context?: RecordContext): Promise<AuditReceipt>;
   /** The outcome audited for this step (a conflict when another event's), or null; see recallOutcome. */
@@ -158,6 +158,8 @@ export function assembleItsmLogger(parts: ItsmLoggerParts): ItsmLogger {
 
   // In-progress tickets this logger's recall found (by external id): the step's record completes them.
   const openTickets = new Map<string, number>();
+  /** In-progress tickets the recall found opened for another event that reused this one's id. */
+  const foreignOpenTickets = new Map<string, number>();
 
   /**
    * The step's ticket when one exists, and whether it is in progress (to be completed); undefined when not looked
@@ -206,20 +208,31 @@ export function assembleItsmLogger(parts: ItsmLoggerParts): ItsmLogger {
     return receiptOf(await writeOnce(parts.gateway, ticket, settle, { lookedUpJustNow: true }));
   };
 
-  const begin = async (start: StepStart): Promise<AuditReceipt> => {
+  const begin = async (start: StepStart, context: RecordContext = {}): Promise<AuditReceipt> => {
     const step = inProgress(start);
     refuseRequesterActedOn(parts.requester, { ...start, outcome: 'succeeded' }, sameAccount);
     const ticket = preview(step);
+    // The executor's recall just looked (it found this step's in-progress ticket, or nothing): no second look-up.
+    const opened = openTickets.get(ticket.externalId);
+    if (opened !== undefined) return { ticket_id: opened, created: false };
+    const reused = (id: number) =>
+      new LifecycleError(
+        'audit_rejected',
+        `the audit ticket ${id} of this step records another event (its id was reused): not acting`,
+      );
+    const foreign = foreignOpenTickets.get(ticket.externalId);
+    if (foreign !== undefined) {
+      foreignOpenTickets.delete(ticket.externalId);
+      throw reused(foreign);
+    }
+    if (lookedUpJustNow(context)) return writeOnce(parts.gateway, ticket, settle, { lookedUpJustNow: true });
     const existing = await findAuditTicket(
       parts.gateway,
       ticket.externalId,
       await serviceIdentity(parts.gateway),
     );
     if (existing !== null && digestFromTags(existing.tags) !== start.step.event_digest)
-      throw new LifecycleError(
-        'audit_rejected',
-        `the audit ticket ${existing.id} of this step records another event (its id was reused): not acting`,
-      );
+      throw reused(existing.id);
     if (existing !== null) return { ticket_id: existing.id, created: false };
     return writeOnce(parts.gateway, ticket, settle, { lookedUpJustNow: true });
   };
@@ -242,7 +255,9 @@ export function assembleItsmLogger(parts: ItsmLoggerParts): ItsmLogger {
     begin,
     notice,
     recall: (step) =>
-      recallOutcome(parts.gateway, step, (id) => openTickets.set(auditExternalId(step.audit_key), id)),
+      recallOutcome(parts.gateway, step, (id, sameEvent) =>
+        (sameEvent ? openTickets : foreignOpenTickets).set(auditExternalId(step.audit_key), id),
+      ),
     record: async (outcome, context) => {
       const { ticket_id, created } = await log(outcome, context);
       return { ticket_id, created };

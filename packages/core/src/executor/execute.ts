@@ -93,6 +93,8 @@ class PlanRun {
   private user: UserSnapshot | null | undefined;
   /** The in-progress record `begin` opened for the step being run, completed by its `record`. */
   private begun: RecordContext['begun'];
+  /** What the recall of the step being run found (nothing, and when): passed on to `begin` and `record`. */
+  private recallContext: RecordContext = {};
   private readonly clock: Clock;
   readonly reports: StepReport[] = [];
 
@@ -116,6 +118,7 @@ class PlanRun {
       });
       // recall() is optional: without it there is no look-up the audit trail could skip.
       const recallContext: RecordContext = recalled === null ? { nothingRecalledAt: started } : {};
+      this.recallContext = recallContext;
       this.begun = undefined;
       // A dry run's record ("planned") never counts as done for a live run (its keys differ too: planner/plan.ts).
       if (recalled && !recalled.conflict && (recalled.outcome !== 'planned' || this.plan.dry_run)) {
@@ -338,7 +341,7 @@ class PlanRun {
     );
     this.user = user;
     try {
-      this.begun = await audit.begin(start);
+      this.begun = await audit.begin(start, this.recallContext);
       return null;
     } catch (error) {
       const retryAfter = error instanceof LifecycleError ? error.retryAfterSeconds : undefined;

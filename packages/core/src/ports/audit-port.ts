@@ -49,9 +49,10 @@ export interface AuditPort {
    * Opens the step's record as "in progress" before an irreversible action (a soft or permanent delete), or
    * finds the one an earlier delivery opened; `record` then completes it with the outcome. `recall` never takes
    * an in-progress record for done, so a crash between the two resumes the step and completes the same record.
-   * Throws when the record cannot be written: the executor then does not act.
+   * Throws when the record cannot be written: the executor then does not act. `context` is the recall's, as for
+   * `record`: a recent `nothingRecalledAt` spares the look-up.
    */
-  begin?(start: StepStart): Promise<AuditReceipt>;
+  begin?(start: StepStart, context?: RecordContext): Promise<AuditReceipt>;
   /** Writes the record of `outcome`, or finds the one an earlier delivery wrote; see RecordContext. */
   record(outcome: StepOutcome, context?: RecordContext): Promise<AuditReceipt>;
   /** Records a notice (see AuditNotice), exactly once per key. Throws when it cannot be written. */

@@ -51,14 +51,14 @@ export const IN_PROGRESS_TAG = 'outcome_in_progress';
 export async function recallOutcome(
   gateway: AuditTicketGateway,
   step: StepIdentity,
-  onInProgress: (ticketId: number) => void = () => {},
+  onInProgress: (ticketId: number, sameEvent: boolean) => void = () => {},
 ): Promise<RecalledOutcome | null> {
   const service = await serviceIdentity(gateway);
   if (service === null) return null;
   const ticket = await findAuditTicket(gateway, auditExternalId(step.audit_key), service);
   if (ticket === null) return null;
   if (ticket.tags.includes(IN_PROGRESS_TAG)) {
-    if (digestFromTags(ticket.tags) === step.event_digest) onInProgress(ticket.id);
+    onInProgress(ticket.id, digestFromTags(ticket.tags) === step.event_digest);
     return null;
   }
   const outcome = outcomeFromTags(ticket.tags);
