@@ -2,12 +2,10 @@
 // running while the consumers work, then the ledger read back and every invariant checked. The default policy has a
 // grace period of seconds, so the scheduler's purges come due in the middle of the faults, and the run waits for
 // them too.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { Kafka, logLevel } from 'kafkajs';
 import { eventKey } from '@zendesk-lifecycle/core';
-import { ConsumerFleet, runTopics } from '@zendesk-lifecycle/kafka';
+import { ConsumerFleet, consumerEnvironment } from '@zendesk-lifecycle/kafka';
 import { seededRandom, startSandbox, type RunningSandbox } from '@zendesk-lifecycle/zendesk-sandbox';
 import {
   checkInvariants,
@@ -79,7 +77,6 @@ export interface FaultContext {
 }
 
 export async function runChaos(options: RunOptions): Promise<Verdict & { workload: Workload }> {
-  const runId = `${options.name}-${Date.now().toString(36)}`;
   const random = seededRandom(options.seed ?? 1);
   const sandbox = await startSandbox({
     seed: { users: options.users, tickets: 0 },
@@ -97,52 +94,38 @@ export async function runChaos(options: RunOptions): Promise<Verdict & { workloa
   const agents = [...sandbox.state.users.values()]
     .filter((u) => u.role === 'agent' && !u.suspended && u.id !== sandbox.state.ownerId)
     .map((u) => ({ id: u.id, email: u.email, role: u.role, suspended: u.suspended }));
+  // The run's topics, group, policy file and consumer environment: tools/kafka's, as the benchmarks use.
+  const environment = consumerEnvironment({
+    name: options.name,
+    brokers: options.brokers,
+    zendesk: sandbox,
+    ...(options.separateItsm ? { itsm } : {}),
+    ...(options.partitions === undefined ? {} : { partitions: options.partitions }),
+    policy: options.policy ?? {
+      blast_radius: { max_weight: 1_000_000_000, window_seconds: 3600 },
+      purge_after_days: (options.graceSeconds ?? GRACE_SECONDS) / 86_400,
+    },
+    env: {
+      ALLOW_IRREVERSIBLE: 'true',
+      LOG_LEVEL: process.env.CHAOS_LOG_LEVEL ?? 'info',
+      CONSUMER_RETRY_DELAY_MS: '1000',
+      CONSUMER_BACKOFF_INITIAL_MS: '100',
+      CONSUMER_BACKOFF_MAX_MS: '1000',
+      CONSUMER_MAX_ATTEMPTS: '50',
+      KAFKA_SESSION_TIMEOUT_MS: '6000',
+      KAFKA_HEARTBEAT_INTERVAL_MS: '500',
+      KAFKA_REBALANCE_TIMEOUT_MS: '20000',
+      ...options.consumerEnv,
+    },
+  });
+  const { runId, topics, env, logDir, policyFile } = environment;
   const workload = buildWorkload(agents, {
     invalidEvery: 25,
     runId,
     ...(options.rehireEvery ? { rehireEvery: options.rehireEvery } : {}),
   });
-  const topics = runTopics(runId);
-  const env: Record<string, string> = {
-    KAFKA_BROKERS: options.brokers,
-    ...topics,
-    KAFKA_GROUP_ID: `${runId}-group`,
-    KAFKA_TOPIC_PARTITIONS: String(options.partitions ?? 6),
-    ZENDESK_BASE_URL: sandbox.url,
-    ZENDESK_OAUTH_CLIENT_ID: sandbox.credentials.oauthClientId,
-    ZENDESK_OAUTH_CLIENT_SECRET: sandbox.credentials.oauthClientSecret,
-    ...(options.separateItsm
-      ? {
-          ITSM_ZENDESK_BASE_URL: itsm.url,
-          ITSM_ZENDESK_OAUTH_CLIENT_ID: itsm.credentials.oauthClientId,
-          ITSM_ZENDESK_OAUTH_CLIENT_SECRET: itsm.credentials.oauthClientSecret,
-        }
-      : {}),
-    ALLOW_IRREVERSIBLE: 'true',
-    LOG_LEVEL: process.env.CHAOS_LOG_LEVEL ?? 'info',
-    CONSUMER_RETRY_DELAY_MS: '1000',
-    CONSUMER_BACKOFF_INITIAL_MS: '100',
-    CONSUMER_BACKOFF_MAX_MS: '1000',
-    CONSUMER_MAX_ATTEMPTS: '50',
-    KAFKA_SESSION_TIMEOUT_MS: '6000',
-    KAFKA_HEARTBEAT_INTERVAL_MS: '500',
-    KAFKA_REBALANCE_TIMEOUT_MS: '20000',
-    ...options.consumerEnv,
-  };
-  const logDir = mkdtempSync(join(tmpdir(), `chaos-${options.name}-`));
-  const policyFile = join(logDir, 'policy.json');
-  writeFileSync(
-    policyFile,
-    JSON.stringify(
-      options.policy ?? {
-        blast_radius: { max_weight: 1_000_000_000, window_seconds: 3600 },
-        purge_after_days: (options.graceSeconds ?? GRACE_SECONDS) / 86_400,
-      },
-    ),
-  );
   // What a deprovision must end in follows from what the consumers were given (policy file and environment).
   const rules = deprovisionRules(JSON.parse(readFileSync(policyFile, 'utf8')), env);
-  env.POLICY_FILE = policyFile;
   const fleet = new ConsumerFleet(env, logDir);
   const injected: Record<string, number> = {};
   // Progress counts the workload's own steps: not the purges (which follow later) nor the re-hires' steps.
