@@ -59,6 +59,9 @@ export interface DeliveryOptions {
   maxWaitTimeMs?: number;
 }
 
+/** While a hold lasts, its alert is logged again this often (the rechecks in between log at debug). */
+const HOLD_REMINDER_MS = 5 * 60_000;
+
 const fullJitter = (attempt: number, initialMs: number, maxMs: number) =>
   Math.round(Math.random() * Math.min(maxMs, initialMs * 2 ** (attempt - 1)));
 
@@ -74,6 +77,8 @@ export class DeliveryLoop {
   private connected = false;
   /** Partitions of the scheduled-steps topic, read at start (its records are placed by user). */
   private scheduledPartitions = 1;
+  /** The hold last logged as an alert, and when. */
+  private lastHold: { reason: string; at: number } = { reason: '', at: 0 };
 
   constructor(private readonly options: DeliveryOptions) {
     const { kafka, settings } = options;
@@ -246,7 +251,15 @@ export class DeliveryLoop {
     const log = o.logger.child({ topic: batch.topic, partition: batch.partition, offset: message.offset });
 
     if (verdict.kind === 'hold') {
-      log.error({ reason: verdict.reason, holdMs: verdict.delayMs }, 'partition held by a safety rail');
+      // Every held partition asks again every few seconds: the reason is an alert the first time, and again
+      // every HOLD_REMINDER_MS while it lasts, not on every recheck.
+      const now = this.now();
+      const loud = verdict.reason !== this.lastHold.reason || now - this.lastHold.at >= HOLD_REMINDER_MS;
+      if (loud) this.lastHold = { reason: verdict.reason, at: now };
+      log[loud ? 'error' : 'debug'](
+        { reason: verdict.reason, holdMs: verdict.delayMs },
+        loud ? 'ALERT: partitions held by a safety rail' : 'partition held by a safety rail',
+      );
       this.pauseFor(payload, verdict.delayMs);
       return false;
     }

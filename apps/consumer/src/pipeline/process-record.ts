@@ -139,9 +139,10 @@ export function createRecordProcessor(options: PipelineOptions): (record: Record
     }
     if (execution.status === 'hold') {
       options.metrics?.events.inc({ type: event.type, outcome: 'held' });
-      log.error(
+      // The delivery loop says so for the partition (once per reason, then every few minutes: not per record).
+      log.debug(
         { reason: execution.reason, retryAfterMs: execution.retryAfterMs },
-        'ALERT: the brake holds; holding events',
+        'the brake holds this event',
       );
       return { kind: 'hold', reason: execution.reason, delayMs: execution.retryAfterMs };
     }
