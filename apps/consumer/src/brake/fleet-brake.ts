@@ -24,7 +24,7 @@ import {
   type WindowWeight,
 } from '@zendesk-lifecycle/core';
 import { ensureTopics, type KafkaSettings, type Logger } from '@zendesk-lifecycle/service-runtime';
-import { entryOf, STATE_KEY, TICK_PREFIX, type TickValue } from './records.js';
+import { entryOf, RELEASE_PREFIX, STATE_KEY, TICK_PREFIX, type TickValue } from './records.js';
 
 /** The brake's records all go to this partition: one order for every reader. */
 const PARTITION = 0;
@@ -350,7 +350,9 @@ export class FleetBrake implements BrakePort {
     await this.producer!.send({
       topic: this.topic,
       acks: -1,
-      messages: [{ key: STATE_KEY, value: JSON.stringify(state), partition: PARTITION }],
+      messages: [
+        { key: `${RELEASE_PREFIX}${randomUUID()}`, value: JSON.stringify(state), partition: PARTITION },
+      ],
     });
     return state;
   }

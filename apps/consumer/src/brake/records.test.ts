@@ -16,6 +16,7 @@ describe('brake records', () => {
     expect(entryOf('tick:abc', null)).toEqual({ kind: 'tombstone', id: 'abc' });
     const released = { tripped: false, released_at: 'x', released_by: 'ops', reason: 'ok' };
     expect(entryOf('state', json(released))).toEqual({ kind: 'state', state: released });
+    expect(entryOf('release:9f1c', json(released))).toEqual({ kind: 'state', state: released });
   });
 
   it('ignores what is not a brake record instead of failing on it', () => {

@@ -1,13 +1,16 @@
 // The records of the brake topic (compacted, read in one order from partition 0):
 // - `tick:<uuid>`: one counted action {instance, action, weight, event_id, at}; a tombstone (null) removes it
 //   (expired, or refunded because the action changed nothing);
-// - `state`: {tripped: true, at, by_instance, tick, window_weight} or {tripped: false, released_at, released_by,
-//   reason}. Compaction keeps the latest, so a trip survives restarts until a release replaces it.
+// - `state`: {tripped: true, at, by_instance, tick, window_weight}: the latest trip (compaction keeps the latest);
+// - `release:<uuid>`: {tripped: false, released_at, released_by, reason}, one record per release, so that a later
+//   trip's `state` record never compacts a release away (a reader started afterwards would count the ticks from
+//   before it again). Releases written by earlier versions under `state` are still read.
 import { z } from 'zod';
 import { ACTIONS, type BrakeEntry } from '@zendesk-lifecycle/core';
 
 export const TICK_PREFIX = 'tick:';
 export const STATE_KEY = 'state';
+export const RELEASE_PREFIX = 'release:';
 
 const tickValue = z.object({
   instance: z.string().min(1),
@@ -44,7 +47,7 @@ export function entryOf(key: string | null, value: Buffer | null): BrakeEntry | 
     const parsed = tickValue.safeParse(parseJson(value));
     return parsed.success ? { kind: 'tick', tick: { id, ...parsed.data } } : null;
   }
-  if (key === STATE_KEY && value !== null) {
+  if ((key === STATE_KEY || key.startsWith(RELEASE_PREFIX)) && value !== null) {
     const parsed = stateValue.safeParse(parseJson(value));
     return parsed.success ? { kind: 'state', state: parsed.data } : null;
   }

@@ -87,6 +87,21 @@ describe('the brake ledger', () => {
       state: { tripped: true, at: over.at, by_instance: 'a', tick: over.id, window_weight: 11 },
     });
     expect(late.tripped).toBeNull();
+    // The same once compaction removed the tick (ticks before a release are tombstoned): the trip's time says it
+    // came before the release.
+    const compacted = new BrakeLedger(settings);
+    const releasedAt = new Date(T0 + 10_000).toISOString();
+    compacted.apply({ kind: 'state', state: { ...release, released_at: releasedAt } });
+    compacted.apply({
+      kind: 'state',
+      state: { tripped: true, at: tick(11, 5).at, by_instance: 'a', tick: 'gone', window_weight: 11 },
+    });
+    expect(compacted.tripped).toBeNull();
+    compacted.apply({
+      kind: 'state',
+      state: { tripped: true, at: tick(11, 20).at, by_instance: 'a', tick: 'gone-too', window_weight: 11 },
+    });
+    expect(compacted.tripped).toMatchObject({ tick: 'gone-too' });
   });
 
   it('forgets a refunded (tombstoned) tick, and lists expired ticks per instance', () => {

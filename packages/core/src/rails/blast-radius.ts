@@ -134,9 +134,11 @@ export class BrakeLedger {
       this.lastRelease = state;
       return;
     }
-    // A trip recorded for a tick from before the last release is stale (it was released already).
+    // A trip recorded for a tick from before the last release is stale (it was released already). Once that tick
+    // has been removed (ticks before a release are), its time says so: it was asked for before the release.
     const tick = this.ticks.get(state.tick);
     if (tick && tick.seq < this.releasedAt) return;
+    if (!tick && this.lastRelease && ms(state.at) <= ms(this.lastRelease.released_at)) return;
     this.trip = state;
   }
 
