@@ -79,8 +79,14 @@ export function asyncApiDocument(): Record<string, unknown> {
       brake: {
         address: TOPIC_DEFAULTS.brake,
         description:
-          'The fleet brake: compacted, one partition, read from the start by every consumer instance. tick:<uuid> per counted action (a null value removes it), and state: tripped or released.',
+          'The fleet brake: compacted, one partition, read from the start by every consumer instance. tick:<uuid> per counted action (a null value removes it), state: the latest trip, release:<uuid>: one per release.',
         messages: { brakeTick: ref('brakeTick'), brakeState: ref('brakeState') },
+      },
+      userEvents: {
+        address: TOPIC_DEFAULTS.userEvents,
+        description:
+          "Zendesk's own user events (its signed event webhooks), the body as Zendesk posted it, keyed by the Zendesk user id, header zendesk-event-id; retained by time.",
+        messages: { zendeskUserEvent: ref('zendeskUserEvent') },
       },
     },
     operations: {
@@ -125,6 +131,12 @@ export function asyncApiDocument(): Record<string, unknown> {
         action: 'send',
         channel: { $ref: '#/channels/accounts' },
         summary: 'sync publishes account snapshots.',
+      },
+      publishUserEvents: {
+        action: 'send',
+        channel: { $ref: '#/channels/userEvents' },
+        summary:
+          "The ingestion service publishes each verified Zendesk user event once (deduplicated by Zendesk's event id).",
       },
       brake: {
         action: 'send',
@@ -227,7 +239,31 @@ export function asyncApiDocument(): Record<string, unknown> {
               },
             ],
           },
-          bindings: { kafka: { key: { type: 'string', description: 'state' } } },
+          bindings: { kafka: { key: { type: 'string', description: 'state (a trip) or release:<uuid>' } } },
+        },
+        zendeskUserEvent: {
+          name: 'zendesk_user_event',
+          contentType: 'application/json',
+          payload: {
+            type: 'object',
+            description: "Zendesk's webhook event envelope (zen:event-type:user.*), unchanged",
+            required: ['type', 'id', 'account_id', 'time', 'subject', 'detail'],
+            properties: {
+              type: { type: 'string', pattern: '^zen:event-type:user\\.' },
+              id: { type: 'string' },
+              account_id: { type: 'integer' },
+              time: { type: 'string', format: 'date-time' },
+              zendesk_event_version: { type: 'string' },
+              subject: { type: 'string', pattern: '^zen:user:[0-9]+$' },
+              detail: {
+                type: 'object',
+                required: ['id'],
+                properties: { id: { type: 'string' }, role: { type: 'string' } },
+              },
+              event: { type: 'object' },
+            },
+          },
+          bindings: { kafka: { key: { type: 'string', description: 'the Zendesk user id' } } },
         },
         snapshot: {
           name: 'account_snapshot',
