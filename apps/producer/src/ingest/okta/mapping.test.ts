@@ -135,7 +135,7 @@ describe('the okta section of the policy', () => {
       actions: ['downgrade', 'suspend', 'deprovision'],
       ...extra,
     });
-    const check = (input: PolicyInput, env: Record<string, string> = { OKTA_HOOK_SECRET: 's3cret' }) => {
+    const check = (input: unknown, env: Record<string, string> = { OKTA_HOOK_SECRET: 's3cret' }) => {
       const policy = parsePolicy(input);
       return () => oktaTokenDigests(policy, policy.okta!, env);
     };
