@@ -122,6 +122,15 @@ export function createOktaHook(options: OktaHookOptions): OktaHook {
   const { okta, logger, guard, publisher } = options;
   const digests = oktaTokenDigests(options.policy, okta, options.env);
   const mappings = oktaMappings(okta);
+  logger.info(
+    {
+      path: OKTA_HOOK_PATH,
+      principal: okta.principal,
+      header: okta.header,
+      oktaEventTypes: [...mappings.keys()],
+    },
+    'Okta Event Hook enabled',
+  );
   const now = options.now ?? Date.now;
   const recent = new RecentIds(options.recentCapacity ?? 100_000, options.recentTtlMs ?? 24 * 3600_000, now);
   const counts = { published: 0, duplicate: 0, ignored: 0 };
