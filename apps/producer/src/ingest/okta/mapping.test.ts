@@ -58,6 +58,15 @@ describe('Okta System Log event to lifecycle event', () => {
     expect(reason('not an event')).toBe('invalid');
   });
 
+  it('falls back to the app user of an app membership event that names no Okta user (email match only)', () => {
+    const raw = fixture('c3d2eaf4');
+    raw.target = (raw.target as Array<{ type: string }>).filter((t) => t.type !== 'User');
+    const event = mapped(mapOktaEvent(raw, { okta: okta() }));
+    expect(event.data.user).toEqual({ email: 'bob.mover@acme.test' });
+    expect(event.data.reason).toContain('Okta app user id 0ua9b0bAppUserId0h8');
+    expect(mapOktaEvent(raw, { okta: okta({ match: 'external_id' }) })).toMatchObject({ reason: 'no_user' });
+  });
+
   it('finds the Zendesk app by its configured id or name', () => {
     const slack = fixture('d4c3fbe5');
     expect(mapOktaEvent(slack, { okta: okta({ zendesk_app: { ids: ['0oa7s1ackAppIdXx0h8'] } }) }).kind).toBe(

@@ -58,7 +58,7 @@ function userRefOf(user: LogParty, okta: OktaPolicy): UserRef | 'unmatched_login
 function reasonOf(event: LogEvent, user: LogParty, app: LogParty | undefined): string {
   const parts = [
     `Okta ${event.eventType}`,
-    `Okta user id ${user.id ?? '(none)'}`,
+    `${user.type === 'User' ? 'Okta user id' : 'Okta app user id'} ${user.id ?? '(none)'}`,
     `login ${user.alternateId ?? '(none)'}`,
     ...(app ? [`app ${app.displayName ?? app.alternateId ?? '?'} (${app.id ?? '?'})`] : []),
     `System Log event ${event.uuid}`,
@@ -96,7 +96,10 @@ export function mapOktaEvent(raw: unknown, options: MapOptions): Mapped {
   const targets = event.target ?? [];
   const app = targets.find((t) => isZendeskApp(t, okta));
   if (mapping.zendesk_app_only && !app) return { kind: 'ignored', reason: 'not_zendesk_app', ...base };
-  const user = targets.find((t) => t.type === 'User');
+  // The Okta user; an app membership event without one names the app user, whose login serves for an email.
+  const user =
+    targets.find((t) => t.type === 'User') ??
+    (okta.match === 'email' ? targets.find((t) => t.type === 'AppUser') : undefined);
   if (!user) return { kind: 'ignored', reason: 'no_user', ...base };
   const ref = userRefOf(user, okta);
   if (typeof ref === 'string') return { kind: 'ignored', reason: ref, ...base };
