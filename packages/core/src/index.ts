@@ -98,6 +98,13 @@ export {
   type PolicyInput,
 } from './policy/policy.js';
 export {
+  DEFAULT_OKTA_EVENTS,
+  oktaMappings,
+  oktaNeeds,
+  type OktaMapping,
+  type OktaPolicy,
+} from './policy/okta.js';
+export {
   AUTH_TYPES,
   DEFAULT_PRINCIPAL,
   authorizeEvent,

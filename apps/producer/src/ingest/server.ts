@@ -11,6 +11,7 @@ import type { Publisher } from '../publisher.js';
 import type { AuthFailure } from './auth.js';
 import { IngestGuard, type GuardOptions } from './guard.js';
 import { openApiDocument } from './openapi.js';
+import { createOktaHook, OKTA_HOOK_PATH } from './okta/hook.js';
 import { problem, problemResponse, sendProblem, type Problem } from './problem.js';
 
 export interface IngestOptions extends GuardOptions {
@@ -112,6 +113,20 @@ export async function startIngestServer(options: IngestOptions): Promise<IngestS
   const maxAgeDays = options.maxEventAgeDays ?? options.policy?.max_event_age_days ?? 30;
   const bodyMs = (options.bodyTimeoutSeconds ?? 10) * 1000;
   const headersMs = (options.headersTimeoutSeconds ?? 10) * 1000;
+  // Okta Event Hooks (okta/hook.ts), when the policy has an `okta` section.
+  const okta = options.policy?.okta
+    ? createOktaHook({
+        policy: options.policy,
+        okta: options.policy.okta,
+        env: options.env ?? {},
+        guard,
+        logger,
+        publisher: options.publisher,
+        maxBodyBytes: limit,
+        bodyTimeoutMs: bodyMs,
+        maxEventAgeDays: maxAgeDays,
+      })
+    : null;
 
   /** Sends a problem; refusals of credentials are logged (who, what, why; never a credential). */
   const refuse = (req: IncomingMessage, res: ServerResponse, body: Problem, id: string, close: boolean) => {
@@ -245,8 +260,9 @@ export async function startIngestServer(options: IngestOptions): Promise<IngestS
     if (path === '/openapi.json') return getOnly(openApiDocument());
     if (path === '/metrics' && req.method === 'GET') {
       res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
-      return res.end(guard.metricsText());
+      return res.end(guard.metricsText() + (okta?.metricsText() ?? ''));
     }
+    if (okta && path === OKTA_HOOK_PATH) return okta.handle(req, res, id);
     if (path !== '/events')
       return sendProblem(res, problem(404, 'not_found', 'Not found', `no resource at ${path}`), id, {
         close: true,

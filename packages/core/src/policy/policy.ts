@@ -5,6 +5,7 @@ import { EVENT_TYPES, type EventType } from '../events/event-types.js';
 import { ACTIONS, assigneeTargetSchema, type ActionName, type AssigneeTarget } from '../model/actions.js';
 import { DEFAULT_ACTION_WEIGHTS } from '../rails/blast-radius.js';
 import { noTransferRules, transferRulesSchema } from '../rails/transfer-destination.js';
+import { oktaPolicySchema } from './okta.js';
 import { checkPrincipals, principalPolicyFields } from './principals.js';
 
 const blastRadiusDefaults = { window_seconds: 3600, max_weight: 250, weights: { ...DEFAULT_ACTION_WEIGHTS } };
@@ -66,6 +67,8 @@ const policySchema = z
     dry_run: z.boolean().default(false),
     /** Who may ask for what (principals.ts): named principals, the INGEST_TOKEN principal, direct publishers. */
     ...principalPolicyFields,
+    /** Okta Event Hooks (okta.ts): absent, the ingestion service has no Okta endpoint. */
+    okta: oktaPolicySchema.optional(),
   })
   .strict()
   .superRefine(checkPrincipals);
