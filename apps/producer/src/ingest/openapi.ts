@@ -115,6 +115,59 @@ export function openApiDocument(): Record<string, unknown> {
           },
         },
       },
+      '/okta/events': {
+        description:
+          "Okta Event Hooks (when the policy has an `okta` section): the secret configured in Okta in the policy's header (default Authorization).",
+        get: {
+          summary: "Okta's one-time verification: the challenge echoed",
+          parameters: [
+            {
+              name: 'X-Okta-Verification-Challenge',
+              in: 'header',
+              required: true,
+              schema: { type: 'string' },
+            },
+          ],
+          responses: {
+            '200': {
+              description: 'The challenge, echoed',
+              content: {
+                'application/json': {
+                  schema: { type: 'object', properties: { verification: { type: 'string' } } },
+                },
+              },
+            },
+            '400': refused('No challenge header'),
+            '401': refused('Missing or wrong secret'),
+          },
+        },
+        post: {
+          summary: 'A batch of Okta System Log events (data.events[]), each mapped to one lifecycle event',
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  required: ['data'],
+                  properties: { data: { type: 'object', properties: { events: { type: 'array' } } } },
+                },
+              },
+            },
+          },
+          responses: {
+            '200': {
+              description:
+                'Every mapped event was acknowledged by Kafka (events the mapping ignores are counted, not refused)',
+            },
+            '400': refused('Not an Okta event batch'),
+            '401': refused('Missing or wrong secret'),
+            '503': refused('Kafka did not acknowledge; Okta tries again', {
+              'Retry-After': { schema: { type: 'integer' } },
+            }),
+          },
+        },
+      },
       '/healthz': { get: { summary: 'Liveness', responses: { '200': { description: 'alive' } } } },
       '/openapi.json': {
         get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1' } } },
