@@ -163,9 +163,11 @@ async function replay(settings: ConsumerSettings, logger: Logger, args: string[]
     ...(values.source ? { sources: values.source } : {}),
     dryRun: values['dry-run'] ?? false,
   });
-  for (const r of records) process.stdout.write(`${r.source}\t${r.reason}\t${r.error}\n`);
+  const { topics } = settings.kafka;
+  for (const r of records) process.stdout.write(`${r.source}\t${r.reason}\t${r.error}\t-> ${topics[r.to]}\n`);
   process.stdout.write(
-    `${records.length} dead letters ${values['dry-run'] ? 'would be' : 'were'} sent back to ${settings.kafka.topics.events}\n`,
+    `${records.length} dead letters ${values['dry-run'] ? 'would be' : 'were'} sent back (events to ${topics.events}, ` +
+      `fired scheduled steps to ${topics.retry})\n`,
   );
 }
 

@@ -1,7 +1,11 @@
-// Sends dead letters back to the events topic once their cause is fixed (a policy change, a user created, a
-// Zendesk outage over). The original value, key and headers go back unchanged; our dlq-* headers are dropped.
+// Sends dead letters back once their cause is fixed (a policy change, a user created, a Zendesk outage over). The
+// original value, key and headers go back unchanged; our dlq-* and retry-* headers are dropped. An event goes back
+// to the events topic; a scheduled step the scheduler had fired (a purge, an effective-dated step: scheduled-*
+// headers) goes back to the retry topic, the only topic where those headers are trusted, as a first try due now,
+// so that it runs as that step again rather than as the event that scheduled it.
 import { Partitioners, type Kafka, type KafkaMessage } from 'kafkajs';
 import { readTopicToEnd, type KafkaSettings } from '@zendesk-lifecycle/service-runtime';
+import { firingOf } from '../scheduling/firing.js';
 import { DLQ, originalHeaders, readHeaders } from './headers.js';
 
 export interface ReplayFilter {
@@ -18,6 +22,8 @@ export interface ReplayedRecord {
   error: string;
   source: string;
   dlqOffset: string;
+  /** Where it was sent: the events topic, or the retry topic for a fired scheduled step. */
+  to: 'events' | 'retry';
 }
 
 function matches(headers: Record<string, string>, filter: ReplayFilter): boolean {
@@ -47,6 +53,7 @@ export async function replayDeadLetters(
           error: headers[DLQ.error] ?? '',
           source: `${headers[DLQ.sourceTopic]}/${headers[DLQ.sourcePartition]}/${headers[DLQ.sourceOffset]}`,
           dlqOffset: `${partition}:${message.offset}`,
+          to: firingOf(headers) ? 'retry' : 'events',
         },
       });
     },
@@ -60,14 +67,16 @@ export async function replayDeadLetters(
       createPartitioner: Partitioners.DefaultPartitioner,
     });
     await producer.connect();
-    await producer.send({
-      topic: settings.topics.events,
-      messages: picked.map(({ message }) => ({
-        key: message.key,
-        value: message.value,
-        headers: originalHeaders(message),
-      })),
-    });
+    for (const to of ['events', 'retry'] as const) {
+      const messages = picked
+        .filter(({ record }) => record.to === to)
+        .map(({ message }) => ({
+          key: message.key,
+          value: message.value,
+          headers: originalHeaders(message),
+        }));
+      if (messages.length > 0) await producer.send({ topic: settings.topics[to], messages });
+    }
     await producer.disconnect();
   }
   return picked.map((p) => p.record);

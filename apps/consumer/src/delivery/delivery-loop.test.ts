@@ -320,4 +320,41 @@ describe('dead-letter replay', () => {
     expect(copies[1]).toEqual({ ce_type: 'lifecycle.offboarding.v1' });
     await loop.stop();
   });
+
+  it('sends a fired scheduled step back to the retry topic, where its scheduled headers count, due at once', async () => {
+    const { kafka, settings } = await setup();
+    const scheduled = {
+      'scheduled-phase': 'due',
+      'scheduled-kind': 'purge',
+      'scheduled-entry': 'purge:abc',
+      'scheduled-due-at': '2026-11-30T09:00:00.000Z',
+    };
+    const producer = testProducer(kafka);
+    await producer.connect();
+    await producer.send({
+      topic: settings.topics.retry,
+      messages: [{ key: 'u9', value: 'purge-once', headers: { ...scheduled, 'retry-attempts': '49' } }],
+    });
+    await producer.disconnect();
+    const fixed = new Set<string>();
+    const seen: Array<{ topic: string; headers: Record<string, string>; attempt: number }> = [];
+    const loop = await startLoop(kafka, settings, async (record) => {
+      const text = record.message.value!.toString();
+      seen.push({ topic: record.topic, headers: readHeaders(record.message), attempt: record.attempt });
+      if (fixed.has(text)) return resultOf(text);
+      return { kind: 'dead_letter', reason: 'zendesk_unavailable', error: 'x' };
+    });
+    await collect(kafka, settings.topics.dlq, 1);
+    fixed.add('purge-once');
+    const replayed = await replayDeadLetters(kafka, settings, {});
+    expect(replayed.map((r) => r.to)).toEqual(['retry']);
+    expect((await collect(kafka, settings.topics.results, 1)).map((m) => m.value!.toString())).toEqual([
+      'result:purge-once',
+    ]);
+    const again = seen.at(-1)!;
+    expect(again.topic).toBe(settings.topics.retry);
+    expect(again.headers).toEqual(scheduled);
+    expect(again.attempt).toBe(1);
+    await loop.stop();
+  });
 });
