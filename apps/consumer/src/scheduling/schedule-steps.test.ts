@@ -186,6 +186,34 @@ describe('scheduling in the pipeline', () => {
     expect(markers.sort()).toEqual(['cancel:email:leo@acme.test', 'cancel:id:42']);
   });
 
+  it('cancels under every name Zendesk gives the re-hired user: an effective-dated step filed by email still meets a re-hire by id', async () => {
+    const { run, zendesk } = world();
+    zendesk.users.set(42, { ...zendesk.users.get(42)!, external_id: 'emp-42' });
+    const waiting = await run(
+      offboarding({
+        id: 'off-3',
+        user: { email: 'leo@acme.test' },
+        extra: { effective_at: '2026-12-05T17:00:00Z' },
+      }),
+    );
+    const entry = waiting.kind === 'done' ? waiting.schedule?.[0] : undefined;
+    expect(entry?.key).toMatch(/^effective:/);
+    expect(entry?.userKey).toBe('email:leo@acme.test');
+    const rehire = createLifecycleEvent({
+      type: 'lifecycle.rehire.v1',
+      source: 'hr',
+      id: 'r-3',
+      user: { id: 42 },
+    });
+    const verdict = await run(rehire);
+    const markers = verdict.kind === 'done' ? (verdict.schedule ?? []).map((w) => w.key) : [];
+    expect(markers.sort()).toEqual([
+      'cancel:email:leo@acme.test',
+      'cancel:external_id:emp-42',
+      'cancel:id:42',
+    ]);
+  });
+
   it('refuses a fired purge when irreversible actions are off now', async () => {
     const { zendesk, run } = world(false);
     const fired = await run(offboarding(), {

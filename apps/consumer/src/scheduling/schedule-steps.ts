@@ -138,16 +138,25 @@ export interface WritesAfter {
 }
 
 /**
- * Every key a waiting entry of this user may be filed under: each way the re-hire names the user, and the Zendesk
- * id it resolved to (purge entries are filed under that id). An offboarding by email and a re-hire by employee id
- * then still meet, as long as the re-hire was matched to the same Zendesk user.
+ * Every key a waiting entry of this user may be filed under: each way the re-hire names the user, the Zendesk id it
+ * resolved to (purge entries are filed under that id), and that user's email and external id in Zendesk. An
+ * offboarding by email and a re-hire by employee id then still meet, as long as the re-hire was matched to the same
+ * Zendesk user.
  */
-export function rehireKeys(ref: UserRef, zendeskId: number | null): string[] {
+export function rehireKeys(
+  ref: UserRef,
+  zendeskId: number | null,
+  names: { email: string | null; external_id: string | null } = { email: null, external_id: null },
+): string[] {
   const keys = [userKey(ref)];
   if (ref.id !== undefined) keys.push(userKey({ id: ref.id }));
   if (ref.external_id !== undefined) keys.push(userKey({ external_id: ref.external_id }));
   if (ref.email !== undefined) keys.push(userKey({ email: ref.email }));
   if (zendeskId !== null) keys.push(userKey({ id: zendeskId }));
+  // However Zendesk names the user it resolved to: an effective-dated offboarding by email waits under the email,
+  // even when the re-hire names the person by employee id.
+  if (names.external_id) keys.push(userKey({ external_id: names.external_id }));
+  if (names.email) keys.push(userKey({ email: names.email }));
   return [...new Set(keys)];
 }
 
@@ -194,7 +203,7 @@ export function writesAfter(
       at: now.toISOString(),
       reason: plan.event.data.reason ?? 're-hired',
     };
-    for (const key of rehireKeys(plan.user, execution.zendesk_user_id))
+    for (const key of rehireKeys(plan.user, execution.zendesk_user_id, execution.zendesk_user_names))
       writes.push({ key: cancelMarkerId(key), userKey: key, value: JSON.stringify(marker) });
   }
   return { writes, ...(purgeDueAt ? { purgeDueAt } : {}) };

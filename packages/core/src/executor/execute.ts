@@ -166,7 +166,14 @@ class PlanRun {
         };
       }
     }
-    return { status: 'completed', steps: this.reports, zendesk_user_id: this.resolvedUserId() };
+    return {
+      status: 'completed',
+      steps: this.reports,
+      zendesk_user_id: this.resolvedUserId(),
+      ...(this.user
+        ? { zendesk_user_names: { email: this.user.email, external_id: this.user.external_id } }
+        : {}),
+    };
   }
 
   private push(

@@ -8,6 +8,11 @@ export type Execution =
       steps: StepReport[];
       /** The Zendesk user acted on, as resolved; null when no user matched (or none was looked up by email). */
       zendesk_user_id: number | null;
+      /**
+       * How Zendesk names that user besides its id (as looked up): its email and external id. What a re-hire cancels
+       * is filed under however the earlier event named the person, which may not be how this event does.
+       */
+      zendesk_user_names?: { email: string | null; external_id: string | null };
     }
   | {
       status: 'retry';
