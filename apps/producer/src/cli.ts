@@ -206,7 +206,7 @@ const usage = `usage: npm run producer -- <command>
   serve                       HTTP ingestion (INGEST_PORT, INGEST_TOKEN and/or INGEST_HMAC_SECRET)
   sync [--format table|json|csv]
   scan-inactive --days N [--transfer-to-email E] [--dry-run]
-\${ZENDESK_WEBHOOK_USAGE}`;
+${ZENDESK_WEBHOOK_USAGE}`;
 
 async function main(): Promise<void> {
   const [command, ...args] = process.argv.slice(2);
