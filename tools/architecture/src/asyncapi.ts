@@ -76,6 +76,12 @@ export function asyncApiDocument(): Record<string, unknown> {
           'Compacted steps waiting for their time (apps/consumer/src/scheduling): entries keyed purge:<deprovision step key> or effective:<event digest>, a re-hire cancel marker keyed cancel:<user key>; a tombstone (null value) once an entry fired or was cancelled. One user, one partition (a hash of the user key).',
         messages: { entry: ref('scheduledEntry'), cancelMarker: ref('cancelMarker') },
       },
+      userEvents: {
+        address: TOPIC_DEFAULTS.userEvents,
+        description:
+          "Zendesk's own user events (event webhooks, zen:event-type:user.*), verified and published by the ingestion service's POST /zendesk/webhook: the body Zendesk posted, unchanged; key: the Zendesk user id (decimal); header zendesk-event-id: Zendesk's event id. Retained by time (30 days).",
+        messages: { zendeskUserEvent: ref('zendeskUserEvent') },
+      },
       brake: {
         address: TOPIC_DEFAULTS.brake,
         description:
@@ -126,6 +132,11 @@ export function asyncApiDocument(): Record<string, unknown> {
         channel: { $ref: '#/channels/accounts' },
         summary: 'sync publishes account snapshots.',
       },
+      publishZendeskUserEvents: {
+        action: 'send',
+        channel: { $ref: '#/channels/userEvents' },
+        summary: "The ingestion service publishes each verified Zendesk user event once Zendesk's signature checks out.",
+      },
       brake: {
         action: 'send',
         channel: { $ref: '#/channels/brake' },
@@ -136,6 +147,29 @@ export function asyncApiDocument(): Record<string, unknown> {
       messages: {
         ...messages,
         raw,
+        zendeskUserEvent: {
+          name: 'zendesk_user_event',
+          title: "Zendesk's webhook envelope for a user event",
+          contentType: 'application/json',
+          payload: {
+            type: 'object',
+            required: ['type', 'id', 'account_id', 'time', 'subject', 'detail'],
+            properties: {
+              type: { type: 'string', pattern: '^zen:event-type:user\\.' },
+              id: { type: 'string', description: "Zendesk's event id" },
+              account_id: { type: 'integer' },
+              time: { type: 'string', format: 'date-time' },
+              zendesk_event_version: { type: 'string' },
+              subject: { type: 'string', pattern: '^zen:user:\\d+$' },
+              detail: {
+                type: 'object',
+                description: 'the user (ids as strings): id, role, email, external_id, default_group_id, ...',
+              },
+              event: { type: 'object', description: 'what changed: previous and current, or the group' },
+            },
+          },
+          bindings: { kafka: { key: { type: 'string', description: 'the Zendesk user id, e.g. 4201' } } },
+        },
         scheduledEntry: {
           name: 'scheduled_entry',
           contentType: 'application/json',
