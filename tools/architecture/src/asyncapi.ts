@@ -135,7 +135,8 @@ export function asyncApiDocument(): Record<string, unknown> {
       publishZendeskUserEvents: {
         action: 'send',
         channel: { $ref: '#/channels/userEvents' },
-        summary: "The ingestion service publishes each verified Zendesk user event once Zendesk's signature checks out.",
+        summary:
+          "The ingestion service publishes each verified Zendesk user event once Zendesk's signature checks out.",
       },
       brake: {
         action: 'send',
