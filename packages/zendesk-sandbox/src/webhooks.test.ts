@@ -231,4 +231,28 @@ describe('retries, as Zendesk documents them', () => {
     const [invocation] = await invocations(id);
     expect(invocation).toMatchObject({ status: 'failed', latest_completion_status: null, attempts: 6 });
   });
+
+  it('stops retrying when the sandbox stops (a retry waiting its turn gives up at once)', async () => {
+    const other = await startSandbox({ seed: 'demo', rpm: 0 }); // real waits: the first retry after 1 s
+    const hooks = api(other);
+    await hooks('POST', '/webhooks', {
+      webhook: {
+        name: 'stopping',
+        status: 'active',
+        endpoint: receiver.url,
+        http_method: 'POST',
+        request_format: 'json',
+        subscriptions: ['zen:event-type:user.suspended_changed'],
+      },
+    });
+    receiver.answer(503);
+    await hooks('PUT', `/users/${DEMO_PEOPLE.leaver.id}`, { user: { suspended: true } });
+    await receiver.waitFor(1);
+    const started = Date.now();
+    await other.stop();
+    await other.webhooks.flush();
+    expect(Date.now() - started).toBeLessThan(900);
+    expect(other.webhooks.invocations[0]).toMatchObject({ status: 'failed' });
+    expect(receiver.received).toHaveLength(1);
+  });
 });

@@ -79,7 +79,8 @@ export async function deliver(
   invocation: Invocation,
   accountId: number,
   options: DeliveryOptions,
-  sleep: (ms: number) => Promise<void>,
+  /** Waits; resolves false when the sandbox stopped meanwhile (no more attempts). */
+  sleep: (ms: number) => Promise<boolean>,
 ): Promise<void> {
   const scale = options.timeScale ?? 1;
   const timeoutMs = options.timeoutMs ?? 10_000;
@@ -123,11 +124,10 @@ export async function deliver(
       return;
     }
     const wait = retryDelay({ status, retryAfter }, retries);
-    if (wait === null) {
+    if (wait === null || !(await sleep(wait * scale))) {
       invocation.status = 'failed';
       return;
     }
-    await sleep(wait * scale);
   }
 }
 

@@ -69,7 +69,7 @@ export class WebhookService {
   private readonly authorizations = new Map<string, string | null>();
   private readonly queues = new Map<string, Promise<void>>();
   private readonly pending = new Set<Promise<void>>();
-  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly timers = new Map<NodeJS.Timeout, (goOn: boolean) => void>();
   private watcher: UserEventWatcher | undefined;
   private ticker: NodeJS.Timeout | undefined;
   private stopped = false;
@@ -177,7 +177,11 @@ export class WebhookService {
   stop(): void {
     this.stopped = true;
     if (this.ticker) clearInterval(this.ticker);
-    for (const timer of this.timers) clearTimeout(timer);
+    // A delivery waiting to retry gives up now.
+    for (const [timer, wake] of this.timers) {
+      clearTimeout(timer);
+      wake(false);
+    }
     this.timers.clear();
   }
 
@@ -226,14 +230,14 @@ export class WebhookService {
     }
   }
 
-  private sleep(ms: number): Promise<void> {
+  private sleep(ms: number): Promise<boolean> {
     return new Promise((resolve) => {
-      if (this.stopped) return resolve();
+      if (this.stopped) return resolve(false);
       const timer = setTimeout(() => {
         this.timers.delete(timer);
-        resolve();
+        resolve(!this.stopped);
       }, ms);
-      this.timers.add(timer);
+      this.timers.set(timer, resolve);
     });
   }
 }
