@@ -23,12 +23,14 @@ import {
 import { createZendeskClient, Unauthorized, zendeskConfigFromEnv } from '@zendesk-lifecycle/zendesk-client';
 import { producerSettingsFromEnv, publishingSettingsFromEnv } from './config.js';
 import { startIngestServer } from './ingest/server.js';
+import { zendeskWebhookEndpoint } from './ingest/zendesk-webhook/endpoint.js';
 import { formatReport, formatSummary } from './output/report.js';
 import { progress } from './output/progress.js';
 import { renderTable as table } from '@zendesk-lifecycle/service-runtime';
 import { createPublisher } from './publisher.js';
 import { findInactive } from './scan/inactivity.js';
 import { collectAccounts, syncAccounts, summarize } from './sync/sync.js';
+import { ZENDESK_WEBHOOK_USAGE, zendeskWebhookCommand } from './zendesk-webhook/command.js';
 
 class UsageError extends Error {}
 
@@ -106,7 +108,9 @@ async function serveCommand(): Promise<void> {
   await ensureTopics(kafka, settings, ['events']);
   const publisher = createPublisher(settings, kafka);
   await publisher.start();
+  const zendeskWebhook = await zendeskWebhookEndpoint(process.env, kafka, settings, logger);
   const server = await startIngestServer({
+    ...(zendeskWebhook ? { routes: zendeskWebhook.routes } : {}),
     publisher,
     port: ingest.port,
     host: ingest.host,
@@ -125,6 +129,7 @@ async function serveCommand(): Promise<void> {
   await untilStopSignal();
   await server.stop();
   await publisher.stop();
+  await zendeskWebhook?.stop();
 }
 
 /** The Zendesk client, signed in once: a refused sign-in stops the command with one line naming the variable. */
@@ -200,7 +205,8 @@ const usage = `usage: npm run producer -- <command>
           [--reason R] [--requested-by P] [--file event.json] [--dry-run]
   serve                       HTTP ingestion (INGEST_PORT, INGEST_TOKEN and/or INGEST_HMAC_SECRET)
   sync [--format table|json|csv]
-  scan-inactive --days N [--transfer-to-email E] [--dry-run]`;
+  scan-inactive --days N [--transfer-to-email E] [--dry-run]
+${ZENDESK_WEBHOOK_USAGE}`;
 
 async function main(): Promise<void> {
   const [command, ...args] = process.argv.slice(2);
@@ -209,6 +215,7 @@ async function main(): Promise<void> {
     serve: () => serveCommand(),
     sync: syncCommand,
     'scan-inactive': scanCommand,
+    'zendesk-webhook': (a) => zendeskWebhookCommand(a),
   };
   const run = command ? commands[command] : undefined;
   if (!run) {

@@ -19,6 +19,7 @@ import {
 } from './ticket-settings/records.js';
 import { findUser, type FindUserOptions } from './users/find-user.js';
 import { entitlementsOf, type CustomRole, type Entitlements } from './users/seats.js';
+import { ZendeskWebhooks } from './webhooks/webhooks.js';
 import { statusOf, toSnapshot, type AccountStatus, type ZendeskUser } from './users/snapshot.js';
 
 export interface Account {
@@ -41,8 +42,12 @@ export class ZendeskClient {
   private roles: Promise<ReadonlyMap<number, CustomRole> | null> | undefined;
   private me: Promise<UserSnapshot> | undefined;
 
+  /** Zendesk's Webhooks API (webhooks/webhooks.ts). */
+  readonly webhooks: ZendeskWebhooks;
+
   constructor(readonly config: ZendeskConfig) {
     this.api = new ZendeskApi(config);
+    this.webhooks = new ZendeskWebhooks(this.api);
   }
 
   /** Calls, 429s, retries and time spent waiting for the rate budget. */

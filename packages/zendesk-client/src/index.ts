@@ -53,3 +53,9 @@ export {
 } from './errors.js';
 export { RateGovernor, type GovernorStats } from './transport/governor.js';
 export { statusOf, toSnapshot, type AccountStatus, type ZendeskUser } from './users/snapshot.js';
+export {
+  ZendeskWebhooks,
+  type WebhookInvocation,
+  type WebhookRecord,
+  type WebhookSpec,
+} from './webhooks/webhooks.js';

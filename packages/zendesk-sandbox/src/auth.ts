@@ -79,6 +79,7 @@ const SCOPED_RESOURCES: Record<string, string> = {
   users: 'users',
   deleted_users: 'users',
   tickets: 'tickets',
+  webhooks: 'webhooks',
 };
 
 /**

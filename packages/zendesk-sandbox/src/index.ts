@@ -14,5 +14,14 @@ export {
   STAFF_ROLE_ID,
 } from './model.js';
 export { seededRandom } from './random.js';
+export { WebhookService, type Webhook, type WebhookOptions } from './webhooks/webhooks.js';
+export { zendeskSignature, signatureTimestamp, type Invocation, type Attempt } from './webhooks/delivery.js';
+export {
+  SANDBOX_ACCOUNT_ID,
+  SANDBOX_USER_EVENT_TYPES,
+  type ZendeskUserEventEnvelope,
+} from './webhooks/user-events.js';
 /** Test support: Zendesk's OpenAPI description, to validate replies and requests (loaded on first use). */
 export * as testing from './testing/openapi.js';
+/** Test support: an endpoint that records webhook requests and answers with the statuses a test lines up. */
+export { startWebhookReceiver, type Received, type WebhookReceiver } from './testing/webhook-receiver.js';

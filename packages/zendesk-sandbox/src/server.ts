@@ -25,6 +25,8 @@ import { permanentDeleteRoute } from './routes/permanent-delete.js';
 import { ticketSettingsRoutes } from './routes/ticket-settings.js';
 import { ticketRoutes } from './routes/tickets.js';
 import { userRoutes } from './routes/users.js';
+import { webhookRoutes } from './routes/webhooks.js';
+import { WebhookService, type WebhookOptions } from './webhooks/webhooks.js';
 import { seedDemo, seedGenerated } from './seed.js';
 import { SandboxState } from './state.js';
 import type { LoggedRequest } from './model.js';
@@ -69,6 +71,8 @@ export interface SandboxOptions {
   privateEntitlements?: boolean;
   /** Keep every request in the log (default true). */
   logRequests?: boolean;
+  /** Webhook delivery: retry waits scaled by `timeScale`, attempt timeout, sweep period (webhooks/). */
+  webhooks?: WebhookOptions;
 }
 
 export interface RunningSandbox {
@@ -81,6 +85,8 @@ export interface RunningSandbox {
   oauth: OAuthState;
   /** Whether API tokens are refused (settable while running). */
   apiTokensRetired: boolean;
+  /** The Webhooks API's webhooks, their invocations, and `flush()` (sweep for changes, await deliveries). */
+  webhooks: WebhookService;
   /** Re-seeds the account and clears faults, request log and rate-limit windows. */
   reset(seed?: SandboxOptions['seed']): void;
   stop(): Promise<void>;
@@ -130,6 +136,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   let limits = endpointLimits(options);
   let jobs = new Jobs(state, options.jobDelayMs ?? 20, limits.jobs);
   let router = new Router();
+  const webhooks = new WebhookService(() => state, options.webhooks);
 
   const build = (seed: SandboxOptions['seed']) => {
     jobs.stop();
@@ -154,6 +161,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     groupRoutes(router, state);
     ticketSettingsRoutes(router, state);
     searchRoutes(router, state);
+    webhookRoutes(router, webhooks);
   };
   build(options.seed);
 
@@ -244,6 +252,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       if (error instanceof HttpError) send(ctx, error.status, error.body, error.headers);
       else send(ctx, 500, { error: 'InternalError', description: (error as Error).message });
     } finally {
+      if (ctx.changed) webhooks.sweep();
       if (options.logRequests ?? true) {
         state.requestLog.push({
           method: ctx.method,
@@ -279,6 +288,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     faults,
     oauth,
     apiTokensRetired: options.retireApiTokens ?? false,
+    webhooks,
     reset(seed) {
       faults.clear();
       build(seed ?? options.seed);
@@ -286,6 +296,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     stop: () =>
       new Promise((resolve) => {
         jobs.stop();
+        webhooks.stop();
         server.closeAllConnections();
         server.close(() => resolve());
       }),

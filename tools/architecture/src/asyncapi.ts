@@ -85,7 +85,7 @@ export function asyncApiDocument(): Record<string, unknown> {
       userEvents: {
         address: TOPIC_DEFAULTS.userEvents,
         description:
-          "Zendesk's own user events (its signed event webhooks), the body as Zendesk posted it, keyed by the Zendesk user id, header zendesk-event-id; retained by time.",
+          "Zendesk's own user events (event webhooks, zen:event-type:user.*), verified and published by the ingestion service's POST /zendesk/webhook: the body Zendesk posted, unchanged; key: the Zendesk user id (decimal); header zendesk-event-id: Zendesk's event id. Retained by time (30 days).",
         messages: { zendeskUserEvent: ref('zendeskUserEvent') },
       },
     },

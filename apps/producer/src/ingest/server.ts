@@ -33,6 +33,11 @@ export interface IngestOptions extends GuardOptions {
   logger: Logger;
   /** Accept unauthenticated requests; only allowed on a loopback host (the demo). */
   allowUnauthenticated?: boolean;
+  /** More endpoints by path, each answering (and authenticating) its requests itself (e.g. /zendesk/webhook). */
+  routes?: Record<
+    string,
+    (req: IncomingMessage, res: ServerResponse, correlationId: string) => Promise<void>
+  >;
 }
 
 export interface IngestServer {
@@ -263,6 +268,8 @@ export async function startIngestServer(options: IngestOptions): Promise<IngestS
       return res.end(guard.metricsText() + (okta?.metricsText() ?? ''));
     }
     if (okta && path === OKTA_HOOK_PATH) return okta.handle(req, res, id);
+    const route = path ? options.routes?.[path] : undefined;
+    if (route) return route(req, res, id);
     if (path !== '/events')
       return sendProblem(res, problem(404, 'not_found', 'Not found', `no resource at ${path}`), id, {
         close: true,

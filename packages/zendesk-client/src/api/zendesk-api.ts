@@ -144,11 +144,23 @@ export class ZendeskApi {
     }
   }
 
+  /**
+   * One call to a path under the API base as written, without `.json` (the Webhooks API's paths, as node-zendesk's
+   * webhooks client sends them), with an optional JSON body, through our transport alone.
+   */
+  call<T>(method: string, path: string, body?: unknown): Promise<Answer<T>> {
+    return this.send<T>(method, `${this.config.apiBase}/${path}`, body);
+  }
+
   /** One call through our transport alone; the body is Zendesk's answer as it came. */
-  private async send<T>(method: string, path: ListPath): Promise<Answer<T>> {
+  private async send<T>(method: string, path: ListPath, body?: unknown): Promise<Answer<T>> {
     const delivered: Delivered = await this.transport.transportFn(apiUrl(this.config.apiBase, path), {
       method,
-      headers: { Accept: 'application/json' },
+      headers: {
+        Accept: 'application/json',
+        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     const { response } = delivered;
     // As node-zendesk reads answers: a body that is not JSON counts as an empty object.
