@@ -168,6 +168,31 @@ export function openApiDocument(): Record<string, unknown> {
           },
         },
       },
+      '/zendesk/webhook': {
+        description:
+          "Zendesk's signed user-event webhooks (when ZENDESK_WEBHOOK_SECRET is set): X-Zendesk-Webhook-Signature = base64(HMAC-SHA256(timestamp + body)) with the webhook's signing secret.",
+        post: {
+          summary: 'One Zendesk user event (zen:event-type:user.*), kept unchanged on zendesk.user-events',
+          parameters: [
+            { name: 'X-Zendesk-Webhook-Signature', in: 'header', required: true, schema: { type: 'string' } },
+            {
+              name: 'X-Zendesk-Webhook-Signature-Timestamp',
+              in: 'header',
+              required: true,
+              schema: { type: 'string' },
+            },
+          ],
+          requestBody: { required: true, content: { 'application/json': { schema: { type: 'object' } } } },
+          responses: {
+            '200': { description: 'Acknowledged by Kafka, or a repeat of an event already published' },
+            '400': refused('Not a Zendesk user event'),
+            '401': refused('Bad signature, a timestamp outside the window, or a replay'),
+            '503': refused('Kafka did not acknowledge; Zendesk tries again', {
+              'Retry-After': { schema: { type: 'integer' } },
+            }),
+          },
+        },
+      },
       '/healthz': { get: { summary: 'Liveness', responses: { '200': { description: 'alive' } } } },
       '/openapi.json': {
         get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1' } } },
