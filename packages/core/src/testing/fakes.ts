@@ -5,6 +5,7 @@ import {
   STATE_CHANGING_ACTIONS,
   describeState,
   matchesState,
+  userIdentityOf,
   userStateOf,
   type PriorState,
 } from '../model/prior-state.js';
@@ -395,6 +396,7 @@ export class MemoryAudit implements AuditPort {
       .sort((a, b) => a.outcome.step.index - b.outcome.step.index)[0]!;
     return {
       ...userStateOf(first.outcome.before!),
+      identity: userIdentityOf(first.outcome.before!),
       recorded_in: {
         ticket_id: first.id,
         event_id: first.outcome.event.id,

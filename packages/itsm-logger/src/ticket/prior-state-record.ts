@@ -63,7 +63,9 @@ export function priorStateBlock(outcome: AuditedStep): Block | null {
     kind: 'record',
     title: 'State before this step (machine-readable, for undo)',
     marker: PRIOR_STATE_MARKER,
-    json: JSON.stringify(record),
+    // The identity carries untrusted text (the name): the marker never appears inside the record as written, so
+    // the last marker stays the record's own (an escaped hyphen reads back as the same string).
+    json: JSON.stringify(record).replaceAll(PRIOR_STATE_MARKER, PRIOR_STATE_MARKER.replace('-', '\\u002d')),
   };
 }
 
