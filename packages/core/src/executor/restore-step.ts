@@ -27,7 +27,8 @@ export async function restoreStep(
     }
   }
   if (!prior) {
-    if (user.role !== 'end-user')
+    // A deleted user has lost everything, whatever role its record still shows: never "nothing to restore".
+    if (user.role !== 'end-user' && user.active)
       return {
         status: 'already_done',
         before: user,
