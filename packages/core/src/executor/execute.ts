@@ -307,7 +307,8 @@ class PlanRun {
   private async groupsBeforeDelete(step: PlannedStep, user: UserSnapshot): Promise<UserSnapshot> {
     const { zendesk } = this.options;
     if (step.action !== 'deprovision' || !user.active || user.group_ids || !zendesk.readGroups) return user;
-    return zendesk.readGroups(user);
+    this.user = await zendesk.readGroups(user);
+    return this.user;
   }
 
   /** Asks the brake (when there is one) to count this step; a brake that cannot answer holds. */

@@ -101,7 +101,9 @@ describe('restore (undo)', () => {
       ['unsuspend', 'already_done'],
       ['restore', 'succeeded'],
     ]);
-    const fresh = [...zendesk.users.values()].find((u) => u.active && u.email === zendesk.users.get(10)!.email)!;
+    const fresh = [...zendesk.users.values()].find(
+      (u) => u.active && u.email === zendesk.users.get(10)!.email,
+    )!;
     expect(fresh.id).not.toBe(10);
     expect(fresh).toMatchObject({ role: 'agent', custom_role_id: 360_042, suspended: false });
     expect(zendesk.groups.get(fresh.id)).toEqual([3, 7]);
@@ -118,5 +120,29 @@ describe('restore (undo)', () => {
     const rehire = await run('lifecycle.rehire.v1', 'back-1');
     expect(rehire.steps[1]).toMatchObject({ outcome: 'refused', refusal: { rule: 'no_prior_state' } });
     expect([...zendesk.users.values()].filter((u) => u.active)).toHaveLength(1);
+  });
+
+  it("opens a soft delete's in-progress record with the groups it ends (what a re-hire gives back)", async () => {
+    const { zendesk, audit } = world();
+    const started: Array<number[] | undefined> = [];
+    const begin = audit.begin.bind(audit);
+    audit.begin = (start) => {
+      started.push(start.before?.group_ids);
+      return begin(start);
+    };
+    const event = createLifecycleEvent({
+      source: 'test',
+      user: { id: 10 },
+      id: 'off-1',
+      type: 'lifecycle.offboarding.v1',
+      actions: ['deprovision'],
+    });
+    const off = await executePlan(planEvent(event, defaultPolicy(), { allowIrreversible: true }), {
+      zendesk,
+      audit,
+      protectedUsers: noProtection,
+    });
+    expect(off.steps).toMatchObject([{ action: 'deprovision', outcome: 'succeeded' }]);
+    expect(started).toEqual([[3, 7]]);
   });
 });
