@@ -138,7 +138,12 @@ describe('a re-hire after an offboarding', () => {
     ]);
     const fresh = [...sandbox.state.users.values()].find((u) => u.email === alex.email)!;
     expect(fresh.id).not.toBe(alex.id);
-    expect(fresh).toMatchObject({ role: 'agent', custom_role_id: STAFF_ROLE_ID, suspended: false, active: true });
+    expect(fresh).toMatchObject({
+      role: 'agent',
+      custom_role_id: STAFF_ROLE_ID,
+      suspended: false,
+      active: true,
+    });
     expect(groupsOf(fresh.id)).toEqual([1, 2]);
     expect(sandbox.state.deletedUsers.has(alex.id)).toBe(true);
     expect(rehire).toMatchObject({ status: 'completed', zendesk_user_id: fresh.id });

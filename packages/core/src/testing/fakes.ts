@@ -268,18 +268,31 @@ export class MemoryZendesk implements ZendeskPort {
     if (who.email === null && who.external_id === null)
       throw new ActionRefused('user_deleted', `user ${u.id} is deleted and nothing identifies the person`);
     if (prior.role === 'admin' && options?.may_target_admins !== true)
-      throw new ActionRefused('protected_user', `giving user ${u.id} the admin role back needs may_target_admins`);
-    const same = (a: string | null, b: string | null) => a !== null && b !== null && a.toLowerCase() === b.toLowerCase();
+      throw new ActionRefused(
+        'protected_user',
+        `giving user ${u.id} the admin role back needs may_target_admins`,
+      );
+    const same = (a: string | null, b: string | null) =>
+      a !== null && b !== null && a.toLowerCase() === b.toLowerCase();
     let profile = [...this.users.values()].find(
       (p) => p.active && p.id !== u.id && (same(p.external_id, who.external_id) || same(p.email, who.email)),
     );
     const created = profile === undefined;
     if (!profile) {
-      const fresh = { ...u, ...who, id: Math.max(0, ...this.users.keys()) + 1, active: true, role: prior.role };
+      const fresh = {
+        ...u,
+        ...who,
+        id: Math.max(0, ...this.users.keys()) + 1,
+        active: true,
+        role: prior.role,
+      };
       const { group_ids: _none, ...rest } = { ...fresh, role_type: prior.role_type, suspended: false };
       if (paidSeat(rest) && this.freeAgentSeats !== null) {
         if (this.freeAgentSeats <= 0)
-          throw new ActionRefused('no_free_seat', `no agent seat is free to make user ${u.id} ${prior.role} again`);
+          throw new ActionRefused(
+            'no_free_seat',
+            `no agent seat is free to make user ${u.id} ${prior.role} again`,
+          );
         this.freeAgentSeats--;
       }
       profile = { ...rest, custom_role_id: prior.custom_role_id };

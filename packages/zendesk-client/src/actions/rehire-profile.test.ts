@@ -3,7 +3,12 @@
 // that already has the person's email or external id (no second profile), also when a try stopped half-way.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ActionRefused, LifecycleError, userStateOf, type PriorState } from '@zendesk-lifecycle/core';
-import { DEMO_PEOPLE, STAFF_ROLE_ID, startSandbox, type RunningSandbox } from '@zendesk-lifecycle/zendesk-sandbox';
+import {
+  DEMO_PEOPLE,
+  STAFF_ROLE_ID,
+  startSandbox,
+  type RunningSandbox,
+} from '@zendesk-lifecycle/zendesk-sandbox';
 import { createZendeskClient, type ZendeskClient } from '../index.js';
 
 let sandbox: RunningSandbox;
@@ -31,7 +36,9 @@ beforeEach(() => {
 
 const groupIds = () => [...sandbox.state.groups.values()].map((g) => g.id).sort((a, b) => a - b);
 const creates = () =>
-  sandbox.state.requestLog.filter((r) => r.method === 'POST' && r.path === '/api/v2/users.json' && r.status === 201);
+  sandbox.state.requestLog.filter(
+    (r) => r.method === 'POST' && r.path === '/api/v2/users.json' && r.status === 201,
+  );
 const activeWithEmail = (email: string) => [...sandbox.state.users.values()].filter((u) => u.email === email);
 
 /** An agent with the staff custom role in every group, soft-deleted through the client: its record and profile. */
@@ -44,8 +51,9 @@ async function softDeletedAgent(externalId: string | null = 'HR-7001') {
     custom_role_id: STAFF_ROLE_ID,
     external_id: externalId,
   });
-  for (const g of groupIds()) if (!sandbox.state.memberships.some((m) => m.user_id === added.id && m.group_id === g))
-    sandbox.state.addMembership(added.id, g);
+  for (const g of groupIds())
+    if (!sandbox.state.memberships.some((m) => m.user_id === added.id && m.group_id === g))
+      sandbox.state.addMembership(added.id, g);
   const port = client.asPort();
   const deleted = await port.deprovision((await client.getUser(added.id))!, { ...key, permanent: false });
   // As the audit ticket's prior-state record holds it: the state and who the person was.
@@ -85,10 +93,14 @@ describe('restore of a soft-deleted user (a re-hire inside the grace period)', (
       group_ids: groupIds(),
     });
     expect(report.before).toMatchObject({ id: nina.id, active: false });
-    expect(report.detail).toMatch(new RegExp(`cannot undelete.*new profile ${fresh.id}.*old profile ${nina.id} stays deleted`));
+    expect(report.detail).toMatch(
+      new RegExp(`cannot undelete.*new profile ${fresh.id}.*old profile ${nina.id} stays deleted`),
+    );
     expect(creates()).toHaveLength(1);
     // Zendesk's own view: the new profile as recorded, the old one still soft-deleted.
-    const memberships = sandbox.state.memberships.filter((m) => m.user_id === fresh.id).map((m) => m.group_id);
+    const memberships = sandbox.state.memberships
+      .filter((m) => m.user_id === fresh.id)
+      .map((m) => m.group_id);
     expect(memberships.sort((a, b) => a - b)).toEqual(groupIds());
     expect((await client.getUser(nina.id))?.active).toBe(false);
     expect(sandbox.state.deletedUsers.has(nina.id)).toBe(true);
@@ -113,7 +125,10 @@ describe('restore of a soft-deleted user (a re-hire inside the grace period)', (
     // Every membership write fails: the try stops after the profile was made (as a crash would).
     sandbox.faults.set({ route: 'POST /group_memberships', errorRate: 1, status: 503 });
     sandbox.faults.set({ route: 'POST /users/:id/group_memberships', errorRate: 1, status: 503 });
-    const crashed = await client.asPort().restore(nina.deleted, nina.prior, key).catch((e: unknown) => e);
+    const crashed = await client
+      .asPort()
+      .restore(nina.deleted, nina.prior, key)
+      .catch((e: unknown) => e);
     expect(crashed).toBeInstanceOf(LifecycleError);
     expect(creates()).toHaveLength(1);
     sandbox.faults.clear();
@@ -132,10 +147,16 @@ describe('restore of a soft-deleted user (a re-hire inside the grace period)', (
     sandbox.faults.set({ route: 'POST /group_memberships', errorRate: 1, status: 503 });
     sandbox.faults.set({ route: 'POST /users/:id/group_memberships', errorRate: 1, status: 503 });
     sandbox.state.searchLagMs = 60_000;
-    await client.asPort().restore(nina.deleted, nina.prior, key).catch(() => null);
+    await client
+      .asPort()
+      .restore(nina.deleted, nina.prior, key)
+      .catch(() => null);
     sandbox.faults.clear();
     // Zendesk refuses the second create (422 DuplicateValue): a retryable conflict, not a second profile.
-    const error = await client.asPort().restore(nina.deleted, nina.prior, key).catch((e: unknown) => e);
+    const error = await client
+      .asPort()
+      .restore(nina.deleted, nina.prior, key)
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'zendesk_conflict', retryable: true });
     expect(activeWithEmail(nina.email)).toHaveLength(1);
   });

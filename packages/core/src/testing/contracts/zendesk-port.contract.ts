@@ -209,7 +209,10 @@ export function describeZendeskPortContract(
       const agent = await addUser({ role: 'agent' });
       const deleted = await port.deprovision(agent, { ...key, permanent: false });
       const anonymous = { ...deleted.after!, email: null, external_id: null };
-      const prior = { ...userStateOf({ ...agent, group_ids: [] }), identity: { name: agent.name, email: null, external_id: null } };
+      const prior = {
+        ...userStateOf({ ...agent, group_ids: [] }),
+        identity: { name: agent.name, email: null, external_id: null },
+      };
       const refused = await refusal(port.restore(anonymous, prior, key));
       expect(refused.rule).toBe('user_deleted');
     });
