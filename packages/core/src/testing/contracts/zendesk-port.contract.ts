@@ -204,6 +204,15 @@ export function describeZendeskPortContract(
       expect(again).toMatchObject({ status: 'already_done', after: { id: restored.after!.id } });
     });
 
+    it('changes nothing when asked to unsuspend a deleted user (restore gives the person a new profile)', async () => {
+      const { port, addUser } = await world();
+      const agent = await addUser({ role: 'agent', suspended: true });
+      const deleted = await port.deprovision(agent, { ...key, permanent: false });
+      const report = await port.unsuspend(deleted.after!, key);
+      expect(report).toMatchObject({ status: 'already_done', request_ids: [] });
+      expect(await port.findUser({ id: agent.id })).toMatchObject({ active: false, suspended: true });
+    });
+
     it('refuses to restore a deleted user nothing identifies (user_deleted)', async () => {
       const { port, addUser } = await world();
       const agent = await addUser({ role: 'agent' });
