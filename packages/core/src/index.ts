@@ -51,9 +51,12 @@ export {
   describeState,
   matchesState,
   priorStateSchema,
+  userIdentityOf,
+  userIdentitySchema,
   userStateOf,
   userStateSchema,
   type PriorState,
+  type UserIdentity,
   type UserState,
 } from './model/prior-state.js';
 

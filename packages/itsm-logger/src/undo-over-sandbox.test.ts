@@ -128,12 +128,37 @@ describe('a re-hire after an offboarding', () => {
     expect(ticket.description).toContain('no_free_seat');
   });
 
-  it('refuses to restore a deleted user: Zendesk has no undelete', async () => {
+  it('restores a deleted user onto a new profile (Zendesk cannot undelete), naming both ids; a second re-hire changes nothing', async () => {
     await offboard();
     sandbox.state.softDelete(sandbox.state.users.get(alex.id)!);
-    const rehire = await run('lifecycle.rehire.v1', { actions: ['restore'] });
-    expect(rehire.steps[0]).toMatchObject({ outcome: 'refused', refusal: { rule: 'user_deleted' } });
-    expect(rehire.steps[0]!.refusal!.reason).toMatch(/no undelete/);
+    const rehire = await run('lifecycle.rehire.v1');
+    expect(rehire.steps.map((s) => [s.action, s.outcome])).toEqual([
+      ['unsuspend', 'already_done'],
+      ['restore', 'succeeded'],
+    ]);
+    const fresh = [...sandbox.state.users.values()].find((u) => u.email === alex.email)!;
+    expect(fresh.id).not.toBe(alex.id);
+    expect(fresh).toMatchObject({
+      role: 'agent',
+      custom_role_id: STAFF_ROLE_ID,
+      suspended: false,
+      active: true,
+    });
+    expect(groupsOf(fresh.id)).toEqual([1, 2]);
+    expect(sandbox.state.deletedUsers.has(alex.id)).toBe(true);
+    expect(rehire).toMatchObject({ status: 'completed', zendesk_user_id: fresh.id });
+    expect(rehire.steps[1]!.detail).toMatch(
+      new RegExp(`new profile ${fresh.id} .*old profile ${alex.id} stays deleted`),
+    );
+    const ticket = sandbox.state.tickets.get(rehire.steps[1]!.audit_ticket_id!)!;
+    expect(ticket.description).toContain(`Zendesk cannot undelete a user: created a new profile ${fresh.id}`);
+    expect(ticket.description).toContain(`the old profile ${alex.id} stays deleted`);
+    expect(ticket.tags).toEqual(expect.arrayContaining([`zl_user_${alex.id}`, `zl_user_${fresh.id}`]));
+
+    // The next re-hire (by email) finds the new profile, reads the state recorded under the old one: as recorded.
+    const again = await run('lifecycle.rehire.v1');
+    expect(again.steps.map((s) => s.outcome)).toEqual(['already_done', 'already_done']);
+    expect([...sandbox.state.users.values()].filter((u) => u.email === alex.email)).toHaveLength(1);
   });
 
   it('refuses with no_prior_state while the search index does not show the offboarding yet, then restores', async () => {
@@ -178,6 +203,7 @@ describe('priorState', () => {
       custom_role_id: STAFF_ROLE_ID,
       suspended: false,
       group_ids: [1, 2],
+      identity: { name: alex.name, email: alex.email, external_id: null },
       recorded_in: {
         ticket_id: off.steps[0]!.audit_ticket_id,
         event_id: expect.any(String),

@@ -63,6 +63,10 @@ async function exercise(client: ZendeskClient): Promise<void> {
     permanent: true,
     reassign_to: [{ agent: manager }],
   });
+  // A re-hire inside the grace period: soft deleted, then restored onto a new profile (Zendesk cannot undelete).
+  const nora = sandbox.state.addUser({ name: 'Nora Rehired', email: 'nora@acme.test', role: 'agent' });
+  const gone = await port.deprovision(await user(nora.id), { ...key('soft'), permanent: false });
+  await port.restore(gone.after!, userStateOf(gone.before!), key('rehire'));
   // A requester of open tickets: Zendesk would refuse the delete, and the client finds out first.
   await port
     .deprovision(await user(DEMO_PEOPLE.inactive.id), { ...key('refused'), permanent: false })
@@ -106,6 +110,7 @@ describe("the client's requests, judged by Zendesk's OpenAPI description", () =>
       'PUT /api/v2/users/{user_id}',
       'DELETE /api/v2/users/{user_id}',
       'DELETE /api/v2/deleted_users/{deleted_user_id}',
+      'POST /api/v2/users',
       'POST /api/v2/tickets',
       'GET /api/v2/tickets',
       'GET /api/v2/users/{user_id}/group_memberships',

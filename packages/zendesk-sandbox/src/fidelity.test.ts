@@ -270,6 +270,50 @@ describe('permanent deletion (docs/zendesk-rules.md §4, S1 /api/v2/deleted_user
   });
 });
 
+describe("a soft-deleted user's email is free again; an active user's is not (docs/zendesk-rules.md §4, S10, S22)", () => {
+  it('creates a new user with the email and external id of a soft-deleted one; the deleted one stays as it was', async () => {
+    const old = sandbox.state.addUser({
+      name: 'Nina Newhire',
+      email: 'nina@acme.test',
+      role: 'agent',
+      external_id: 'HR-7001',
+    });
+    expect((await call('DELETE', `/users/${old.id}.json`)).status).toBe(200);
+    // S10: neither deletion can be undone; a soft-deleted person who writes in gets a new profile.
+    const made = await call('POST', '/users.json', {
+      user: { name: 'Nina Newhire', email: 'NINA@acme.test', external_id: 'hr-7001', role: 'agent' },
+    });
+    expect(made.status).toBe(201);
+    expect(made.body.user).toMatchObject({ email: 'nina@acme.test', role: 'agent', active: true });
+    expect(made.body.user.id).not.toBe(old.id);
+    expect((await call('GET', `/users/${old.id}.json`)).body.user).toMatchObject({
+      id: old.id,
+      active: false,
+    });
+    expect((await call('GET', `/deleted_users/${old.id}.json`)).status).toBe(200);
+  });
+
+  it("refuses a new user with an active user's email: 422 RecordInvalid, DuplicateValue on email (S22)", async () => {
+    const taken = await call('POST', '/users.json', {
+      user: { name: 'Someone Else', email: p.manager.email },
+    });
+    expect(taken.status).toBe(422);
+    expect(taken.body).toEqual({
+      error: 'RecordInvalid',
+      description: 'Record validation errors',
+      details: {
+        email: [
+          {
+            description: `Email: ${p.manager.email} is already being used by another user`,
+            error: 'DuplicateValue',
+          },
+        ],
+      },
+    });
+    expect([...sandbox.state.users.values()].filter((u) => u.email === p.manager.email)).toHaveLength(1);
+  });
+});
+
 describe('rate limits (docs/zendesk-rules.md §7, S4, S20)', () => {
   it('sends zendesk-ratelimit-tickets-index on ticket lists by default, and nothing with rpm 0', async () => {
     const s = await start({ rpm: 700 });

@@ -174,7 +174,11 @@ export class SandboxState {
   findUserByEmail(email: string): User | undefined {
     const wanted = email.toLowerCase();
     for (const user of this.users.values()) if (user.email === wanted) return user;
-    for (const [id, emails] of this.secondaryEmails) if (emails.includes(wanted)) return this.users.get(id);
+    // Only live users hold an email: a soft-deleted user's addresses are free again (S10).
+    for (const [id, emails] of this.secondaryEmails) {
+      const user = emails.includes(wanted) ? this.users.get(id) : undefined;
+      if (user) return user;
+    }
     return undefined;
   }
 

@@ -15,7 +15,12 @@ import {
 import { runTopics, testKafka, uniqueName } from '@zendesk-lifecycle/kafka';
 import { createLogger, readTopicToEnd } from '@zendesk-lifecycle/service-runtime';
 import { createZendeskClient } from '@zendesk-lifecycle/zendesk-client';
-import { DEMO_PEOPLE, startSandbox, type RunningSandbox } from '@zendesk-lifecycle/zendesk-sandbox';
+import {
+  DEMO_PEOPLE,
+  STAFF_ROLE_ID,
+  startSandbox,
+  type RunningSandbox,
+} from '@zendesk-lifecycle/zendesk-sandbox';
 import { consumerSettingsFromEnv, type ConsumerSettings } from '../config.js';
 import { ConsumerMetrics } from '../ops/metrics.js';
 import { createRecordProcessor } from '../pipeline/process-record.js';
@@ -124,6 +129,27 @@ function newUser(): { id: number; email: string } {
   const email = `sched-${id}@example.test`;
   sandbox.state.addUser({ id, name: `Scheduled ${id}`, email, role: 'end-user' });
   return { id, email };
+}
+
+const groupsOf = (id: number) =>
+  sandbox.state.memberships
+    .filter((m) => m.user_id === id)
+    .map((m) => m.group_id)
+    .sort((a, b) => a - b);
+/** An agent with a custom role, in every group (what a re-hire must give back). */
+function newAgent(): { id: number; email: string; groups: number[] } {
+  const id = nextUser++;
+  const email = `sched-agent-${id}@example.test`;
+  sandbox.state.addUser({
+    id,
+    name: `Scheduled Agent ${id}`,
+    email,
+    role: 'agent',
+    custom_role_id: STAFF_ROLE_ID,
+  });
+  for (const group of sandbox.state.groups.values())
+    if (!groupsOf(id).includes(group.id)) sandbox.state.addMembership(id, group.id);
+  return { id, email, groups: groupsOf(id) };
 }
 
 const event = (input: Omit<NewEvent, 'source'>): LifecycleEvent =>
@@ -283,6 +309,55 @@ describe('soft delete now, purge after the grace period', () => {
     );
     expect(tickets).toHaveLength(1);
   }, 40_000);
+
+  it('a re-hire inside the grace period: no purge, and the prior role restored (onto a new profile: Zendesk cannot undelete)', async () => {
+    const user = newAgent();
+    const off = offboard(user.id);
+    await publish(off);
+    expect((await resultOf(resultId(off))).data.steps).toMatchObject([
+      { action: 'deprovision', outcome: 'succeeded' },
+    ]);
+    expect(state(user.id)).toBe('soft_deleted');
+    skipped += 2 * DAY;
+    // The audit trail is read back by ticket search, which lags behind new tickets (docs/zendesk-rules.md §8).
+    await pause(sandbox.state.searchLagMs + 500);
+    const back = rehire(user.id);
+    await publish(back);
+    const rehired = await resultOf(resultId(back));
+    const fresh = [...sandbox.state.users.values()].find((u) => u.email === user.email)!;
+    expect(fresh.id).not.toBe(user.id);
+    expect(rehired.data).toMatchObject({
+      status: 'completed',
+      zendesk_user_id: fresh.id,
+      steps: [
+        { action: 'unsuspend', outcome: 'already_done' },
+        { action: 'restore', outcome: 'succeeded' },
+      ],
+    });
+    const restore = rehired.data.steps[1]!;
+    expect(restore.detail).toMatch(
+      new RegExp(`new profile ${fresh.id} .*old profile ${user.id} stays deleted`),
+    );
+    // The prior role: agent with its custom role and groups, on the new profile.
+    expect(fresh).toMatchObject({
+      role: 'agent',
+      custom_role_id: STAFF_ROLE_ID,
+      active: true,
+      suspended: false,
+    });
+    expect(groupsOf(fresh.id)).toEqual(user.groups);
+    const ticket = sandbox.state.tickets.get(restore.audit_ticket_id!)!;
+    expect(ticket.tags).toEqual(expect.arrayContaining([`zl_user_${user.id}`, `zl_user_${fresh.id}`]));
+    expect(ticket.description).toContain(`the old profile ${user.id} stays deleted`);
+    // No purge: cancelled (audited), and nothing fires after the grace period; the old profile stays soft-deleted.
+    expect((await resultOf(resultId(off, ':purge:cancelled'))).data.status).toBe('cancelled');
+    skipped += 8 * DAY;
+    await pause(2000);
+    expect(purges(user.id)).toBe(0);
+    expect(purges(fresh.id)).toBe(0);
+    expect(state(user.id)).toBe('soft_deleted');
+    expect(state(fresh.id)).toBe('active');
+  }, 60_000);
 });
 
 describe('effective dates', () => {

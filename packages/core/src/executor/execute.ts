@@ -285,6 +285,12 @@ class PlanRun {
       return { kind: 'hold', reason: admission.reason, retryAfterMs: admission.retryAfterMs };
     }
     const refund = () => this.refund(admission.ticket);
+    try {
+      user = await this.groupsBeforeDelete(step, user);
+    } catch (error) {
+      await refund();
+      return this.failure(error);
+    }
     const refusedStart = await this.begin(step, user);
     if (refusedStart) {
       await refund();
@@ -305,6 +311,14 @@ class PlanRun {
       if (!(error instanceof ActionRefused && error.partial)) await refund();
       return this.failure(error);
     }
+  }
+
+  /** Before a soft delete: the memberships it ends, read for its audit record (what a re-hire gives back). */
+  private async groupsBeforeDelete(step: PlannedStep, user: UserSnapshot): Promise<UserSnapshot> {
+    const { zendesk } = this.options;
+    if (step.action !== 'deprovision' || !user.active || user.group_ids || !zendesk.readGroups) return user;
+    this.user = await zendesk.readGroups(user);
+    return this.user;
   }
 
   /** Asks the brake (when there is one) to count this step; a brake that cannot answer holds. */

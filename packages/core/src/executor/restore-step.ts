@@ -10,12 +10,25 @@ import type { ZendeskPort } from '../ports/zendesk-port.js';
 export async function restoreStep(
   zendesk: ZendeskPort,
   audit: AuditPort,
-  user: UserSnapshot,
+  found: UserSnapshot,
   options: ActionOptions,
 ): Promise<ActionReport> {
-  const prior = audit.priorState ? await audit.priorState({ id: user.id }) : null;
+  let user = found;
+  let prior = audit.priorState ? await audit.priorState({ id: user.id }) : null;
+  if (!prior && audit.priorState && user.active && zendesk.formerProfile) {
+    // Zendesk cannot undelete: a re-hired person may already have a new profile (an earlier try of this step that
+    // stopped half-way, or single sign-on), while the state was recorded under the deleted one. Restore from that
+    // record; the port restores onto the active profile, never a second one.
+    const former = await zendesk.formerProfile(user);
+    const recorded = former ? await audit.priorState({ id: former.id }) : null;
+    if (former && recorded) {
+      user = former;
+      prior = recorded;
+    }
+  }
   if (!prior) {
-    if (user.role !== 'end-user')
+    // A deleted user has lost everything, whatever role its record still shows: never "nothing to restore".
+    if (user.role !== 'end-user' && user.active)
       return {
         status: 'already_done',
         before: user,

@@ -83,4 +83,66 @@ describe('restore (undo)', () => {
     expect(rehire.steps[1]!.refusal!.reason).toMatch(/seat/);
     expect(zendesk.users.get(10)?.role).toBe('end-user');
   });
+
+  it('a re-hire after a soft delete restores onto a new profile (Zendesk cannot undelete), found again next time', async () => {
+    const { zendesk, audit } = world();
+    const run = (type: 'lifecycle.offboarding.v1' | 'lifecycle.rehire.v1', id: string, ref: object) =>
+      executePlan(
+        planEvent(createLifecycleEvent({ source: 'test', user: ref, id, type }), defaultPolicy(), {
+          allowIrreversible: true,
+        }),
+        { zendesk, audit, protectedUsers: noProtection },
+      );
+    const off = await run('lifecycle.offboarding.v1', 'off-1', { id: 10 });
+    expect(off.steps.at(-1)).toMatchObject({ action: 'deprovision', outcome: 'succeeded' });
+    expect(zendesk.users.get(10)?.active).toBe(false);
+    const rehire = await run('lifecycle.rehire.v1', 'back-1', { id: 10 });
+    expect(rehire.steps.map((s) => [s.action, s.outcome])).toEqual([
+      ['unsuspend', 'already_done'],
+      ['restore', 'succeeded'],
+    ]);
+    const fresh = [...zendesk.users.values()].find(
+      (u) => u.active && u.email === zendesk.users.get(10)!.email,
+    )!;
+    expect(fresh.id).not.toBe(10);
+    expect(fresh).toMatchObject({ role: 'agent', custom_role_id: 360_042, suspended: false });
+    expect(zendesk.groups.get(fresh.id)).toEqual([3, 7]);
+    expect(rehire).toMatchObject({ status: 'completed', zendesk_user_id: fresh.id });
+    // Named by email, the next re-hire finds the new profile and reads the state recorded under the old one.
+    const again = await run('lifecycle.rehire.v1', 'back-2', { email: fresh.email! });
+    expect(again.steps.map((s) => s.outcome)).toEqual(['already_done', 'already_done']);
+    expect([...zendesk.users.values()].filter((u) => u.active && u.email === fresh.email)).toHaveLength(1);
+  });
+
+  it('refuses (no_prior_state) for a deleted user with nothing recorded, whatever role its record shows', async () => {
+    const { zendesk, run } = world();
+    zendesk.users.set(10, user({ id: 10, custom_role_id: 360_042, active: false }));
+    const rehire = await run('lifecycle.rehire.v1', 'back-1');
+    expect(rehire.steps[1]).toMatchObject({ outcome: 'refused', refusal: { rule: 'no_prior_state' } });
+    expect([...zendesk.users.values()].filter((u) => u.active)).toHaveLength(1);
+  });
+
+  it("opens a soft delete's in-progress record with the groups it ends (what a re-hire gives back)", async () => {
+    const { zendesk, audit } = world();
+    const started: Array<number[] | undefined> = [];
+    const begin = audit.begin.bind(audit);
+    audit.begin = (start) => {
+      started.push(start.before?.group_ids);
+      return begin(start);
+    };
+    const event = createLifecycleEvent({
+      source: 'test',
+      user: { id: 10 },
+      id: 'off-1',
+      type: 'lifecycle.offboarding.v1',
+      actions: ['deprovision'],
+    });
+    const off = await executePlan(planEvent(event, defaultPolicy(), { allowIrreversible: true }), {
+      zendesk,
+      audit,
+      protectedUsers: noProtection,
+    });
+    expect(off.steps).toMatchObject([{ action: 'deprovision', outcome: 'succeeded' }]);
+    expect(started).toEqual([[3, 7]]);
+  });
 });

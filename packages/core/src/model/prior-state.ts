@@ -17,8 +17,21 @@ export const userStateSchema = z.object({
 });
 export type UserState = z.infer<typeof userStateSchema>;
 
+/**
+ * Who the user was (name, email, external id) when the state was recorded: what a re-hire needs to give a
+ * soft-deleted person a new profile, since Zendesk cannot undelete (docs/zendesk-rules.md §4).
+ */
+export const userIdentitySchema = z.object({
+  name: z.string(),
+  email: z.string().nullable(),
+  external_id: z.string().nullable(),
+});
+export type UserIdentity = z.infer<typeof userIdentitySchema>;
+
 /** The state before the most recent lifecycle event that changed a user, and the record it was read from. */
 export const priorStateSchema = userStateSchema.extend({
+  /** Absent in records written before identities were recorded. */
+  identity: userIdentitySchema.optional(),
   /** Where it was recorded: the audit ticket, the event and its step. */
   recorded_in: z
     .object({
@@ -39,6 +52,11 @@ export function userStateOf(user: UserSnapshot): UserState {
     suspended: user.suspended,
     group_ids: user.group_ids ? [...user.group_ids].sort((a, b) => a - b) : null,
   };
+}
+
+/** The identity part of a user snapshot. */
+export function userIdentityOf(user: UserSnapshot): UserIdentity {
+  return { name: user.name, email: user.email, external_id: user.external_id };
 }
 
 /** Whether the user is already in the prior state (groups compared only when the prior state has them). */

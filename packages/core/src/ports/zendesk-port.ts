@@ -26,6 +26,16 @@ export interface ZendeskPort {
    */
   deprovision(user: UserSnapshot, options: DeprovisionOptions): Promise<ActionReport>;
   /**
+   * The user with its group ids read (`group_ids`): asked before a deprovision's in-progress audit record is
+   * opened, so that the record holds the memberships a re-hire gives back. Optional: without it, not recorded.
+   */
+  readGroups?(user: UserSnapshot): Promise<UserSnapshot>;
+  /**
+   * For an active user: a soft-deleted profile of the same person (same email), which a re-hire's state is
+   * recorded under when the active one was made since (by an earlier restore, or by single sign-on). Optional.
+   */
+  formerProfile?(user: UserSnapshot): Promise<UserSnapshot | null>;
+  /**
    * Permanent delete of a user soft-deleted earlier (`DELETE /api/v2/deleted_users/{id}`). A user no longer found
    * reports `already_done`; an active user (not soft-deleted) is refused (ActionRefused `not_soft_deleted`).
    */
@@ -34,8 +44,10 @@ export interface ZendeskPort {
   transferData(user: UserSnapshot, destination: UserRef, options: ActionOptions): Promise<ActionReport>;
   /**
    * Undo: puts the user back in `prior` (role, custom role, suspension, group memberships; groups left as they are
-   * when `prior.group_ids` is null). `already_done` when the user is in that state. Refused (ActionRefused) for a
-   * soft-deleted user (`user_deleted`: Zendesk has no undelete) and when an agent seat is needed and none is free
+   * when `prior.group_ids` is null). `already_done` when the user is in that state. A soft-deleted user cannot be
+   * undeleted (Zendesk has no such call): the state goes onto an active profile with the recorded email or external
+   * id, created when there is none (`after` is then that profile, another id than `before`); refused
+   * (`user_deleted`) when nothing identifies the person. Refused when an agent seat is needed and none is free
    * (`no_free_seat`). `before` carries the group ids read, `after` the state restored.
    */
   restore(user: UserSnapshot, prior: PriorState, options: ActionOptions): Promise<ActionReport>;

@@ -5,6 +5,7 @@ import {
   STATE_CHANGING_ACTIONS,
   describeState,
   matchesState,
+  userIdentityOf,
   userStateOf,
   type PriorState,
 } from '../model/prior-state.js';
@@ -75,13 +76,28 @@ export class MemoryZendesk implements ZendeskPort {
 
   async findUser(ref: UserRef): Promise<UserSnapshot | null> {
     this.maybeFail('findUser');
-    for (const u of this.users.values()) {
+    // Like the real port: an active user first, a soft-deleted one when no active user matches.
+    const all = [...this.users.values()];
+    for (const u of [...all.filter((u) => u.active), ...all.filter((u) => !u.active)]) {
       if (ref.id !== undefined && u.id === ref.id) return u;
       if (ref.email !== undefined && u.email?.toLowerCase() === ref.email.toLowerCase()) return u;
       if (ref.external_id !== undefined && u.external_id?.toLowerCase() === ref.external_id.toLowerCase())
         return u;
     }
     return null;
+  }
+
+  /** Like the real port: the user with its group ids read. */
+  async readGroups(u: UserSnapshot): Promise<UserSnapshot> {
+    return u.active ? this.withGroups(u) : u;
+  }
+
+  /** Like the real port: the newest soft-deleted user with the active user's email. */
+  async formerProfile(u: UserSnapshot): Promise<UserSnapshot | null> {
+    const email = u.email?.toLowerCase();
+    if (!u.active || !email) return null;
+    const deleted = [...this.users.values()].filter((d) => !d.active && d.email?.toLowerCase() === email);
+    return deleted.sort((a, b) => b.id - a.id)[0] ?? null;
   }
 
   /** The user with the group ids it is a member of, as the real port reads them before changing a user. */
@@ -142,6 +158,8 @@ export class MemoryZendesk implements ZendeskPort {
   async unsuspend(u: UserSnapshot): Promise<ActionReport> {
     this.calls.push(`unsuspend:${u.id}`);
     this.maybeFail('unsuspend');
+    if (!u.active)
+      return { status: 'already_done', before: u, after: u, request_ids: [], detail: 'deleted: restore' };
     return this.change(u, { suspended: false }, !u.suspended);
   }
   async deprovision(
@@ -165,7 +183,7 @@ export class MemoryZendesk implements ZendeskPort {
         );
       reassignment = await this.reassign(u, options.reassign_to);
     }
-    const before = u;
+    const before = u.group_ids ? u : this.withGroups(u);
     this.groups.delete(u.id);
     if (options.permanent) this.users.delete(u.id);
     else this.users.set(u.id, { ...u, active: false });
@@ -203,11 +221,7 @@ export class MemoryZendesk implements ZendeskPort {
     this.calls.push(`restore:${u.id}`);
     this.maybeFail('restore');
     const stored = this.users.get(u.id);
-    if (!stored || !stored.active)
-      throw new ActionRefused(
-        'user_deleted',
-        `user ${u.id} is deleted: Zendesk has no API to undelete a user`,
-      );
+    if (!stored || !stored.active) return this.restoreOntoProfile(u, prior, options);
     if (prior.role === 'admin' && stored.role !== 'admin' && options?.may_target_admins !== true)
       throw new ActionRefused(
         'protected_user',
@@ -241,6 +255,55 @@ export class MemoryZendesk implements ZendeskPort {
       after: this.withGroups(target),
       request_ids: [`req-${this.calls.length}`],
       detail: `restored: ${describeState(userStateOf(this.withGroups(target)))}`,
+    };
+  }
+
+  /** Like the real port: Zendesk cannot undelete; the state goes onto an active profile of the person, found or made. */
+  private async restoreOntoProfile(
+    u: UserSnapshot,
+    prior: PriorState,
+    options?: ActionOptions,
+  ): Promise<ActionReport> {
+    const who = prior.identity ?? { name: u.name, email: u.email, external_id: u.external_id };
+    if (who.email === null && who.external_id === null)
+      throw new ActionRefused('user_deleted', `user ${u.id} is deleted and nothing identifies the person`);
+    if (prior.role === 'admin' && options?.may_target_admins !== true)
+      throw new ActionRefused(
+        'protected_user',
+        `giving user ${u.id} the admin role back needs may_target_admins`,
+      );
+    const same = (a: string | null, b: string | null) =>
+      a !== null && b !== null && a.toLowerCase() === b.toLowerCase();
+    let profile = [...this.users.values()].find(
+      (p) => p.active && p.id !== u.id && (same(p.external_id, who.external_id) || same(p.email, who.email)),
+    );
+    const created = profile === undefined;
+    if (!profile) {
+      const fresh = {
+        ...u,
+        ...who,
+        id: Math.max(0, ...this.users.keys()) + 1,
+        active: true,
+        role: prior.role,
+      };
+      const { group_ids: _none, ...rest } = { ...fresh, role_type: prior.role_type, suspended: false };
+      if (paidSeat(rest) && this.freeAgentSeats !== null) {
+        if (this.freeAgentSeats <= 0)
+          throw new ActionRefused(
+            'no_free_seat',
+            `no agent seat is free to make user ${u.id} ${prior.role} again`,
+          );
+        this.freeAgentSeats--;
+      }
+      profile = { ...rest, custom_role_id: prior.custom_role_id };
+      this.users.set(profile.id, profile);
+    }
+    const report = await this.restore(profile, prior, options);
+    return {
+      ...report,
+      status: created || report.status === 'succeeded' ? 'succeeded' : 'already_done',
+      before: { ...u, group_ids: [] },
+      detail: `Zendesk cannot undelete: ${created ? 'created' : 'found'} profile ${profile.id}; old profile ${u.id} stays deleted`,
     };
   }
 
@@ -346,6 +409,7 @@ export class MemoryAudit implements AuditPort {
       .sort((a, b) => a.outcome.step.index - b.outcome.step.index)[0]!;
     return {
       ...userStateOf(first.outcome.before!),
+      identity: userIdentityOf(first.outcome.before!),
       recorded_in: {
         ticket_id: first.id,
         event_id: first.outcome.event.id,

@@ -70,6 +70,7 @@ export async function readPriorState(
     .sort((a, b) => a.record.step_index - b.record.step_index)[0]!;
   return {
     ...first.record.state,
+    ...(first.record.identity ? { identity: first.record.identity } : {}),
     recorded_in: {
       ticket_id: first.ticket.id,
       event_id: first.record.event_id,

@@ -29,6 +29,8 @@ describe('the prior-state record of an audit ticket', () => {
       step_index: 0,
       action: 'suspend',
       state: { role: 'agent', role_type: 0, custom_role_id: 360_003, suspended: false, group_ids: [4, 9] },
+      // Who the person was, for a re-hire's new profile (Zendesk cannot undelete); the forged name is just text.
+      identity: { name: forged, email: before.email, external_id: before.external_id },
     });
     expect(body.comment.html_body).toContain(`<pre><code>${PRIOR_STATE_MARKER}`);
   });
@@ -38,5 +40,12 @@ describe('the prior-state record of an audit ticket', () => {
     expect(body.comment.body).not.toContain(PRIOR_STATE_MARKER);
     expect(readPriorStateRecord(`${PRIOR_STATE_MARKER} {"v":1,`)).toBeNull();
     expect(readPriorStateRecord(`${PRIOR_STATE_MARKER} {"v":2}`)).toBeNull();
+  });
+
+  it('still reads a record written before identities were recorded', () => {
+    const old = `${PRIOR_STATE_MARKER} {"v":1,"user_id":7,"event_id":"e","step_index":0,"action":"deprovision","state":{"role":"agent","role_type":0,"custom_role_id":null,"suspended":false,"group_ids":null}}`;
+    const record = readPriorStateRecord(old);
+    expect(record?.user_id).toBe(7);
+    expect(record?.identity).toBeUndefined();
   });
 });

@@ -2,7 +2,15 @@
 // the service as one JSON line after a marker (undo reads it back from the ticket's description). The record
 // block is the document's last block, and the reader takes the last marker, so untrusted text shown earlier
 // (names, reasons) cannot pass for it; its values are JSON-encoded.
-import { userStateOf, userStateSchema, type ActionName, type UserState } from '@zendesk-lifecycle/core';
+import {
+  userIdentityOf,
+  userIdentitySchema,
+  userStateOf,
+  userStateSchema,
+  type ActionName,
+  type UserIdentity,
+  type UserState,
+} from '@zendesk-lifecycle/core';
 import { z } from 'zod';
 import type { Block } from './document.js';
 import type { AuditedStep } from './audited-step.js';
@@ -18,6 +26,8 @@ export interface PriorStateRecord {
   step_index: number;
   action: ActionName;
   state: UserState;
+  /** Name, email and external id: a re-hire creates a new profile from them (absent in older records). */
+  identity?: UserIdentity;
 }
 
 const recordSchema = z.object({
@@ -27,6 +37,7 @@ const recordSchema = z.object({
   step_index: z.number().int(),
   action: z.string(),
   state: userStateSchema,
+  identity: userIdentitySchema.optional(),
 });
 
 /** The record of the state before the step; null when there was no user before it. */
@@ -40,6 +51,7 @@ export function priorStateRecord(outcome: AuditedStep): PriorStateRecord | null 
     step_index: outcome.step.index,
     action: outcome.step.action,
     state: userStateOf(before),
+    identity: userIdentityOf(before),
   };
 }
 
@@ -51,7 +63,9 @@ export function priorStateBlock(outcome: AuditedStep): Block | null {
     kind: 'record',
     title: 'State before this step (machine-readable, for undo)',
     marker: PRIOR_STATE_MARKER,
-    json: JSON.stringify(record),
+    // The identity carries untrusted text (the name): the marker never appears inside the record as written, so
+    // the last marker stays the record's own (an escaped hyphen reads back as the same string).
+    json: JSON.stringify(record).replaceAll(PRIOR_STATE_MARKER, PRIOR_STATE_MARKER.replace('-', '\\u002d')),
   };
 }
 

@@ -39,8 +39,12 @@ export function auditTags(outcome: AuditedStep, extraTags: readonly string[] = [
   return [...new Set(tags)].filter((tag) => tag.length > 0);
 }
 
-/** The user's tag: the user acted on (as found, else before or after), else the id the event named. */
+/**
+ * The user's tag: the user acted on (as found, else before or after), else the id the event named. A re-hire
+ * restored onto a new profile (Zendesk cannot undelete) is tagged with the old profile's id too.
+ */
 function userTags(outcome: AuditedStep): string[] {
   const id = (outcome.user ?? outcome.before ?? outcome.after)?.id ?? outcome.user_ref.id;
-  return id === undefined ? [] : [userTag(id)];
+  const ids = [id, outcome.before?.id, outcome.after?.id].filter((i): i is number => i !== undefined);
+  return ids.map(userTag);
 }

@@ -18,7 +18,7 @@ import {
 } from '@zendesk-lifecycle/core';
 import type { ZendeskApi } from '../api/zendesk-api.js';
 import { Invalid, NotFound } from '../errors.js';
-import { findUser, lookupLags } from '../users/find-user.js';
+import { findDeletedByEmail, findUser, lookupLags } from '../users/find-user.js';
 import { toSnapshot, type ZendeskUser } from '../users/snapshot.js';
 import { openAssignedTickets, reassignTickets, type Reassigned } from './reassign.js';
 import { userTickets } from './bulk-tickets.js';
@@ -119,6 +119,17 @@ export class ZendeskActions implements ZendeskPort {
     return { status: 'succeeded', before: user, after, request_ids: requestIds, detail };
   }
 
+  /** A re-hired person's former, soft-deleted profile: the newest deleted user with this user's email. */
+  formerProfile(user: UserSnapshot): Promise<UserSnapshot | null> {
+    if (!user.active || user.email === null) return Promise.resolve(null);
+    return findDeletedByEmail(this.api, user.email);
+  }
+
+  /** The user with its group memberships read (none for an end user or a deleted user, at no cost). */
+  readGroups(user: UserSnapshot): Promise<UserSnapshot> {
+    return withGroups(this.api, user);
+  }
+
   /** Ids of the user's open assigned tickets (Zendesk reassigns them when the user stops being an agent). */
   assignedTicketIds(userId: number): Promise<number[]> {
     return openAssignedTickets(this.api, userId);
@@ -140,9 +151,8 @@ export class ZendeskActions implements ZendeskPort {
   async downgrade(user: UserSnapshot, options: ReassignOptions): Promise<ActionReport> {
     if (user.role === 'end-user') return this.change(user, options, true, {}, 'an end user');
     await this.refuseProtected(user, options);
-    // The groups go with the agent role: read them first, for the audit record undo restores from. Suspend and
-    // deprovision change no memberships that could be given back (a deleted user cannot be restored), so they
-    // spend no call on them.
+    // The groups go with the agent role: read them first, for the audit record undo restores from (deprovision
+    // too: a re-hire gives them to the person's new profile). Suspend changes no memberships: no call.
     const before = await withGroups(this.api, user);
     const reassigned = await this.reassignOpenTickets(user, options);
     const { after, requestIds } = await this.update(user, { role: 'end-user' });
@@ -160,7 +170,19 @@ export class ZendeskActions implements ZendeskPort {
     return this.change(user, options, user.suspended, { suspended: true }, 'suspended');
   }
 
-  unsuspend(user: UserSnapshot, options: ActionOptions): Promise<ActionReport> {
+  async unsuspend(user: UserSnapshot, options: ActionOptions): Promise<ActionReport> {
+    if (!user.active) {
+      // Zendesk changes no deleted user, and cannot undelete one: the re-hire's restore step gives the person a
+      // new profile in the state recorded before the offboarding (suspension included).
+      await this.refuseProtected(user, options);
+      return {
+        status: 'already_done',
+        before: user,
+        after: user,
+        request_ids: [],
+        detail: 'the profile is deleted: nothing to unsuspend on it (restore gives the person a new profile)',
+      };
+    }
     return this.change(user, options, !user.suspended, { suspended: false }, 'unsuspended');
   }
 
@@ -199,8 +221,10 @@ export class ZendeskActions implements ZendeskPort {
    * Soft delete (after reassigning the open assigned tickets), then, when permanent, permanent delete; resumes
    * from the soft-deleted state. Zendesk's refusal to delete a requester of unclosed tickets is ActionRefused.
    */
-  async deprovision(user: UserSnapshot, options: DeprovisionOptions): Promise<ActionReport> {
-    await this.refuseProtected(user, options);
+  async deprovision(found: UserSnapshot, options: DeprovisionOptions): Promise<ActionReport> {
+    await this.refuseProtected(found, options);
+    // The memberships the delete ends, for the audit record a re-hire restores from (restore.ts, rehire-profile.ts).
+    const user = found.active && !found.group_ids ? await withGroups(this.api, found) : found;
     const requestIds: string[] = [];
     const steps: string[] = [];
     let current: UserSnapshot | null = user;
@@ -267,12 +291,20 @@ export class ZendeskActions implements ZendeskPort {
   }
 
   /**
-   * Undo: role, custom role, suspension and group memberships back as recorded (see restore.ts). Refused for a
-   * deleted user (`user_deleted`) and when Zendesk has no free agent seat (`no_free_seat`).
+   * Undo: role, custom role, suspension and group memberships back as recorded (see restore.ts); for a deleted
+   * user onto a new (or found) profile of the person (rehire-profile.ts), which must not be protected either.
+   * Refused when Zendesk has no free agent seat (`no_free_seat`).
    */
   async restore(user: UserSnapshot, prior: PriorState, options: ActionOptions): Promise<ActionReport> {
     await this.refuseProtected(user, options);
-    return restoreUser(this.api, user, prior, this.api.accountOwnerId(), options.may_target_admins === true);
+    return restoreUser(
+      this.api,
+      user,
+      prior,
+      this.api.accountOwnerId(),
+      options.may_target_admins === true,
+      (profile) => this.refuseProtected(profile, options),
+    );
   }
 
   /**

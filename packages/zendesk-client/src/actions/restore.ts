@@ -1,8 +1,8 @@
 // Undo: puts a user back in the state recorded before a lifecycle event (role, custom role, suspension, group
-// memberships). Zendesk has no undelete, and an agent seat needs a free licence (docs/zendesk-rules.md §9, S9):
-// both are refused with the reason. Idempotent: a user already in that state is `already_done`.
+// memberships). An agent seat needs a free licence (docs/zendesk-rules.md §9, S9): refused with the reason when
+// none is free. Zendesk has no undelete (§4, S10): a soft-deleted person gets the state on a new profile
+// (rehire-profile.ts). Idempotent: a user already in that state is `already_done`.
 import {
-  ActionRefused,
   describeState,
   matchesState,
   userStateOf,
@@ -13,14 +13,13 @@ import {
 import type { ZendeskApi } from '../api/zendesk-api.js';
 import { Invalid, NotFound } from '../errors.js';
 import { toSnapshot, type ZendeskUser } from '../users/snapshot.js';
+import { restoreOntoProfile, type ProfileGuard } from './rehire-profile.js';
+import { NO_SEAT, refuseAdminUnlessAllowed, seatRefusal } from './restore-refusals.js';
 
 interface Membership {
   id: number;
   group_id: number;
 }
-
-/** Zendesk's refusal of a role change for want of a seat (its admin UI says "Subscription limit reached"). */
-const NO_SEAT = /seat|subscription limit|licen[cs]e/i;
 
 /** The user's group ids (ascending); an end user or a deleted user belongs to no group, and costs no call. */
 export async function groupIdsOf(api: ZendeskApi, user: UserSnapshot): Promise<number[]> {
@@ -34,18 +33,10 @@ export async function withGroups(api: ZendeskApi, user: UserSnapshot): Promise<U
   return { ...user, group_ids: await groupIdsOf(api, user) };
 }
 
-function seatRefusal(user: UserSnapshot, prior: PriorState, error: Invalid): ActionRefused {
-  const said = JSON.stringify(error.body);
-  return new ActionRefused(
-    'no_free_seat',
-    `no agent seat is free to make ${user.name} (${user.id}) ${prior.role} again (Zendesk: ${said.slice(0, 300)}); ` +
-      'free a seat (downgrade an agent who left) or buy one, then send the event again',
-  );
-}
-
 /**
  * Restores `prior` on `user`; `ownerId` names the account owner in the snapshots. Giving the admin role back is
- * refused (`protected_user`) unless the principal may target admins.
+ * refused (`protected_user`) unless the principal may target admins. A soft-deleted user's state goes onto an
+ * active profile of the same person (found, or created), which `guard` may refuse first (the protected users).
  */
 export async function restoreUser(
   api: ZendeskApi,
@@ -53,19 +44,13 @@ export async function restoreUser(
   prior: PriorState,
   ownerId: number | null,
   mayTargetAdmins = false,
+  guard: ProfileGuard = async () => {},
 ): Promise<ActionReport> {
   if (!user.active)
-    throw new ActionRefused(
-      'user_deleted',
-      `${user.name} (${user.id}) is deleted: Zendesk's API has no undelete, so the earlier state cannot be restored; ` +
-        'create the user again (a new id) and set its role and groups by hand',
+    return restoreOntoProfile(api, user, prior, mayTargetAdmins, guard, (profile) =>
+      restoreUser(api, profile, prior, ownerId, mayTargetAdmins),
     );
-  if (prior.role === 'admin' && user.role !== 'admin' && !mayTargetAdmins)
-    throw new ActionRefused(
-      'protected_user',
-      `giving ${user.name} (${user.id}) the admin role back needs a principal that may target admins ` +
-        '(may_target_admins): send the event through one, or restore the admin role by hand',
-    );
+  refuseAdminUnlessAllowed(user, prior, mayTargetAdmins);
   const before = await withGroups(api, user);
   if (matchesState(before, prior))
     return {

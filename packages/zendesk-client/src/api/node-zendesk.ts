@@ -67,6 +67,7 @@ export function nodeZendesk(apiBase: string, transport: Transport) {
   return {
     me: <T>() => answer<T>(client.users.me(), 'user'),
     showUser: <T>(id: number) => answer<T>(client.users.show(id), 'user'),
+    createUser: <T>(user: Record<string, unknown>) => answer<T>(client.users.create({ user }), 'user'),
     updateUser: <T>(id: number, changes: Record<string, unknown>) =>
       answer<T>(client.users.update(id, { user: changes }), 'user'),
     /** Soft delete. Typed `Promise<void>` by node-zendesk, it resolves like every method, with the user. */

@@ -57,6 +57,10 @@ export class ZendeskApi {
   showUser<T>(id: number) {
     return this.nz.showUser<T>(id);
   }
+  /** `POST /users`: a new user (a re-hire's new profile: Zendesk cannot undelete). */
+  createUser<T>(user: Record<string, unknown>) {
+    return this.nz.createUser<T>(user);
+  }
   updateUser<T>(id: number, changes: Record<string, unknown>) {
     return this.nz.updateUser<T>(id, changes);
   }

@@ -64,6 +64,17 @@ async function findDeleted(api: ZendeskApi, ref: UserRef): Promise<ZendeskUser |
   return firstMatch(api.pages<ZendeskUser>('deleted_users', ['deleted_users']), ref);
 }
 
+/**
+ * The newest soft-deleted (not yet purged) user with this email, from `GET /deleted_users` (read to its end; its
+ * records carry no external id, S1): a re-hired person's former profile. null when there is none.
+ */
+export async function findDeletedByEmail(api: ZendeskApi, email: string): Promise<UserSnapshot | null> {
+  let newest: ZendeskUser | null = null;
+  for await (const page of api.pages<ZendeskUser>('deleted_users', ['deleted_users']))
+    for (const u of page) if (matches(u, { email }) && (newest === null || u.id > newest.id)) newest = u;
+  return newest ? toSnapshot({ ...newest, active: false }, api.accountOwnerId()) : null;
+}
+
 /** The user a reference names, soft-deleted users included (active: false) unless asked not to; or null. */
 export async function findUser(
   api: ZendeskApi,

@@ -210,6 +210,8 @@ export function describeAuditPortContract(
         custom_role_id: 360_001,
         suspended: false,
         group_ids: [31, 32],
+        // Who the person was: a re-hire's new profile gets it (Zendesk cannot undelete).
+        identity: { name: agent.name, email: agent.email, external_id: agent.external_id },
         recorded_in: { ticket_id: downgrade.ticket_id, event_id: latest.event.id, action: 'downgrade' },
       });
     });

@@ -179,12 +179,50 @@ export function describeZendeskPortContract(
       expect(restored).toMatchObject({ status: 'succeeded', after: { role: 'admin' } });
     });
 
-    it('refuses to restore a soft-deleted user (user_deleted): Zendesk has no undelete', async () => {
+    it('restores a soft-deleted user onto a new profile (Zendesk cannot undelete), once', async () => {
+      const { port, addUser, customRoleId, groups } = await world();
+      const agent = await addUser({ role: 'agent', custom_role_id: customRoleId, group_ids: [...groups] });
+      const deleted = await port.deprovision(agent, { ...key, permanent: false });
+      // The delete's record holds the memberships it ended: what the re-hire gives back.
+      expect(deleted.before?.group_ids).toEqual([...groups].sort((a, b) => a - b));
+      const prior = userStateOf(deleted.before!);
+      const restored = await port.restore(deleted.after!, prior, key);
+      expect(restored.status).toBe('succeeded');
+      expect(restored.before).toMatchObject({ id: agent.id, active: false });
+      expect(restored.after).toMatchObject({
+        email: agent.email,
+        external_id: agent.external_id,
+        role: 'agent',
+        custom_role_id: customRoleId,
+        active: true,
+        group_ids: [...groups].sort((a, b) => a - b),
+      });
+      expect(restored.after!.id).not.toBe(agent.id);
+      expect((await port.findUser({ id: agent.id }))?.active).toBe(false);
+      // Again (a redelivery): the new profile is found, not made twice.
+      const again = await port.restore(deleted.after!, prior, key);
+      expect(again).toMatchObject({ status: 'already_done', after: { id: restored.after!.id } });
+    });
+
+    it('changes nothing when asked to unsuspend a deleted user (restore gives the person a new profile)', async () => {
+      const { port, addUser } = await world();
+      const agent = await addUser({ role: 'agent', suspended: true });
+      const deleted = await port.deprovision(agent, { ...key, permanent: false });
+      const report = await port.unsuspend(deleted.after!, key);
+      expect(report).toMatchObject({ status: 'already_done', request_ids: [] });
+      expect(await port.findUser({ id: agent.id })).toMatchObject({ active: false, suspended: true });
+    });
+
+    it('refuses to restore a deleted user nothing identifies (user_deleted)', async () => {
       const { port, addUser } = await world();
       const agent = await addUser({ role: 'agent' });
-      const prior = userStateOf({ ...agent, group_ids: [] });
       const deleted = await port.deprovision(agent, { ...key, permanent: false });
-      const refused = await refusal(port.restore(deleted.after!, prior, key));
+      const anonymous = { ...deleted.after!, email: null, external_id: null };
+      const prior = {
+        ...userStateOf({ ...agent, group_ids: [] }),
+        identity: { name: agent.name, email: null, external_id: null },
+      };
+      const refused = await refusal(port.restore(anonymous, prior, key));
       expect(refused.rule).toBe('user_deleted');
     });
 
