@@ -152,4 +152,5 @@ export {
   resultEventSchema,
   type ResultEvent,
 } from './results/result-event.js';
+export * from './confirm/index.js';
 export { deferredPurgeOf, purgePlanOf, purgeStepKey, type PurgePlanOptions } from './planner/purge.js';
