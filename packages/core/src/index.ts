@@ -59,7 +59,7 @@ export {
 
 // The ports adapters implement
 export type { ZendeskPort } from './ports/zendesk-port.js';
-export type { AuditNotice, AuditPort, RecordContext, StepStart } from './ports/audit-port.js';
+export type { AuditNote, AuditNotice, AuditPort, RecordContext, StepStart } from './ports/audit-port.js';
 
 export { ConfigError, parseConfig } from './config/config-error.js';
 export { envBoolean, envInteger, envString, type Env } from './config/env.js';
