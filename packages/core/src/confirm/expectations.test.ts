@@ -121,6 +121,10 @@ describe('drift', () => {
     expect(isDrift(at('2026-12-01T10:00:00Z'))).toBe(true);
     expect(isDrift(at('2027-03-01T10:00:00Z'))).toBe(false);
     expect(isDrift({ ...at('2026-12-01T10:00:00Z'), removal: null })).toBe(false);
+    // Zendesk's whole seconds: the same second as the removal is after it, a second before is not.
+    const removedAtMs = { ...removal, at: '2026-11-01T10:00:00.700Z' };
+    expect(isDrift({ ...at('2026-11-01T10:00:00Z'), removal: removedAtMs })).toBe(true);
+    expect(isDrift({ ...at('2026-11-01T09:59:59Z'), removal: removedAtMs })).toBe(false);
   });
 
   it('reapplies what was undone, at least a suspension, never a purge', () => {

@@ -163,7 +163,9 @@ export function isDrift(input: {
   horizonDays: number;
 }): boolean {
   if (input.removal === null || !givesAccessBack(input.change)) return false;
-  const age = Date.parse(input.eventTime) - Date.parse(input.removal.at);
+  // Zendesk's times are whole seconds: an event in the same second as the removal came after it.
+  const removedAt = Math.floor(Date.parse(input.removal.at) / 1000) * 1000;
+  const age = Date.parse(input.eventTime) - removedAt;
   return age >= 0 && age <= input.horizonDays * 86_400_000;
 }
 
