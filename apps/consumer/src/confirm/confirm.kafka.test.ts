@@ -241,6 +241,8 @@ describe('a step confirmed by its Zendesk event', () => {
     await publishEvent(reclaim);
     const result = await resultOf(reclaim);
     expect(result.data.steps).toMatchObject([{ action: 'downgrade', outcome: 'succeeded' }]);
+    // Something that is not Zendesk's envelope is skipped (it stays on the topic), and the loop goes on.
+    await publish(topics.TOPIC_ZENDESK_USER_EVENTS, [{ key: String(agent.id), value: '{"type":"nope"' }]);
     const zendeskEventId = await zendeskSays(agent.id, 'role_changed', {
       previous: 'agent',
       current: 'end-user',
