@@ -41,6 +41,7 @@ let settings: ConsumerSettings;
 let service: ConsumerService | undefined;
 let confirmer: Confirmer | undefined;
 let confirmMetrics: ConfirmMetrics;
+let confirmerOptions: ConstructorParameters<typeof Confirmer>[0];
 /** The service's and the confirmer's clock: real time plus what the test has skipped. */
 let skipped = 0;
 const clock = { now: () => new Date(Date.now() + skipped) };
@@ -111,7 +112,7 @@ beforeAll(async () => {
     scheduler: { clock, tickMs: 200 },
   });
   confirmMetrics = new ConfirmMetrics(metrics.registry);
-  confirmer = new Confirmer({
+  confirmerOptions = {
     kafka,
     settings: settings.kafka,
     confirm: { enabled: true, topic: `${run}.expected`, tickMs: 100 },
@@ -123,7 +124,8 @@ beforeAll(async () => {
     clock,
     source: 'test/confirm',
     timer: false,
-  });
+  };
+  confirmer = new Confirmer(confirmerOptions);
   await confirmer.start();
   const reader = kafka.consumer({ groupId: uniqueName('reader'), maxWaitTimeInMs: 200 });
   await reader.connect();
@@ -267,6 +269,27 @@ describe('a step confirmed by its Zendesk event', () => {
       ),
     ).toBe(true);
     expect(confirmer!.state.expectationsOf(agent.id)).toEqual([]);
+  });
+});
+
+describe('a restart', () => {
+  it('keeps what the loop waits for: a new instance confirms the step from the state topic', async () => {
+    const agent = newAgent();
+    const reclaim = event({ type: 'lifecycle.license_reclaim.v1', user: { id: agent.id } });
+    await publishEvent(reclaim);
+    await resultOf(reclaim);
+    await until(() => confirmer!.state.expectationsOf(agent.id).length > 0, 'the expectation');
+    await confirmer!.stop();
+    confirmer = new Confirmer(confirmerOptions);
+    await confirmer.start();
+    // Read back from Kafka before anything else: nothing of the old instance's memory is needed.
+    expect(confirmer.state.expectationsOf(agent.id)).toHaveLength(1);
+    await until(() => confirmer!.assigned, 'the new instance to get its partitions');
+    await zendeskSays(agent.id, 'role_changed', { previous: 'agent', current: 'end-user' });
+    expect((await confirmationOf(reclaim, 'downgrade')).data).toMatchObject({
+      status: 'confirmed',
+      by: 'event',
+    });
   });
 });
 
