@@ -30,6 +30,7 @@ import { shareRateBudgetByPartitions } from './wiring/rate-share.js';
 import { ConsumerMetrics } from './ops/metrics.js';
 import { createRecordProcessor } from './pipeline/process-record.js';
 import { startConsumerService } from './service.js';
+import { startConfirmer } from './confirm/start-confirmer.js';
 
 /**
  * Signs in once before anything runs: the warnings about credentials that will stop working, then the check.
@@ -140,11 +141,23 @@ async function run(settings: ConsumerSettings, zendeskConfig: ZendeskConfig, log
       return reachable;
     },
   });
+  // The closed loop (issue 24): Zendesk's user events confirm our steps and reveal drift (confirm/).
+  const confirmer = await startConfirmer({
+    env: process.env,
+    kafka,
+    settings,
+    policy,
+    zendesk: zendesk.asPort({ protectedUsers, transfer: policy.transfer }),
+    audit: audit.port,
+    logger,
+    metrics,
+  });
   logger.info(
     { dryRun: settings.dryRun, allowIrreversible: settings.allowIrreversible, zendesk: zendeskConfig.origin },
     'zendesk-lifecycle consumer started',
   );
   await untilStopSignal();
+  await confirmer?.stop();
   await service.stop();
   await brake.stop();
 }

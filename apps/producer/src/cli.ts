@@ -30,6 +30,7 @@ import { renderTable as table } from '@zendesk-lifecycle/service-runtime';
 import { createPublisher } from './publisher.js';
 import { findInactive } from './scan/inactivity.js';
 import { collectAccounts, syncAccounts, summarize } from './sync/sync.js';
+import { followAccounts } from './sync/follow-command.js';
 import { ZENDESK_WEBHOOK_USAGE, zendeskWebhookCommand } from './zendesk-webhook/command.js';
 
 class UsageError extends Error {}
@@ -141,7 +142,10 @@ async function zendeskFromEnv() {
 }
 
 async function syncCommand(args: string[]): Promise<void> {
-  const { values } = parseArgs({ args, options: { format: { type: 'string' } } });
+  const { values } = parseArgs({
+    args,
+    options: { format: { type: 'string' }, follow: { type: 'boolean' } },
+  });
   const zendesk = await zendeskFromEnv();
   const bar = progress('accounts');
   if (values.format) {
@@ -164,6 +168,7 @@ async function syncCommand(args: string[]): Promise<void> {
   out(
     `${summary.snapshots.length} account snapshots published to ${settings.topics.accounts}\n${formatSummary(summary)}`,
   );
+  if (values.follow) await followAccounts(zendesk, kafka, settings);
 }
 
 async function scanCommand(args: string[]): Promise<void> {
@@ -204,7 +209,7 @@ const usage = `usage: npm run producer -- <command>
   publish --type T (--user-id N | --user-email E | --user-external-id X) [--transfer-to-email E] [--actions a,b]
           [--reason R] [--requested-by P] [--file event.json] [--dry-run]
   serve                       HTTP ingestion (INGEST_PORT, INGEST_TOKEN and/or INGEST_HMAC_SECRET)
-  sync [--format table|json|csv]
+  sync [--format table|json|csv] [--follow]   --follow: then keep the snapshots current from Zendesk user events
   scan-inactive --days N [--transfer-to-email E] [--dry-run]
 ${ZENDESK_WEBHOOK_USAGE}`;
 

@@ -62,7 +62,7 @@ export {
 
 // The ports adapters implement
 export type { ZendeskPort } from './ports/zendesk-port.js';
-export type { AuditNotice, AuditPort, RecordContext, StepStart } from './ports/audit-port.js';
+export type { AuditNote, AuditNotice, AuditPort, RecordContext, StepStart } from './ports/audit-port.js';
 
 export { ConfigError, parseConfig } from './config/config-error.js';
 export { envBoolean, envInteger, envString, type Env } from './config/env.js';
@@ -162,4 +162,5 @@ export {
   resultEventSchema,
   type ResultEvent,
 } from './results/result-event.js';
+export * from './confirm/index.js';
 export { deferredPurgeOf, purgePlanOf, purgeStepKey, type PurgePlanOptions } from './planner/purge.js';

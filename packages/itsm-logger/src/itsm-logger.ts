@@ -3,6 +3,7 @@
 // so the executor can use it as is, and it is usable alone: createItsmLogger({ zendesk, requester }).log(outcome).
 import {
   LifecycleError,
+  type AuditNote,
   type AuditNotice,
   type AuditPort,
   type AuditReceipt,
@@ -38,6 +39,7 @@ import {
 } from './ticket/audit-ticket.js';
 import { inProgress, type AuditedStep } from './ticket/audited-step.js';
 import { buildNoticeTicket } from './ticket/notice-ticket.js';
+import { noteChanges } from './ticket/note-comment.js';
 import { auditExternalId } from './ticket/ticket-keys.js';
 import { zendeskLinks, type ZendeskLinks } from './ticket/zendesk-links.js';
 
@@ -73,6 +75,12 @@ export interface ItsmLogger extends AuditPort {
    * with `searchTickets` (zendesk-client's has it) and a service identity (`serviceUser`).
    */
   priorState(user: { id: number }): Promise<PriorState | null>;
+  /**
+   * Adds a private comment to the step's audit ticket, found by its audit key as recall finds it (a ticket the
+   * service identity submitted); the ticket id, or null when the step has no ticket. A note needing attention
+   * reopens the ticket with the attention priority.
+   */
+  comment(step: { audit_key: string }, note: AuditNote): Promise<number | null>;
 }
 
 export interface ItsmLoggerOptions {
@@ -263,5 +271,21 @@ export function assembleItsmLogger(parts: ItsmLoggerParts): ItsmLogger {
       return { ticket_id, created };
     },
     priorState: (user) => readPriorState(parts.gateway, user.id),
+    comment: async (step, note) => {
+      const ticket = await findAuditTicket(
+        parts.gateway,
+        auditExternalId(step.audit_key),
+        await serviceIdentity(parts.gateway),
+      );
+      if (ticket === null) return null;
+      try {
+        await parts.gateway.update(ticket.id, noteChanges(note, settings));
+      } catch (error) {
+        throw parts.gateway.classifyCreateFailure(error) === 'rejected'
+          ? auditRejected(error)
+          : auditUnavailable(error);
+      }
+      return ticket.id;
+    },
   };
 }

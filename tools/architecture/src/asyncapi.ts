@@ -1,5 +1,11 @@
 // The AsyncAPI 3.0 description of the topics and their messages, built from core's schemas so it cannot drift.
-import { EVENT_TYPES, RESULT_EVENT_TYPE, eventJsonSchemas } from '@zendesk-lifecycle/core';
+import {
+  CONFIRMATION_EVENT_TYPE,
+  DRIFT_EVENT_TYPE,
+  EVENT_TYPES,
+  RESULT_EVENT_TYPE,
+  eventJsonSchemas,
+} from '@zendesk-lifecycle/core';
 import { TOPIC_DEFAULTS } from '@zendesk-lifecycle/service-runtime';
 
 const messageName = (type: string) =>
@@ -11,7 +17,7 @@ const messageName = (type: string) =>
 export function asyncApiDocument(): Record<string, unknown> {
   const schemas = eventJsonSchemas();
   const messages: Record<string, unknown> = {};
-  for (const type of [...EVENT_TYPES, RESULT_EVENT_TYPE]) {
+  for (const type of [...EVENT_TYPES, RESULT_EVENT_TYPE, CONFIRMATION_EVENT_TYPE, DRIFT_EVENT_TYPE]) {
     const { $schema: _s, $id: _i, ...payload } = schemas[`${type}.schema.json`] as Record<string, unknown>;
     messages[messageName(type)] = {
       name: type,
@@ -50,8 +56,13 @@ export function asyncApiDocument(): Record<string, unknown> {
       },
       results: {
         address: TOPIC_DEFAULTS.results,
-        description: 'One result per event, written in the same transaction as the consumer offset.',
-        messages: { result: ref('result') },
+        description:
+          'One result per event, written in the same transaction as the consumer offset; and the closed loop records (apps/consumer/src/confirm): a step confirmed or raised against what Zendesk reports, access given back outside the lifecycle (drift).',
+        messages: {
+          result: ref('result'),
+          confirmation: ref(messageName(CONFIRMATION_EVENT_TYPE)),
+          drift: ref(messageName(DRIFT_EVENT_TYPE)),
+        },
       },
       retry: {
         address: TOPIC_DEFAULTS.retry,

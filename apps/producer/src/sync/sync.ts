@@ -5,7 +5,7 @@
 // 'unknown' (docs/zendesk-rules.md §9).
 import { Partitioners, type Kafka, type KafkaMessage } from 'kafkajs';
 import { z } from 'zod';
-import { resultEventSchema } from '@zendesk-lifecycle/core';
+import { resultEventSchema, type UserSnapshot } from '@zendesk-lifecycle/core';
 import { readTopicToEnd, type KafkaSettings } from '@zendesk-lifecycle/service-runtime';
 import type { PaidSeat, Seat, ZendeskClient } from '@zendesk-lifecycle/zendesk-client';
 
@@ -40,7 +40,7 @@ const accountSnapshotSchema = z.object({
 }) satisfies z.ZodType<AccountSnapshot>;
 
 /** The accounts topic's key of a user (the same form as a lifecycle event's key). */
-const accountKey = (userId: number) => `id:${userId}`;
+export const accountKey = (userId: number) => `id:${userId}`;
 
 export interface SyncSummary {
   snapshots: AccountSnapshot[];
@@ -50,6 +50,26 @@ export interface SyncSummary {
   bySeat: Record<string, number>;
   /** Accounts per paid-seat answer: yes, unknown (light agents and contributors). */
   byPaidSeat: Record<string, number>;
+}
+
+/** The snapshot of a listed account with its entitlements. */
+export function accountSnapshotOf(
+  account: { user: UserSnapshot; status: AccountSnapshot['status'] },
+  e: { seat: Seat | null; paid_seat: PaidSeat; products: Record<string, string> },
+  syncedAt: string,
+): AccountSnapshot {
+  return {
+    user_id: account.user.id,
+    email: account.user.email,
+    name: account.user.name,
+    role: account.user.role,
+    status: account.status,
+    seat: e.seat,
+    paid_seat: e.paid_seat,
+    products: e.products,
+    last_login_at: account.user.last_login_at,
+    synced_at: syncedAt,
+  };
 }
 
 /** Streams the accounts with their entitlements, 50 users at a time. */
@@ -63,19 +83,7 @@ export async function* collectAccounts(
   const flush = async function* () {
     const entitlements = await zendesk.entitlementsMany(batch.map((a) => a.user));
     for (const [i, account] of batch.entries()) {
-      const e = entitlements[i]!;
-      yield {
-        user_id: account.user.id,
-        email: account.user.email,
-        name: account.user.name,
-        role: account.user.role,
-        status: account.status,
-        seat: e.seat,
-        paid_seat: e.paid_seat,
-        products: e.products,
-        last_login_at: account.user.last_login_at,
-        synced_at: syncedAt,
-      } satisfies AccountSnapshot;
+      yield accountSnapshotOf(account, entitlements[i]!, syncedAt);
     }
     batch = [];
   };
@@ -173,7 +181,7 @@ export async function syncAccounts(options: {
 }
 
 /** One record of the accounts topic: a snapshot or a tombstone under a user's key, else 'invalid'. */
-function readSnapshot(m: KafkaMessage): { key: string; snapshot: AccountSnapshot | null } | 'invalid' {
+export function readSnapshot(m: KafkaMessage): { key: string; snapshot: AccountSnapshot | null } | 'invalid' {
   const key = m.key?.toString();
   if (!key) return 'invalid';
   if (m.value === null) return { key, snapshot: null };

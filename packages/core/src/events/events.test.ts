@@ -1,3 +1,5 @@
+import confirmation from '../../schemas/lifecycle.confirmation.v1.schema.json' with { type: 'json' };
+import drift from '../../schemas/lifecycle.drift.v1.schema.json' with { type: 'json' };
 import accessRevoked from '../../schemas/lifecycle.access_revoked.v1.schema.json' with { type: 'json' };
 import inactivity from '../../schemas/lifecycle.inactivity.v1.schema.json' with { type: 'json' };
 import licenseReclaim from '../../schemas/lifecycle.license_reclaim.v1.schema.json' with { type: 'json' };
@@ -127,6 +129,8 @@ describe('JSON Schemas', () => {
       'lifecycle.inactivity.v1.schema.json': inactivity,
       'lifecycle.rehire.v1.schema.json': rehire,
       'lifecycle.result.v1.schema.json': result,
+      'lifecycle.confirmation.v1.schema.json': confirmation,
+      'lifecycle.drift.v1.schema.json': drift,
     };
     const generated = eventJsonSchemas();
     expect(Object.keys(generated).sort()).toEqual(Object.keys(checkedIn).sort());

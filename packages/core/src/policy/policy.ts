@@ -65,6 +65,24 @@ const policySchema = z
       })
       .default(7),
     dry_run: z.boolean().default(false),
+    /** The closed loop (issue 24, apps/consumer/src/confirm): how long a succeeded step waits for Zendesk's event. */
+    confirm: z
+      .object({ window_minutes: z.number().positive().default(15) })
+      .strict()
+      .default({ window_minutes: 15 }),
+    /**
+     * Access given back outside the lifecycle to a user our pipeline removed no longer than `horizon_days` ago:
+     * audited, reported, and applied again when `reapply` (a new event, source zendesk-lifecycle/drift).
+     * `grace_seconds`: how long an event waits for our own re-hire's result before it counts as drift.
+     */
+    drift: z
+      .object({
+        horizon_days: z.number().positive().default(90),
+        reapply: z.boolean().default(false),
+        grace_seconds: z.number().nonnegative().default(120),
+      })
+      .strict()
+      .default({ horizon_days: 90, reapply: false, grace_seconds: 120 }),
     /** Who may ask for what (principals.ts): named principals, the INGEST_TOKEN principal, direct publishers. */
     ...principalPolicyFields,
     /** Okta Event Hooks (okta.ts): absent, the ingestion service has no Okta endpoint. */

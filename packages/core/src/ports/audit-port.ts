@@ -26,12 +26,24 @@ export type StepStart = Omit<StepOutcome, 'outcome'>;
 export interface AuditNotice {
   /** Unique per notice, stable across retries (e.g. the id of the tick that tripped the brake). */
   key: string;
-  kind: 'brake_tripped' | 'brake_released';
+  kind: 'brake_tripped' | 'brake_released' | 'access_restored';
   /** One line: the record's subject. */
   title: string;
   /** What happened, why, and what to do, as label and value pairs in order. */
   facts: Array<[label: string, value: string]>;
   /** A person must act on it (the record stays open). */
+  attention: boolean;
+}
+
+/**
+ * A note added to a step's existing record (the closed loop: Zendesk's own event confirmed the step, or its state
+ * read back disagrees with it). Private, like the record.
+ */
+export interface AuditNote {
+  /** One line: what the note says. */
+  title: string;
+  facts: Array<[label: string, value: string]>;
+  /** A person must act on it: the record is reopened with the attention priority. */
   attention: boolean;
 }
 
@@ -63,4 +75,9 @@ export interface AuditPort {
    * (re-hires) and dry runs do not count. null when no such record exists. Without it, restore is refused.
    */
   priorState?(user: { id: number }): Promise<PriorState | null>;
+  /**
+   * Adds `note` to the step's record, found by its audit key as `recall` finds it (only a record the service
+   * itself wrote); returns its ticket id, or null when the step has no record. Throws when it cannot be written.
+   */
+  comment?(step: Pick<StepIdentity, 'audit_key'>, note: AuditNote): Promise<number | null>;
 }

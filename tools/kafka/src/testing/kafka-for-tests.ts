@@ -24,6 +24,7 @@ export function runTopics(run: string) {
     TOPIC_ACCOUNTS: `${run}.accounts`,
     TOPIC_SCHEDULED: `${run}.scheduled`,
     TOPIC_BRAKE: `${run}.brake`,
+    TOPIC_ZENDESK_USER_EVENTS: `${run}.user-events`,
   };
 }
 

@@ -1,0 +1,2 @@
+export * from './expectations.js';
+export * from './records.js';
