@@ -143,4 +143,27 @@ describe('readTopicToEnd', () => {
     await readTopicToEnd(kafka, `${run}.missing`, (m) => none.push(String(m.value)));
     expect(none).toEqual([]);
   });
+
+  it('with commit: false, leaves no committed offset for its group', async () => {
+    const run = uniqueName('read-nocommit');
+    const settings = settingsFor(run);
+    const kafka = createKafka(settings, logger);
+    await ensureTopics(kafka, settings, ['events']);
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send({ topic: settings.topics.events, messages: [{ partition: 0, value: 'a' }] });
+    await producer.disconnect();
+    const groupId = `${run}.reader`;
+    const seen: string[] = [];
+    await readTopicToEnd(kafka, settings.topics.events, (m) => seen.push(String(m.value)), {
+      groupId,
+      commit: false,
+    });
+    expect(seen).toEqual(['a']);
+    const admin = kafka.admin();
+    await admin.connect();
+    const [offsets] = await admin.fetchOffsets({ groupId, topics: [settings.topics.events] });
+    await admin.disconnect();
+    expect(offsets!.partitions.every((p) => p.offset === '-1')).toBe(true);
+  });
 });
