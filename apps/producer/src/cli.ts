@@ -29,6 +29,7 @@ import { renderTable as table } from '@zendesk-lifecycle/service-runtime';
 import { createPublisher } from './publisher.js';
 import { findInactive } from './scan/inactivity.js';
 import { collectAccounts, syncAccounts, summarize } from './sync/sync.js';
+import { auditReportCommand, AUDIT_REPORT_USAGE } from './audit-report/cli-command.js';
 
 class UsageError extends Error {}
 
@@ -200,7 +201,8 @@ const usage = `usage: npm run producer -- <command>
           [--reason R] [--requested-by P] [--file event.json] [--dry-run]
   serve                       HTTP ingestion (INGEST_PORT, INGEST_TOKEN and/or INGEST_HMAC_SECRET)
   sync [--format table|json|csv]
-  scan-inactive --days N [--transfer-to-email E] [--dry-run]`;
+  scan-inactive --days N [--transfer-to-email E] [--dry-run]
+  ${AUDIT_REPORT_USAGE}`;
 
 async function main(): Promise<void> {
   const [command, ...args] = process.argv.slice(2);
@@ -209,6 +211,10 @@ async function main(): Promise<void> {
     serve: () => serveCommand(),
     sync: syncCommand,
     'scan-inactive': scanCommand,
+    'audit-report': (a) =>
+      auditReportCommand(a).catch((e: unknown) => {
+        throw e instanceof RangeError ? new UsageError(e.message) : e;
+      }),
   };
   const run = command ? commands[command] : undefined;
   if (!run) {
