@@ -135,7 +135,8 @@ function eventRow(e: ReportEvent): string {
   return (
     `<tr class="${e.over_target ? 'over' : ''}${e.attention.length > 0 ? ' attention' : ''}" data-event-id="${escapeHtml(e.event_id)}">` +
     `<td>${escapeHtml(personLabel(e))}</td>` +
-    `<td>${workflow}<br><span class="small">event ${escapeHtml(e.event_id)}</span></td>` +
+    `<td>${workflow}<br><span class="small">event ${escapeHtml(e.event_id)}</span>` +
+    `${e.reason ? `<br><span class="small">reason: ${escapeHtml(e.reason)}</span>` : ''}</td>` +
     `<td>${askedBy(e)}</td>` +
     `<td data-sort="${sortKey(e.happened_at)}">${when(e.happened_at)}</td>` +
     `<td data-sort="${sortKey(e.effective_at)}">${when(e.effective_at)}</td>` +
