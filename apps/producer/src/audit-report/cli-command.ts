@@ -18,13 +18,21 @@ export async function auditReportCommand(
   await zendesk.verifyAuth();
   const settings = kafkaSettingsFromEnv(env);
   const bars = { 'audit tickets': progress('audit tickets'), 'result records': progress('result records') };
+  const counts = { 'audit tickets': 0, 'result records': 0 };
   const { text, path } = await runAuditReport({
     args: parsed,
     zendesk,
     kafka: createKafka(settings),
     resultsTopic: settings.topics.results,
     progress: (line) => process.stderr.write(`${line}\n`),
-    onCount: (what, count) => bars[what].tick(count),
+    onCount: (what, count) => {
+      counts[what] = count;
+      bars[what].tick(count);
+    },
+    onCollected: () => {
+      bars['audit tickets'].done(counts['audit tickets']);
+      bars['result records'].done(counts['result records']);
+    },
   });
   if (path === null) process.stdout.write(text);
 }

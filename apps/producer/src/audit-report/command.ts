@@ -63,6 +63,8 @@ export interface AuditReportRun {
   progress?: (line: string) => void;
   /** Counts while reading (a redrawn progress line in the CLI); by default every page is a progress line. */
   onCount?: (what: 'audit tickets' | 'result records', count: number) => void;
+  /** Called once everything is read, before the report is built. */
+  onCollected?: () => void;
 }
 
 /** Collects, builds and writes the report; returns it with where it went (null: the caller prints it). */
@@ -81,6 +83,7 @@ export async function runAuditReport(
     to: args.to,
     onProgress: run.onCount ?? ((what, count) => say(`${what}: ${count}`)),
   });
+  run.onCollected?.();
   if (trail.unreadable > 0)
     say(`${trail.unreadable} record(s) on ${run.resultsTopic} were not result events (left out)`);
   const origin = run.zendesk.config.origin.replace(/\/+$/, '');
