@@ -43,6 +43,9 @@ function when(iso: string | null): string {
   return `<time datetime="${escapeHtml(d.toISOString())}" title="${escapeHtml(d.toISOString())}">${text}</time>`;
 }
 
+/** Our identifiers in plain words: access_review -> access review. */
+const words = (id: string): string => id.replace(/_/g, ' ');
+
 const sortKey = (iso: string | null): string => (iso === null ? '' : String(Date.parse(iso)));
 
 /** Buckets of the chart, in hours: the last one is open-ended. */
@@ -109,7 +112,7 @@ function stepsCell(e: ReportEvent): string {
     .map((s) => {
       const words = OUTCOME_WORDS[s.outcome] ?? s.outcome;
       const link = s.ticket_url ? ` <a href="${escapeHtml(s.ticket_url)}">#${s.ticket_id}</a>` : '';
-      return `<li><b>${escapeHtml(s.action.replace('_', ' '))}</b>: <span class="o-${escapeHtml(s.outcome)}">${escapeHtml(words)}</span>, ${when(s.finished_at)}${link}</li>`;
+      return `<li><b>${escapeHtml(words(s.action))}</b>: <span class="o-${escapeHtml(s.outcome)}">${escapeHtml(words)}</span>, ${when(s.finished_at)}${link}</li>`;
     })
     .join('')}</ol>`;
 }
@@ -127,7 +130,7 @@ function eventRow(e: ReportEvent): string {
     e.effective_to_removal_ms === null
       ? `<td data-sort="">${e.removes_access ? '<span class="none">not removed</span>' : '<span class="none">not applicable</span>'}</td>`
       : `<td data-sort="${e.effective_to_removal_ms}">${escapeHtml(humanDuration(e.effective_to_removal_ms))}</td>`;
-  const workflow = `${escapeHtml(e.workflow ?? 'unknown')}${e.variant ? ` (${escapeHtml(e.variant)})` : ''}`;
+  const workflow = `${escapeHtml(words(e.workflow ?? 'unknown'))}${e.variant ? ` (${escapeHtml(words(e.variant))})` : ''}`;
   const notes =
     e.attention.length === 0
       ? ''
@@ -220,7 +223,7 @@ export function renderHtml(report: AuditReport): string {
   const counts = summary.by_workflow_and_status
     .map(
       (c) =>
-        `<tr><td>${escapeHtml(c.workflow)}</td><td>${escapeHtml(STATUS_WORDS[c.status] ?? c.status)}</td><td>${c.events}</td></tr>`,
+        `<tr><td>${escapeHtml(words(c.workflow))}</td><td>${escapeHtml(STATUS_WORDS[c.status] ?? c.status)}</td><td>${c.events}</td></tr>`,
     )
     .join('');
   const overList =
