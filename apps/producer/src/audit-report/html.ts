@@ -110,9 +110,9 @@ function stepsCell(e: ReportEvent): string {
   if (e.steps.length === 0) return '<span class="none">nothing done yet</span>';
   return `<ol class="steps">${e.steps
     .map((s) => {
-      const words = OUTCOME_WORDS[s.outcome] ?? s.outcome;
+      const said = OUTCOME_WORDS[s.outcome] ?? s.outcome;
       const link = s.ticket_url ? ` <a href="${escapeHtml(s.ticket_url)}">#${s.ticket_id}</a>` : '';
-      return `<li><b>${escapeHtml(words(s.action))}</b>: <span class="o-${escapeHtml(s.outcome)}">${escapeHtml(words)}</span>, ${when(s.finished_at)}${link}</li>`;
+      return `<li><b>${escapeHtml(words(s.action))}</b>: <span class="o-${escapeHtml(s.outcome)}">${escapeHtml(said)}</span>, ${when(s.finished_at)}${link}</li>`;
     })
     .join('')}</ol>`;
 }
