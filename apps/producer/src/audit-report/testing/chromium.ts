@@ -87,10 +87,19 @@ export function obtainChromium(): Browser | { reason: string } {
   const system = onPath();
   if (system) return { path: system, env: process.env, how: 'on the PATH' };
   try {
-    if (!existsSync(UNPACKED)) unpack();
+    let fresh = false;
+    if (!existsSync(UNPACKED)) {
+      unpack();
+      fresh = true;
+    }
     if (!existsSync(UNPACKED)) return { reason: 'the chromium package unpacked without its binary' };
     const env = unpackedEnv();
-    const missing = missingLibraries(env);
+    let missing = missingLibraries(env);
+    if (missing.length > 0 && !fresh) {
+      // Unpacked on another machine or interrupted: unpack again for this one.
+      unpack();
+      missing = missingLibraries(env);
+    }
     if (missing.length > 0) return { reason: `the unpacked chromium lacks libraries: ${missing.join(', ')}` };
     return { path: UNPACKED, env, how: `unpacked from Debian's packages into ${ROOT}` };
   } catch (error) {
