@@ -15,7 +15,8 @@ export async function auditReportCommand(
   const itsm = Object.keys(env).some((k) => k.startsWith('ITSM_ZENDESK_') && env[k]?.trim());
   const zendesk = createZendeskClient(zendeskConfigFromEnv(env, itsm ? 'ITSM_ZENDESK_' : 'ZENDESK_'));
   for (const warning of zendesk.authWarnings()) process.stderr.write(`warning: ${warning}\n`);
-  await zendesk.verifyAuth();
+  // The report only reads: a read-only OAuth client (ZENDESK_OAUTH_SCOPES=read) is enough.
+  await zendesk.verifyAuth(['read']);
   const settings = kafkaSettingsFromEnv(env);
   const bars = { 'audit tickets': progress('audit tickets'), 'result records': progress('result records') };
   const counts = { 'audit tickets': 0, 'result records': 0 };
