@@ -30,6 +30,7 @@ import { renderTable as table } from '@zendesk-lifecycle/service-runtime';
 import { createPublisher } from './publisher.js';
 import { findInactive } from './scan/inactivity.js';
 import { collectAccounts, syncAccounts, summarize } from './sync/sync.js';
+import { auditReportCommand, AUDIT_REPORT_USAGE } from './audit-report/cli-command.js';
 import { followAccounts } from './sync/follow-command.js';
 import { ZENDESK_WEBHOOK_USAGE, zendeskWebhookCommand } from './zendesk-webhook/command.js';
 
@@ -211,6 +212,7 @@ const usage = `usage: npm run producer -- <command>
   serve                       HTTP ingestion (INGEST_PORT, INGEST_TOKEN and/or INGEST_HMAC_SECRET)
   sync [--format table|json|csv] [--follow]   --follow: then keep the snapshots current from Zendesk user events
   scan-inactive --days N [--transfer-to-email E] [--dry-run]
+  ${AUDIT_REPORT_USAGE}
 ${ZENDESK_WEBHOOK_USAGE}`;
 
 async function main(): Promise<void> {
@@ -221,6 +223,10 @@ async function main(): Promise<void> {
     sync: syncCommand,
     'scan-inactive': scanCommand,
     'zendesk-webhook': (a) => zendeskWebhookCommand(a),
+    'audit-report': (a) =>
+      auditReportCommand(a).catch((e: unknown) => {
+        throw e instanceof RangeError ? new UsageError(e.message) : e;
+      }),
   };
   const run = command ? commands[command] : undefined;
   if (!run) {

@@ -276,6 +276,21 @@ export class ZendeskClient {
     return found;
   }
 
+  /**
+   * Every ticket matching a search query, streamed a page at a time (`GET /search/export`, cursor pages of 100
+   * ordered by creation, no 1,000-result cap; 100 calls a minute per account). The query must not name the type
+   * (`type:` is refused: tickets are asked for with `filter[type]`), e.g. `tags:itsm_audit created>2026-09-30`.
+   * The search index lags minutes behind new tickets (docs/zendesk-rules.md §8).
+   */
+  async *exportTickets(query: string): AsyncGenerator<TicketRecord[]> {
+    for await (const page of this.api.pages<TicketRecord & { result_type?: string }>('results', [
+      'search',
+      'export',
+      { query, 'filter[type]': 'ticket' },
+    ]))
+      yield page.filter((r) => r.result_type === undefined || r.result_type === 'ticket');
+  }
+
   /** The lifecycle actions as core's ZendeskPort. */
   asPort(options: ActionsOptions = {}): ZendeskActions {
     return new ZendeskActions(this.api, options, () => this.serviceUser());

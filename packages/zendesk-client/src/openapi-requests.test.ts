@@ -55,6 +55,8 @@ async function exercise(client: ZendeskClient): Promise<void> {
   await port.restore(await user(DEMO_PEOPLE.leaver.id), prior, key('restore'));
   await port.restore(await user(DEMO_PEOPLE.leaver.id), { ...prior, group_ids: [2] }, key('restore-2'));
   await client.searchTickets('type:ticket tags:itsm_audit', { sortBy: 'created_at', sortOrder: 'desc' });
+  for await (const page of client.exportTickets('tags:itsm_audit created>2020-01-01'))
+    expect(page).toBeDefined();
   await port.suspend(await user(DEMO_PEOPLE.reviewed.id), key('suspend'));
   await port.unsuspend(await user(DEMO_PEOPLE.rehire.id), key('unsuspend'));
   // Alex is assigned open tickets and requests none: reassigned, soft deleted, permanently deleted.
@@ -112,6 +114,7 @@ describe("the client's requests, judged by Zendesk's OpenAPI description", () =>
       'DELETE /api/v2/deleted_users/{deleted_user_id}',
       'POST /api/v2/users',
       'POST /api/v2/tickets',
+      'GET /api/v2/search/export',
       'GET /api/v2/tickets',
       'GET /api/v2/users/{user_id}/group_memberships',
       'POST /api/v2/group_memberships',

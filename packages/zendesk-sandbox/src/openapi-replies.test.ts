@@ -369,6 +369,20 @@ const CALLS: Call[] = [
   },
   { method: 'GET', path: '/search.json?query=type:ticket&page=2&per_page=5', status: 200, verdict: 'schema' },
   { method: 'GET', path: '/search.json', status: 400, verdict: 'no-schema', envelope: 'error' },
+  // Search export (the audit report reads a period's audit tickets, however many)
+  {
+    method: 'GET',
+    path: '/search/export.json?query=tags:itsm_audit%20created%3E2020-01-01&filter%5Btype%5D=ticket&page%5Bsize%5D=100',
+    status: 200,
+    verdict: 'schema',
+  },
+  {
+    method: 'GET',
+    path: '/search/export.json?query=type:ticket&filter%5Btype%5D=ticket',
+    status: 400,
+    verdict: 'no-schema',
+    envelope: 'error',
+  },
   { method: 'GET', path: '/account.json', status: 200, verdict: 'undeclared' },
   { method: 'GET', path: '/nothing/here.json', status: 404, verdict: 'undeclared', envelope: 'error' },
   // Endpoint limits (the account limit's 429 is covered in tickets.test.ts)

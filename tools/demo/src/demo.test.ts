@@ -1,4 +1,5 @@
 // The `npm start` scenario, headless: the same processes and events, and the summary table asserted.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { uniqueName } from '@zendesk-lifecycle/kafka';
 import { renderTable } from './outcomes.js';
@@ -22,6 +23,10 @@ describe('npm start on embedded defaults', () => {
       expect(demo.rows.every((r) => /^#\d+( #\d+)*$/.test(r.tickets))).toBe(true);
       expect(demo.deadLetters.map((d) => d.reason)).toEqual(['invalid_data']);
       expect(renderTable(demo.rows.map((r) => ({ ...r })))).toContain('transfer_data: succeeded');
+      // The run ends with its audit report: every event of the story, found in the tickets and the results.
+      const report = readFileSync(demo.auditReport, 'utf8');
+      expect(report).toContain('<svg id="time-to-removal-chart"');
+      expect(report.match(/<tr class="[^"]*" data-event-id=/g)).toHaveLength(demo.rows.length);
       // The services signed in with OAuth client credentials and renewed the short-lived token at least once.
       expect(demo.sandbox.oauth.grants.client_credentials).toBeGreaterThanOrEqual(2);
     } finally {

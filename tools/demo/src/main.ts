@@ -37,6 +37,7 @@ async function embedded(): Promise<void> {
   process.stdout.write(`
 Audit tickets live in the sandbox: ${demo.sandbox.baseUrl}/tickets?external_id=... or GET ${demo.sandbox.url}/__sandbox/state
 Logs of the consumer and the ingestion endpoint: ${demo.logDir}
+Audit report of this run (open it in a browser): ${demo.auditReport}
 
 Send more events (still running; Ctrl-C stops everything):
   curl -X POST ${demo.ingestUrl} \\

@@ -8,6 +8,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { freePort, startCluster, type KafkaCluster } from '@zendesk-lifecycle/kafka';
 import { TOPIC_DEFAULTS } from '@zendesk-lifecycle/service-runtime';
 import { DEMO_PEOPLE, startSandbox, type RunningSandbox } from '@zendesk-lifecycle/zendesk-sandbox';
+import { writeAuditReport } from './audit-report.js';
 import { collectOutcomes, summaryRows, type DeadLetter, type SummaryRow } from './outcomes.js';
 import { invalidEventJson, scenario } from './scenario.js';
 import { startConsumer, startService, type Service } from './services.js';
@@ -44,6 +45,8 @@ export interface RunningDemo {
   ingestToken: string;
   opsUrl: string;
   logDir: string;
+  /** The audit report of this run (HTML), as `npm run producer -- audit-report` writes it. */
+  auditReport: string;
   stop(): Promise<void>;
 }
 
@@ -188,6 +191,13 @@ export async function runDemo(options: DemoOptions = {}): Promise<RunningDemo> {
       story.map((s) => ({ title: s.title, id: s.event.id, type: s.event.type })),
       outcomes,
     );
+    say('writing the audit report of this run...');
+    const auditReport = await writeAuditReport({
+      env: common,
+      logDir,
+      searchLagMs: sandbox.state.searchLagMs,
+    });
+    checkpoint();
     return {
       rows,
       deadLetters: outcomes.deadLetters,
@@ -197,6 +207,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<RunningDemo> {
       ingestToken,
       opsUrl: `http://127.0.0.1:${opsPort}`,
       logDir,
+      auditReport,
       stop,
     };
   } catch (error) {

@@ -7,7 +7,11 @@ export async function readTopicToEnd(
   kafka: Kafka,
   topic: string,
   onMessage: (message: KafkaMessage, partition: number) => void,
-  options: { groupId?: string } = {},
+  options: {
+    groupId?: string;
+    /** false: the reader commits no offsets (a report's read leaves no trace in the group's offsets). */
+    commit?: boolean;
+  } = {},
 ): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
@@ -31,6 +35,7 @@ export async function readTopicToEnd(
     consumer.on(consumer.events.GROUP_JOIN, () => quiet(3000));
     consumer
       .run({
+        ...(options.commit === false ? { autoCommit: false } : {}),
         eachMessage: async ({ partition, message }) => {
           quiet(1500);
           onMessage(message, partition);

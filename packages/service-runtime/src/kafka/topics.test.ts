@@ -143,4 +143,32 @@ describe('readTopicToEnd', () => {
     await readTopicToEnd(kafka, `${run}.missing`, (m) => none.push(String(m.value)));
     expect(none).toEqual([]);
   });
+
+  it('with commit: false, leaves no committed offset for its group (by default it commits)', async () => {
+    const run = uniqueName('read-nocommit');
+    const settings = settingsFor(run);
+    const kafka = createKafka(settings, logger);
+    await ensureTopics(kafka, settings, ['events']);
+    const producer = kafka.producer();
+    await producer.connect();
+    for (const value of ['a', 'b', 'c'])
+      await producer.send({ topic: settings.topics.events, messages: [{ partition: 0, value }] });
+    await producer.disconnect();
+    const committed = async (commit: boolean | undefined) => {
+      const groupId = `${run}.reader-${String(commit)}`;
+      const seen: string[] = [];
+      await readTopicToEnd(kafka, settings.topics.events, (m) => seen.push(String(m.value)), {
+        groupId,
+        ...(commit === undefined ? {} : { commit }),
+      });
+      expect(seen).toEqual(['a', 'b', 'c']);
+      const admin = kafka.admin();
+      await admin.connect();
+      const [offsets] = await admin.fetchOffsets({ groupId, topics: [settings.topics.events] });
+      await admin.disconnect();
+      return offsets!.partitions.filter((p) => p.offset !== '-1').length;
+    };
+    expect(await committed(false)).toBe(0);
+    expect(await committed(undefined)).toBeGreaterThan(0);
+  });
 });
