@@ -146,17 +146,21 @@ export interface WritesAfter {
 export function rehireKeys(
   ref: UserRef,
   zendeskId: number | null,
-  names: { email: string | null; external_id: string | null } = { email: null, external_id: null },
+  profiles: ReadonlyArray<{ id: number; email: string | null; external_id: string | null }> = [],
 ): string[] {
   const keys = [userKey(ref)];
   if (ref.id !== undefined) keys.push(userKey({ id: ref.id }));
   if (ref.external_id !== undefined) keys.push(userKey({ external_id: ref.external_id }));
   if (ref.email !== undefined) keys.push(userKey({ email: ref.email }));
   if (zendeskId !== null) keys.push(userKey({ id: zendeskId }));
-  // However Zendesk names the user it resolved to: an effective-dated offboarding by email waits under the email,
-  // even when the re-hire names the person by employee id.
-  if (names.external_id) keys.push(userKey({ external_id: names.external_id }));
-  if (names.email) keys.push(userKey({ email: names.email }));
+  // Every profile the re-hire met, however Zendesk names it: the soft-deleted one whose purge waits (filed under its
+  // id) as well as a new one, and their emails and external ids (an effective-dated step waits under the name the
+  // earlier event used).
+  for (const profile of profiles) {
+    keys.push(userKey({ id: profile.id }));
+    if (profile.external_id) keys.push(userKey({ external_id: profile.external_id }));
+    if (profile.email) keys.push(userKey({ email: profile.email }));
+  }
   return [...new Set(keys)];
 }
 
@@ -203,7 +207,7 @@ export function writesAfter(
       at: now.toISOString(),
       reason: plan.event.data.reason ?? 're-hired',
     };
-    for (const key of rehireKeys(plan.user, execution.zendesk_user_id, execution.zendesk_user_names))
+    for (const key of rehireKeys(plan.user, execution.zendesk_user_id, execution.zendesk_profiles))
       writes.push({ key: cancelMarkerId(key), userKey: key, value: JSON.stringify(marker) });
   }
   return { writes, ...(purgeDueAt ? { purgeDueAt } : {}) };

@@ -93,6 +93,10 @@ class PlanRun {
   private user: UserSnapshot | null | undefined;
   /** The in-progress record `begin` opened for the step being run, completed by its `record`. */
   private begun: RecordContext['begun'];
+  private readonly profiles = new Map<
+    number,
+    { id: number; email: string | null; external_id: string | null }
+  >();
   /** What the recall of the step being run found (nothing, and when): passed on to `begin` and `record`. */
   private recallContext: RecordContext = {};
   private readonly clock: Clock;
@@ -170,9 +174,7 @@ class PlanRun {
       status: 'completed',
       steps: this.reports,
       zendesk_user_id: this.resolvedUserId(),
-      ...(this.user
-        ? { zendesk_user_names: { email: this.user.email, external_id: this.user.external_id } }
-        : {}),
+      ...(this.profiles.size > 0 ? { zendesk_profiles: [...this.profiles.values()] } : {}),
     };
   }
 
@@ -206,6 +208,13 @@ class PlanRun {
   }
 
   /** The Zendesk user the plan acted on: as found, else the event's id when no step had to look it up. */
+  /** The user as last looked up or changed; every Zendesk profile the plan met is remembered (a re-hire's new one too). */
+  private setUser<T extends UserSnapshot | null>(user: T): T {
+    this.user = user;
+    if (user) this.profiles.set(user.id, { id: user.id, email: user.email, external_id: user.external_id });
+    return user;
+  }
+
   private resolvedUserId(): number | null {
     if (this.user === undefined) return this.plan.user.id ?? null;
     return this.user?.id ?? null;
@@ -225,7 +234,7 @@ class PlanRun {
   }
 
   private async resolveUser(): Promise<UserSnapshot | null> {
-    if (this.user === undefined) this.user = await this.options.zendesk.findUser(this.plan.user);
+    if (this.user === undefined) return this.setUser(await this.options.zendesk.findUser(this.plan.user));
     return this.user;
   }
 
@@ -299,7 +308,7 @@ class PlanRun {
     try {
       const report = await this.act(step, user);
       if (report.status === 'already_done') await refund();
-      if (report.after) this.user = report.after;
+      if (report.after) this.setUser(report.after);
       return {
         kind: 'outcome',
         outcome: report.status,
@@ -317,8 +326,7 @@ class PlanRun {
   private async groupsBeforeDelete(step: PlannedStep, user: UserSnapshot): Promise<UserSnapshot> {
     const { zendesk } = this.options;
     if (step.action !== 'deprovision' || !user.active || user.group_ids || !zendesk.readGroups) return user;
-    this.user = await zendesk.readGroups(user);
-    return this.user;
+    return this.setUser(await zendesk.readGroups(user));
   }
 
   /** Asks the brake (when there is one) to count this step; a brake that cannot answer holds. */
@@ -360,7 +368,7 @@ class PlanRun {
       { kind: 'outcome', outcome: 'succeeded' },
       this.clock.now(),
     );
-    this.user = user;
+    this.setUser(user);
     try {
       this.begun = await audit.begin(start, this.recallContext);
       return null;

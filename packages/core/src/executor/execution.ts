@@ -9,10 +9,10 @@ export type Execution =
       /** The Zendesk user acted on, as resolved; null when no user matched (or none was looked up by email). */
       zendesk_user_id: number | null;
       /**
-       * How Zendesk names that user besides its id (as looked up): its email and external id. What a re-hire cancels
-       * is filed under however the earlier event named the person, which may not be how this event does.
+       * Every Zendesk profile the plan looked up or acted on, with how Zendesk names it (a re-hire restored onto a new
+       * profile met two). What a re-hire cancels is filed under however the earlier event named the person.
        */
-      zendesk_user_names?: { email: string | null; external_id: string | null };
+      zendesk_profiles?: Array<{ id: number; email: string | null; external_id: string | null }>;
     }
   | {
       status: 'retry';
