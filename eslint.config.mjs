@@ -46,6 +46,8 @@ const boundaries = (testing) => ({
     'error',
     {
       enforceBuildableLibDependency: false,
+      // The shared vitest settings (source condition) live at the root; every vitest.config.ts imports them.
+      allow: ['../../vitest.shared.mjs'],
       allowCircularSelfDependency: false,
       checkDynamicDependenciesExceptions: [],
       depConstraints: constraints({ testing }),
