@@ -58,7 +58,16 @@ const boundaries = (testing) => ({
 const testFiles = ['**/*.test.ts', '**/testing/**/*.ts', '**/vitest.config.ts', '**/test/**/*.ts'];
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', '**/.cache/**', '**/.nx/**', '**/coverage/**'] },
+  {
+    ignores: [
+      '**/node_modules/**',
+      '**/dist/**',
+      '**/docs/api/**',
+      '**/.cache/**',
+      '**/.nx/**',
+      '**/coverage/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   prettier,

@@ -48,6 +48,7 @@ export interface ItsmLogReceipt extends AuditReceipt {
   ticket_url: string;
 }
 
+/** Core's `AuditPort` as audit tickets in Zendesk, plus `log(outcome)` for one step outcome. */
 export interface ItsmLogger extends AuditPort {
   /**
    * Writes the audit ticket for `outcome`, or finds the one an earlier delivery wrote. With a recent
@@ -75,6 +76,7 @@ export interface ItsmLogger extends AuditPort {
   priorState(user: { id: number }): Promise<PriorState | null>;
 }
 
+/** How to create a logger: the Zendesk client, who requests the tickets, ticket settings. */
 export interface ItsmLoggerOptions {
   /** A zendesk-client client for the account that holds the audit tickets (the target one or an ITSM one). */
   zendesk: AuditZendeskClient;
