@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { LIBRARIES, SERVICES, repoRoot, run } from './outside.js';
 
 const nx = join(repoRoot, 'node_modules', '.bin', 'nx');
-const env = { ...process.env, NX_NO_CLOUD: 'true', NX_TUI: 'false', NX_DAEMON: 'false' };
+const env = { ...process.env, NX_NO_CLOUD: 'true', NX_TUI: 'false', NX_DAEMON: 'false', FORCE_COLOR: '0' };
 
 describe('nx release', () => {
   it('versions every built project, previews the changelog, changes nothing (--dry-run)', async () => {

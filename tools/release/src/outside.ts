@@ -33,10 +33,14 @@ export function outsideEnv(extra: Record<string, string> = {}): NodeJS.ProcessEn
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env))
     if (!key.toLowerCase().startsWith('npm_') && key !== 'NODE_OPTIONS') env[key] = value;
-  return { ...env, NO_UPDATE_NOTIFIER: '1', ...extra };
+  return { ...env, NO_UPDATE_NOTIFIER: '1', FORCE_COLOR: '0', NO_COLOR: '1', ...extra };
 }
 
 const exec = promisify(execFile);
+
+/** Terminal colour codes (Nx sets FORCE_COLOR for its tasks; some programs colour anyway). */
+// eslint-disable-next-line no-control-regex
+const ANSI = /\u001b\[[0-9;]*m/g;
 
 /** Runs a command to its end; throws with its output when it fails. */
 export async function run(
@@ -45,12 +49,13 @@ export async function run(
   options: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs?: number },
 ): Promise<{ stdout: string; stderr: string }> {
   try {
-    return await exec(command, args, {
+    const { stdout, stderr } = await exec(command, args, {
       cwd: options.cwd,
       env: options.env ?? outsideEnv(),
       timeout: options.timeoutMs ?? 300_000,
       maxBuffer: 64 * 1024 * 1024,
     });
+    return { stdout: stdout.replace(ANSI, ''), stderr: stderr.replace(ANSI, '') };
   } catch (error) {
     const e = error as Error & { stdout?: string; stderr?: string };
     throw new Error(
