@@ -46,6 +46,8 @@ const boundaries = (testing) => ({
     'error',
     {
       enforceBuildableLibDependency: false,
+      // The shared vitest settings (source condition) live at the root; every vitest.config.ts imports them.
+      allow: ['../../vitest.shared.mjs'],
       allowCircularSelfDependency: false,
       checkDynamicDependenciesExceptions: [],
       depConstraints: constraints({ testing }),
@@ -56,7 +58,16 @@ const boundaries = (testing) => ({
 const testFiles = ['**/*.test.ts', '**/testing/**/*.ts', '**/vitest.config.ts', '**/test/**/*.ts'];
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', '**/.cache/**', '**/.nx/**', '**/coverage/**'] },
+  {
+    ignores: [
+      '**/node_modules/**',
+      '**/dist/**',
+      '**/docs/api/**',
+      '**/.cache/**',
+      '**/.nx/**',
+      '**/coverage/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   prettier,

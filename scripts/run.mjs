@@ -71,10 +71,22 @@ const [file, argv] =
   bin === 'tsx'
     ? [process.execPath, ['--import', 'tsx', ...binArgs, ...args]]
     : [join(root, 'node_modules', '.bin', bin), [...binArgs, ...args]];
+// The workspace runs our packages from source: their `exports` name src/index.ts under this condition (outside
+// users get dist/). Every Node process below (tsx programs, Nx, vitest and what tests start) inherits it.
+const sourceCondition = '--conditions=@zendesk-lifecycle/source';
+const nodeOptions = (process.env.NODE_OPTIONS ?? '').includes(sourceCondition)
+  ? process.env.NODE_OPTIONS
+  : [process.env.NODE_OPTIONS, sourceCondition].filter(Boolean).join(' ');
 const child = spawn(file, argv, {
   cwd: root,
   stdio: 'inherit',
-  env: { NX_NO_CLOUD: 'true', NX_TUI: 'false', ...process.env, ...localBrokerEnv() },
+  env: {
+    NX_NO_CLOUD: 'true',
+    NX_TUI: 'false',
+    ...process.env,
+    NODE_OPTIONS: nodeOptions,
+    ...localBrokerEnv(),
+  },
 });
 // The terminal delivers Ctrl-C to the child too; the parent only waits for it to finish cleaning up.
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));

@@ -1,7 +1,9 @@
 import { defineConfig } from 'vitest/config';
+import { sourceResolution } from '../../vitest.shared.mjs';
 
 // Fault tests run one after another: each one owns the machine's two cores while it kills processes.
 export default defineConfig({
+  ...sourceResolution,
   test: {
     include: ['src/**/*.test.ts'],
     globalSetup: ['../../tools/kafka/src/testing/global-setup.ts'],

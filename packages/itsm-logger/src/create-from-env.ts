@@ -10,6 +10,7 @@ import { itsmLoggerConfigFromEnv } from './config/itsm-logger-config.js';
 import type { AuditZendeskClient } from './delivery/zendesk-ticket-gateway.js';
 import { createItsmLogger, type ItsmLogger } from './itsm-logger.js';
 
+/** Extra options of `createItsmLoggerFromEnv`: clients to reuse, settings of a client built here. */
 export interface FromEnvOptions {
   /** The target account's client; reused when no ITSM_ZENDESK_* variable is set. */
   targetClient?: AuditZendeskClient;

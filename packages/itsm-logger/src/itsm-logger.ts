@@ -50,6 +50,7 @@ export interface ItsmLogReceipt extends AuditReceipt {
   ticket_url: string;
 }
 
+/** Core's `AuditPort` as audit tickets in Zendesk, plus `log(outcome)` for one step outcome. */
 export interface ItsmLogger extends AuditPort {
   /**
    * Writes the audit ticket for `outcome`, or finds the one an earlier delivery wrote. With a recent
@@ -83,6 +84,7 @@ export interface ItsmLogger extends AuditPort {
   comment(step: { audit_key: string }, note: AuditNote): Promise<number | null>;
 }
 
+/** How to create a logger: the Zendesk client, who requests the tickets, ticket settings. */
 export interface ItsmLoggerOptions {
   /** A zendesk-client client for the account that holds the audit tickets (the target one or an ITSM one). */
   zendesk: AuditZendeskClient;

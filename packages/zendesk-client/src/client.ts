@@ -22,11 +22,13 @@ import { entitlementsOf, type CustomRole, type Entitlements } from './users/seat
 import { ZendeskWebhooks } from './webhooks/webhooks.js';
 import { statusOf, toSnapshot, type AccountStatus, type ZendeskUser } from './users/snapshot.js';
 
+/** An agent or admin as `listAccounts()` yields it, with its status. */
 export interface Account {
   user: UserSnapshot;
   status: AccountStatus;
 }
 
+/** A ticket as the client reads it (the fields the project uses). */
 export interface TicketRecord {
   id: number;
   external_id: string | null;
@@ -37,6 +39,7 @@ export interface TicketRecord {
   [key: string]: unknown;
 }
 
+/** A typed, resilient Zendesk client for agents and admins: signing in, reading accounts, core's actions (`asPort()`), tickets. Create it with `createZendeskClient`. */
 export class ZendeskClient {
   private readonly api: ZendeskApi;
   private roles: Promise<ReadonlyMap<number, CustomRole> | null> | undefined;
@@ -297,6 +300,7 @@ export class ZendeskClient {
   }
 }
 
+/** Creates a client from a configuration (validated: every wrong field is named), e.g. `{ subdomain, oauthClientId, oauthClientSecret }` or `{ baseUrl, ... }`. */
 export function createZendeskClient(config: ZendeskConfigInput | ZendeskConfig): ZendeskClient {
   return new ZendeskClient('apiBase' in config ? (config as ZendeskConfig) : parseZendeskConfig(config));
 }

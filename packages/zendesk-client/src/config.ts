@@ -6,12 +6,14 @@ import { ConfigError, parseConfig, type Env } from '@zendesk-lifecycle/core';
 import type { AuthKind } from './auth/providers.js';
 import type { TokenStore } from './auth/token-store.js';
 
+/** How failed calls are retried (transient errors and 429s, with jittered back-off and Retry-After). */
 export interface RetryPolicy {
   retries: number;
   initialDelayMs: number;
   maxDelayMs: number;
 }
 
+/** A pino-like logger the client writes to (never with credentials). */
 export interface ClientLogger {
   debug(obj: object, msg?: string): void;
   info(obj: object, msg?: string): void;
@@ -19,6 +21,7 @@ export interface ClientLogger {
   error(obj: object, msg?: string): void;
 }
 
+/** One HTTP call, as the `onCall` hook sees it (for metrics). */
 export interface CallInfo {
   method: string;
   path: string;
@@ -87,6 +90,7 @@ const configSchema = z
     }
   });
 
+/** A client configuration as given: account (subdomain or baseUrl), credentials and options. */
 export type ZendeskConfigInput = z.input<typeof configSchema> & {
   logger?: ClientLogger;
   onCall?: (info: CallInfo) => void;
@@ -96,6 +100,7 @@ export type ZendeskConfigInput = z.input<typeof configSchema> & {
   envPrefix?: string;
 };
 
+/** A validated client configuration (`parseZendeskConfig`). */
 export interface ZendeskConfig extends z.output<typeof configSchema> {
   /** The API base, ending in /api/v2. */
   apiBase: string;
@@ -116,6 +121,7 @@ function authKindOf(c: z.output<typeof configSchema>): AuthKind {
   return 'api_token';
 }
 
+/** Validates a configuration; throws `ConfigError` naming every wrong field. */
 export function parseZendeskConfig(input: ZendeskConfigInput): ZendeskConfig {
   const { logger, onCall, tokenStore, envPrefix, ...rest } = input;
   const parsed = parseConfig(configSchema, rest);

@@ -10,6 +10,7 @@ export interface ZendeskErrorDetails {
   cause?: unknown;
 }
 
+/** An error Zendesk answered (or a call that failed): HTTP status, body, request id, and whether a retry can help. */
 export class ZendeskError extends LifecycleError {
   readonly status: number | null;
   readonly body: unknown;
@@ -27,14 +28,23 @@ export class ZendeskError extends LifecycleError {
   }
 }
 
+/** 404: no such resource. */
 export class NotFound extends ZendeskError {}
+/** 422 or 400: Zendesk refused the request's content. */
 export class Invalid extends ZendeskError {}
+/** 429: over a rate limit (see `retryAfterSeconds`). */
 export class RateLimited extends ZendeskError {}
+/** 401: the credentials are wrong, expired or revoked. */
 export class Unauthorized extends ZendeskError {}
+/** 403: signed in, but not allowed. */
 export class Forbidden extends ZendeskError {}
+/** 409: a conflicting change (retryable). */
 export class Conflict extends ZendeskError {}
+/** 5xx: Zendesk failed (retryable). */
 export class ServerError extends ZendeskError {}
+/** No answer: the connection failed (retryable). */
 export class NetworkError extends ZendeskError {}
+/** No answer in time (retryable). */
 export class Timeout extends ZendeskError {}
 
 function describe(status: number, body: unknown): string {

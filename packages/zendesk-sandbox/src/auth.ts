@@ -7,6 +7,7 @@ import type { User } from './model.js';
 import type { OAuthState } from './oauth-state.js';
 import type { SandboxState } from './state.js';
 
+/** The API user's credentials the sandbox accepts. */
 export interface Credentials {
   email: string;
   /** The account's API token (legacy: Zendesk turns every API token off on 2027-04-30). */

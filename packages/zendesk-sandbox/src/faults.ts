@@ -1,6 +1,7 @@
 // Fault injection, deterministic for a given seed: server errors, latency, connection resets, 429 storms.
 import { seededRandom } from './random.js';
 
+/** One injected failure: which route, how often, what status or latency. */
 export interface FaultRule {
   /** "METHOD /path/pattern" as in the router (e.g. "PUT /users/:id"), "METHOD *", or "*" (default). */
   route?: string;
@@ -26,6 +27,7 @@ interface ActiveRule extends FaultRule {
 
 export type FaultDecision = { error?: number; latencyMs: number; reset?: 'before' | 'after'; storm: boolean };
 
+/** Injected failures per route (error rates, latency, 429 storms): `sandbox.faults.set(...)`, `clear()`, `list()`. */
 export class FaultController {
   private rules: ActiveRule[] = [];
   private readonly random: () => number;

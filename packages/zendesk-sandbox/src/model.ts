@@ -2,6 +2,7 @@
 
 export type Role = 'end-user' | 'agent' | 'admin';
 
+/** A user as the sandbox stores it (Zendesk's user fields the project uses). */
 export interface User {
   id: number;
   url: string;
@@ -46,6 +47,7 @@ export interface Comment {
 
 export type TicketStatus = 'new' | 'open' | 'pending' | 'hold' | 'solved' | 'closed';
 
+/** A ticket as the sandbox stores it. */
 export interface Ticket {
   id: number;
   url: string;
@@ -68,6 +70,7 @@ export interface Ticket {
   comments: Comment[];
 }
 
+/** A custom agent role, as Zendesk's custom_roles endpoint shows it. */
 export interface CustomRole {
   id: number;
   name: string;
@@ -109,6 +112,7 @@ export interface GroupMembership {
   updated_at: string;
 }
 
+/** A bulk job (job_statuses), queued, then working, then completed or failed. */
 export interface JobStatus {
   id: string;
   url: string;
@@ -120,6 +124,7 @@ export interface JobStatus {
   results: JobResult[];
 }
 
+/** One request the sandbox answered: method, path, query, status (to check what a client sent). */
 export interface LoggedRequest {
   method: string;
   path: string;
@@ -146,11 +151,15 @@ export function publicTicket(ticket: Ticket): Omit<Ticket, 'comments'> {
   return rest;
 }
 
+/** The built-in light agent role's id in every seeded account. */
 export const LIGHT_AGENT_ROLE_ID = 360000000001;
+/** The built-in contributor role's id in every seeded account. */
 export const CONTRIBUTOR_ROLE_ID = 360000000002;
+/** The built-in staff role's id in every seeded account. */
 export const STAFF_ROLE_ID = 360000000003;
 /** The built-in admin roles every account lists (S15): admin (role_type 4) and billing admin (5). */
 export const ADMIN_ROLE_ID = 360000000004;
+/** The built-in billing admin role's id (role_type 5). */
 export const BILLING_ADMIN_ROLE_ID = 360000000005;
 
 /** role_type as Zendesk derives it: from the role and the custom role (admins: 4, or 5 for billing admins). */

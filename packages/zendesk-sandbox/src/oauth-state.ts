@@ -4,6 +4,7 @@
 // refresh "returns a new access token and refresh token while invalidating the previous access and refresh tokens").
 import { randomBytes } from 'node:crypto';
 
+/** An OAuth client registered in the sandbox: id, secret, allowed scopes. */
 export interface OAuthClient {
   identifier: string;
   secret: string;
@@ -30,6 +31,7 @@ interface RefreshToken {
 
 export type TokenCheck = { ok: true; token: AccessToken } | { ok: false };
 
+/** The OAuth client every sandbox knows unless told otherwise (client credentials grant). */
 export const DEFAULT_OAUTH_CLIENT: OAuthClient = {
   identifier: 'zendesk-lifecycle',
   secret: 'sandbox-oauth-client-secret',
@@ -38,6 +40,7 @@ export const DEFAULT_OAUTH_CLIENT: OAuthClient = {
 
 const newToken = () => randomBytes(32).toString('hex');
 
+/** OAuth clients and the access and refresh tokens issued to them (expiry, revocation, scopes). */
 export class OAuthState {
   readonly clients = new Map<string, OAuthClient>();
   private readonly access = new Map<string, AccessToken>();

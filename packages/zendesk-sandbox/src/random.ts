@@ -1,5 +1,6 @@
 // A small seeded random generator (mulberry32): the same seed gives the same sequence, so faults and generated
 // accounts repeat from run to run.
+/** A seeded generator (mulberry32): the same seed gives the same numbers in [0, 1). */
 export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {

@@ -31,6 +31,7 @@ import { seedDemo, seedGenerated } from './seed.js';
 import { SandboxState } from './state.js';
 import type { LoggedRequest } from './model.js';
 
+/** How to start a sandbox: where to listen, the API user, rate limits, seed and Zendesk behaviours (all optional; see the README's Options table). */
 export interface SandboxOptions {
   port?: number;
   host?: string;
@@ -75,6 +76,7 @@ export interface SandboxOptions {
   webhooks?: WebhookOptions;
 }
 
+/** A started sandbox: its URLs, credentials, in-process state and fault controls. */
 export interface RunningSandbox {
   url: string;
   baseUrl: string;
@@ -92,6 +94,7 @@ export interface RunningSandbox {
   stop(): Promise<void>;
 }
 
+/** The API user's sign-in by default: email, API token, static OAuth token and the OAuth client. */
 export const DEFAULT_CREDENTIALS: Credentials = {
   email: 'admin@acme.test',
   token: 'sandbox-api-token',
@@ -115,6 +118,7 @@ function readBody(req: IncomingMessage, limit = 10 * 1024 * 1024): Promise<strin
   });
 }
 
+/** Starts a sandbox (a real HTTP server, 127.0.0.1 and a free port by default), seeded as `options.seed` says; `stop()` it when done. */
 export async function startSandbox(options: SandboxOptions = {}): Promise<RunningSandbox> {
   const credentials: Credentials = {
     email: options.email ?? DEFAULT_CREDENTIALS.email,

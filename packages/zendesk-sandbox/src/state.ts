@@ -57,6 +57,7 @@ export interface IdempotencyRecord {
   expiresAt: number;
 }
 
+/** The sandbox's account in memory (users, tickets, groups, jobs, the request log), readable and writable by tests. */
 export class SandboxState {
   readonly users = new Map<number, User>();
   readonly userIds = new SortedIds();

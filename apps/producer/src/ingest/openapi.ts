@@ -194,6 +194,9 @@ export function openApiDocument(): Record<string, unknown> {
         },
       },
       '/healthz': { get: { summary: 'Liveness', responses: { '200': { description: 'alive' } } } },
+      '/readyz': {
+        get: { summary: 'Readiness (connected to Kafka)', responses: { '200': { description: 'ready' } } },
+      },
       '/openapi.json': {
         get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1' } } },
       },

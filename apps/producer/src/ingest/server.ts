@@ -262,6 +262,8 @@ export async function startIngestServer(options: IngestOptions): Promise<IngestS
         ? json(res, 200, body, { 'x-correlation-id': id })
         : sendProblem(res, methodNotAllowed(req.method, 'GET'), id, { headers: { allow: 'GET' } });
     if (path === '/healthz') return getOnly({ status: 'ok' });
+    // Ready as soon as it listens: the server starts only once the Kafka producer has connected (cli.ts serve).
+    if (path === '/readyz') return getOnly({ status: 'ready' });
     if (path === '/openapi.json') return getOnly(openApiDocument());
     if (path === '/metrics' && req.method === 'GET') {
       res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });

@@ -2,6 +2,7 @@
 import type { z } from 'zod';
 import { LifecycleError } from '../errors/lifecycle-error.js';
 
+/** Invalid configuration: one line per wrong setting (`problems`). */
 export class ConfigError extends LifecycleError {
   constructor(readonly problems: string[]) {
     super('invalid_config', `Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);

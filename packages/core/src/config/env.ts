@@ -1,6 +1,7 @@
 // Small zod helpers for values that arrive as environment strings.
 import { z } from 'zod';
 
+/** Environment variables (`process.env` or a plain record). */
 export type Env = Record<string, string | undefined>;
 
 /** `true/false/1/0/yes/no` (any case); empty means the default. */
@@ -17,6 +18,7 @@ export const envBoolean = (fallback: boolean) =>
       return z.NEVER;
     });
 
+/** A zod reader of a whole-number environment variable within bounds; empty means the default. */
 export const envInteger = (fallback: number, min: number, max = Number.MAX_SAFE_INTEGER) =>
   z
     .string()
@@ -34,6 +36,7 @@ export const envInteger = (fallback: number, min: number, max = Number.MAX_SAFE_
       return n;
     });
 
+/** A zod reader of a string environment variable; empty means the default. */
 export const envString = (fallback: string) =>
   z
     .string()

@@ -7,6 +7,7 @@ import { LifecycleError } from './lifecycle-error.js';
 /** What an action had already done when it was refused (request ids, reassigned tickets). */
 export type RefusedPartial = Partial<Pick<ActionReport, 'before' | 'request_ids' | 'reassignment'>>;
 
+/** An action refused by a rule (protected user, destination not allowed, ...): audited as refused, never retried. */
 export class ActionRefused extends LifecycleError {
   /**
    * @param rule    the rule that stopped the action (model/codes.ts), e.g. `zendesk_refused_delete`

@@ -2,6 +2,7 @@
 // Adapters subclass it (Zendesk errors, Kafka errors) so that the executor can classify failures without I/O.
 import { ERROR_CODES, type ErrorCode, type RefusalRule } from '../model/codes.js';
 
+/** Options of a LifecycleError: whether a retry can help, how long to wait, the cause. */
 export interface LifecycleErrorOptions {
   /** Whether the same operation may succeed if tried again later (rate limit, 5xx, network). */
   retryable?: boolean;

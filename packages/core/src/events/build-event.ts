@@ -6,6 +6,7 @@ import { describeParseError } from './parse-errors.js';
 import type { LifecycleEvent } from './schemas.js';
 import { userKey } from './user-key.js';
 
+/** What `createLifecycleEvent` builds an event from. */
 export interface NewEvent {
   type: EventType;
   source: string;

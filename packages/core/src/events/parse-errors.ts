@@ -1,6 +1,7 @@
 // Why an event was not accepted: a code a machine can route on, a sentence, and the exact fields at fault.
 import type { z } from 'zod';
 
+/** Why an event could not be read, as a code. */
 export type ParseErrorCode =
   | 'empty'
   | 'too_large'
@@ -16,12 +17,14 @@ interface FieldIssue {
   message: string;
 }
 
+/** Why an event could not be read: code, reason, and each issue. */
 export interface EventParseError {
   code: ParseErrorCode;
   reason: string;
   issues: FieldIssue[];
 }
 
+/** The result of reading an event: the event, or why not. */
 export type ParseResult<T> = { ok: true; event: T } | { ok: false; error: EventParseError };
 
 export function issuesOf(error: z.ZodError, prefix: string[] = []): FieldIssue[] {

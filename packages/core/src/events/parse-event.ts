@@ -5,6 +5,7 @@ import { failure, issuesOf, type ParseResult } from './parse-errors.js';
 import { envelopeSchema, EVENT_SCHEMAS, type LifecycleEvent } from './schemas.js';
 import { subjectsOf } from './user-key.js';
 
+/** Validates a parsed JSON object as a lifecycle event; never throws (`{ ok: false, error }` says why). */
 export function parseEventObject(candidate: unknown): ParseResult<LifecycleEvent> {
   if (typeof candidate !== 'object' || candidate === null || Array.isArray(candidate)) {
     return failure('invalid_envelope', 'a CloudEvent must be a JSON object');

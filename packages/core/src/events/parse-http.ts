@@ -3,6 +3,7 @@ import { failure, type EventParseError, type ParseResult } from './parse-errors.
 import { parseEventObject } from './parse-event.js';
 import type { LifecycleEvent } from './schemas.js';
 
+/** An HTTP request as `parseHttpEvents` takes it (headers and body, structured, binary or batch mode). */
 export interface HttpRequestInput {
   /** Header names in lower case. */
   headers: Record<string, string | string[] | undefined>;

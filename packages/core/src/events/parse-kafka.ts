@@ -7,6 +7,7 @@ import type { LifecycleEvent } from './schemas.js';
 
 type HeaderValue = Uint8Array | string | undefined | Array<Uint8Array | string>;
 
+/** A Kafka record as `parseKafkaRecord` takes it (value, key, headers). */
 export interface KafkaRecordInput {
   value: Uint8Array | string | null;
   headers?: Record<string, HeaderValue>;

@@ -66,7 +66,9 @@ export const EVENT_SCHEMAS = {
   'lifecycle.rehire.v1': eventSchema('lifecycle.rehire.v1', lifecycleDataSchema),
 } as const satisfies Record<EventType, z.ZodType>;
 
+/** The `data` of a lifecycle event: the user, the transfer destination, actions, reason, requester. */
 export type LifecycleData = z.infer<typeof lifecycleDataSchema>;
+/** A validated lifecycle event (CloudEvents 1.0 with its typed data). */
 export type LifecycleEvent = {
   [T in EventType]: z.infer<(typeof EVENT_SCHEMAS)[T]>;
 }[EventType];

@@ -29,6 +29,7 @@ export const ZendeskUserEventSchema = z
     event: z.record(z.string(), z.unknown()).default({}),
   })
   .passthrough();
+/** A Zendesk user event (webhook envelope), as it arrives. */
 export type ZendeskUserEvent = z.infer<typeof ZendeskUserEventSchema>;
 
 /** What a Zendesk user event says changed, in our words. */
@@ -43,6 +44,7 @@ export type UserChange =
   | { kind: 'created' }
   | { kind: 'other'; type: string };
 
+/** A Zendesk user event read into the project's words (`userChangeOf`). */
 export interface ReadUserEvent {
   /** Zendesk's event id. */
   event_id: string;

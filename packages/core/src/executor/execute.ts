@@ -27,6 +27,7 @@ import { systemClock, type Clock } from './clock.js';
 import type { Execution } from './execution.js';
 import { restoreStep } from './restore-step.js';
 
+/** What `executePlan` acts through: Zendesk, the audit trail, protected users, the brake, the clock. */
 export interface ExecuteOptions {
   zendesk: ZendeskPort;
   audit: AuditPort;

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { userRefSchema, userSnapshotSchema } from './users.js';
 
+/** Every Zendesk action a plan may contain. */
 export const ACTIONS = [
   'downgrade',
   'suspend',
@@ -11,9 +12,12 @@ export const ACTIONS = [
   'purge',
   'restore',
 ] as const;
+/** The name of a Zendesk action. */
 export type ActionName = (typeof ACTIONS)[number];
 
+/** How an action that did not fail ended: it changed Zendesk, or Zendesk was already so. */
 export const ACTION_STATUSES = ['succeeded', 'already_done'] as const;
+/** How an action that did not fail ended. */
 export type ActionStatus = (typeof ACTION_STATUSES)[number];
 
 const ticketId = z.number().int();
@@ -26,6 +30,7 @@ export const transferReportSchema = z.object({
   skipped: z.array(z.object({ id: ticketId, reason: z.string() })),
   failed: z.array(z.object({ id: ticketId, error: z.string() })),
 });
+/** Per-ticket result of a data transfer. */
 export type TransferReport = z.infer<typeof transferReportSchema>;
 
 /**
@@ -36,6 +41,7 @@ export const assigneeTargetSchema = z.union([
   z.object({ agent: userRefSchema }).strict(),
   z.object({ group_id: z.number().int().positive().max(Number.MAX_SAFE_INTEGER) }).strict(),
 ]);
+/** Who takes a user's open assigned tickets: an agent or a group. */
 export type AssigneeTarget = z.infer<typeof assigneeTargetSchema>;
 
 /** Per-ticket result of reassigning a user's open assigned tickets before a downgrade or a deletion. */
@@ -45,8 +51,10 @@ export const reassignReportSchema = z.object({
   moved: z.array(ticketId),
   failed: z.array(z.object({ id: ticketId, error: z.string() })),
 });
+/** Which open assigned tickets went to whom before a downgrade or deprovision. */
 export type ReassignReport = z.infer<typeof reassignReportSchema>;
 
+/** What every action reports (zod schema of ActionReport). */
 export const actionReportSchema = z.object({
   status: z.enum(ACTION_STATUSES),
   /** The user before the action; null when the user was already gone. */
@@ -63,6 +71,7 @@ export const actionReportSchema = z.object({
   /** Tickets still assigned to the user when it stopped being an agent (downgrade, deprovision). */
   assigned_ticket_ids: z.array(ticketId).optional(),
 });
+/** What an action reports: status, the user before and after, request ids, detail. */
 export type ActionReport = z.infer<typeof actionReportSchema>;
 
 export const actionOptionsSchema = z.object({
@@ -71,6 +80,7 @@ export const actionOptionsSchema = z.object({
   /** The principal that asked may act on admins (policy); absent or false: admins are refused (protected_user). */
   may_target_admins: z.boolean().optional(),
 });
+/** What every action is asked with: its idempotency key (and a dry-run flag). */
 export type ActionOptions = z.infer<typeof actionOptionsSchema>;
 
 /**
@@ -82,10 +92,12 @@ export type ActionOptions = z.infer<typeof actionOptionsSchema>;
 export const reassignOptionsSchema = actionOptionsSchema.extend({
   reassign_to: z.array(assigneeTargetSchema).optional(),
 });
+/** Options of the actions after which the user is no longer an agent: where open assigned tickets go. */
 export type ReassignOptions = z.infer<typeof reassignOptionsSchema>;
 
 export const deprovisionOptionsSchema = reassignOptionsSchema.extend({
   /** Run the permanent delete after the soft delete. When false, stop after the soft delete. */
   permanent: z.boolean(),
 });
+/** Options of a deprovision: reassignment, and whether to delete permanently. */
 export type DeprovisionOptions = z.infer<typeof deprovisionOptionsSchema>;

@@ -34,6 +34,7 @@ export const ERROR_CODES = [
   // delivery (apps/consumer): the Kafka partition may have moved to another member; nothing was done
   'ownership_uncertain',
 ] as const;
+/** A code from the closed set of error codes (ERROR_CODES). */
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
 /** Why a step was refused: the rule that stopped it (ActionRefused, the planner or the executor's rails). */
@@ -59,4 +60,5 @@ export const REFUSAL_RULES = [
   'no_free_seat',
   'user_deleted',
 ] as const;
+/** A rule from the closed set of refusal rules (REFUSAL_RULES). */
 export type RefusalRule = (typeof REFUSAL_RULES)[number];

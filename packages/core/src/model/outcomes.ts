@@ -10,6 +10,7 @@ import { WORKFLOWS } from './workflows.js';
  * (an effective date, a purge after the grace period) and was called off by a later re-hire of the user.
  */
 export const OUTCOMES = ['succeeded', 'already_done', 'refused', 'failed', 'planned', 'cancelled'] as const;
+/** How a step ended (succeeded, already done, refused, failed, planned, cancelled, ...). */
 export type Outcome = (typeof OUTCOMES)[number];
 
 /** Done in Zendesk: a planned (dry-run) step is not. */
@@ -17,6 +18,7 @@ export const isSuccess = (outcome: Outcome) => outcome === 'succeeded' || outcom
 
 /** Why a step was refused: the rule that stopped it and a sentence for people (what to do about it). */
 export const refusalSchema = z.object({ rule: z.enum(REFUSAL_RULES), reason: z.string() });
+/** Why a step was refused: the rule and its words. */
 export type Refusal = z.infer<typeof refusalSchema>;
 
 /** Why a step failed: a searchable code, a sentence, and whether trying again may help. */
@@ -25,6 +27,7 @@ export const stepErrorSchema = z.object({
   message: z.string(),
   retryable: z.boolean(),
 });
+/** Why a step failed: code, message, whether a retry can help. */
 export type StepError = z.infer<typeof stepErrorSchema>;
 
 /** The principal that sent an event, as its CloudEvents authcontext names it. */
@@ -43,6 +46,7 @@ export const auditedEventSchema = z.object({
   /** Who sent it (the event's authcontext); null for a direct Kafka publisher; absent in older records. */
   principal: principalRefSchema.nullable().optional(),
 });
+/** The event as an audit record names it. */
 export type AuditedEvent = z.infer<typeof auditedEventSchema>;
 
 /** One step's outcome: everything an audit record says. */
@@ -79,6 +83,7 @@ export const stepOutcomeSchema = z.object({
   started_at: z.string(),
   finished_at: z.string(),
 });
+/** One step's outcome as the audit trail records it: event, step, user, before and after, result. */
 export type StepOutcome = z.infer<typeof stepOutcomeSchema>;
 
 export const auditReceiptSchema = z.object({
@@ -86,6 +91,7 @@ export const auditReceiptSchema = z.object({
   /** false when the record already existed (a replay) and was not written again. */
   created: z.boolean(),
 });
+/** Where the audit trail wrote a record (e.g. the audit ticket's id). */
 export type AuditReceipt = z.infer<typeof auditReceiptSchema>;
 
 /**
@@ -98,6 +104,7 @@ export const recalledOutcomeSchema = z.object({
   outcome: z.enum(OUTCOMES),
   conflict: z.literal(true).optional(),
 });
+/** A step's outcome read back from the audit trail (recall). */
 export type RecalledOutcome = z.infer<typeof recalledOutcomeSchema>;
 
 /** What recall needs to find a step's record and tell it from an impostor's. */

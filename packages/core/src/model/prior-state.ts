@@ -15,6 +15,7 @@ export const userStateSchema = z.object({
   /** Group ids, ascending; null when they were not read (a record written before memberships were recorded). */
   group_ids: z.array(z.number().int()).nullable(),
 });
+/** The parts of a user that undo puts back: role, custom role, suspension, groups. */
 export type UserState = z.infer<typeof userStateSchema>;
 
 /**
@@ -41,6 +42,7 @@ export const priorStateSchema = userStateSchema.extend({
     })
     .optional(),
 });
+/** A user's state before the lifecycle event that changed it, as the audit trail recorded it. */
 export type PriorState = z.infer<typeof priorStateSchema>;
 
 /** The undo-relevant state of a user snapshot. */

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { ACTIONS } from './actions.js';
 import { OUTCOMES, refusalSchema, stepErrorSchema } from './outcomes.js';
 
+/** One step of an executed plan, as the result event reports it (zod schema of StepReport). */
 export const stepReportSchema = z.object({
   index: z.number().int(),
   action: z.enum(ACTIONS),
@@ -18,4 +19,5 @@ export const stepReportSchema = z.object({
   finished_at: z.string(),
   duration_ms: z.number(),
 });
+/** One step of an executed plan, as the result event reports it. */
 export type StepReport = z.infer<typeof stepReportSchema>;

@@ -12,9 +12,12 @@ export const userRefSchema = z
   .refine((ref) => ref.id !== undefined || ref.email !== undefined || ref.external_id !== undefined, {
     message: 'needs at least one of id, email, external_id',
   });
+/** How an event names a user: Zendesk id, email or external id. */
 export type UserRef = z.infer<typeof userRefSchema>;
 
+/** Zendesk's user roles. */
 export const ZENDESK_ROLES = ['end-user', 'agent', 'admin'] as const;
+/** A Zendesk user role. */
 export type ZendeskRole = (typeof ZENDESK_ROLES)[number];
 
 /** The part of a Zendesk user that lifecycle decisions and audit tickets need. */
@@ -39,4 +42,5 @@ export const userSnapshotSchema = z.object({
    */
   group_ids: z.array(z.number().int()).optional(),
 });
+/** A Zendesk user as the actions read it (role, custom role, suspension, owner flag, ...). */
 export type UserSnapshot = z.infer<typeof userSnapshotSchema>;

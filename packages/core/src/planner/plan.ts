@@ -11,6 +11,7 @@ import { auditKey, eventDigest, stepKey } from './step-identity.js';
 
 export { auditKey, eventDigest, stepKey } from './step-identity.js';
 
+/** One step of a plan: the action, its keys and options. */
 export interface PlannedStep {
   index: number;
   action: ActionName;
@@ -38,6 +39,7 @@ export interface PlannedStep {
   note?: string;
 }
 
+/** What an event means in Zendesk actions: the workflow, the user, the steps in order; pure data. */
 export interface Plan {
   event: LifecycleEvent;
   type: EventType;
@@ -54,6 +56,7 @@ export interface Plan {
   principal?: { authtype: string; authid: string; may_target_admins: boolean } | null;
 }
 
+/** Options of `planEvent`: dry run, irreversible actions allowed, the principal. */
 export interface PlanOptions {
   dryRun?: boolean;
   /** Permanent deletion permitted (ALLOW_IRREVERSIBLE or the policy's allow_irreversible). */
@@ -115,6 +118,7 @@ function deprovisionMode(
   return { permanent: false, purge_after_days: policy.purge_after_days };
 }
 
+/** Plans an event under a policy: which actions, in which order, with which keys. Pure: nothing is called. */
 export function planEvent(event: LifecycleEvent, policy: Policy, options: PlanOptions = {}): Plan {
   const irreversible = options.allowIrreversible ?? policy.allow_irreversible;
   const base = {

@@ -17,6 +17,7 @@ export function purgeStepKey(deprovision: Pick<PlannedStep, 'idempotency_key'>):
   return `${dry ? 'zl-dry-' : 'zl-'}${sha256Hex(`${deprovision.idempotency_key}\npurge`)}`;
 }
 
+/** Options of the purge plan (a soft-deleted user's permanent delete, later). */
 export interface PurgePlanOptions {
   /** The Zendesk id the soft delete acted on: the purge looks the user up by it (deleted users included). */
   zendeskUserId?: number | null;

@@ -91,7 +91,9 @@ const policySchema = z
   .strict()
   .superRefine(checkPrincipals);
 
+/** A validated policy (plans, safety rails, principals, transfer rules), as `parsePolicy` returns it. */
 export type Policy = z.output<typeof policySchema>;
+/** A policy as written (YAML or JSON), before defaults. */
 export type PolicyInput = z.input<typeof policySchema>;
 
 /**

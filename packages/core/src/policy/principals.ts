@@ -16,6 +16,7 @@ export const AUTH_TYPES = [
   'unauthenticated',
   'unknown',
 ] as const;
+/** How the sender of an event was authenticated. */
 export type AuthType = (typeof AUTH_TYPES)[number];
 
 /** The name of the principal INGEST_TOKEN / INGEST_HMAC_SECRET authenticate (unless the policy turns it off). */
@@ -68,7 +69,9 @@ const defaultPrincipalSchema = rightsSchema
   .extend({ may_target_admins: z.boolean().default(false) })
   .strict();
 
+/** What a principal may ask for: sources, types, actions, whether admins may be targeted. */
 export type Rights = z.output<typeof rightsSchema>;
+/** A principal of the policy: its credential and rights. */
 export type PrincipalPolicy = z.output<typeof principalSchema>;
 
 /** Today's rights of the single shared credential and of direct publishers: any source, type and action. */
@@ -148,6 +151,7 @@ function sourceAllowed(patterns: string[], source: string): boolean {
   return patterns.some((p) => (p.endsWith('*') ? source.startsWith(p.slice(0, -1)) : p === source));
 }
 
+/** Whether an event's principal may ask for it, and why not. */
 export type Authorization = { ok: true } | { ok: false; reason: string };
 
 /**

@@ -13,12 +13,14 @@ export interface BrakeRequest {
   idempotency_key: string;
 }
 
+/** The brake's answer: admitted (with a ticket to refund), or held with when to try again. */
 export type BrakeAdmission =
   /** `ticket` names what was counted, for `refund`; absent when nothing was counted (weight 0). */
   | { admitted: true; ticket?: string }
   /** The brake holds: try again after `retryAfterMs` (the brake may still hold then). */
   | { admitted: false; reason: string; retryAfterMs: number };
 
+/** The blast-radius brake, as the executor asks it before every live action. */
 export interface BrakePort {
   /** Counts the action and admits it, or says that the brake holds (tripped). */
   admit(request: BrakeRequest): Promise<BrakeAdmission>;

@@ -25,6 +25,7 @@ export const DEFAULT_ACTION_WEIGHTS: Readonly<Partial<Record<ActionName, number>
 /** The weight of an action that neither the policy nor DEFAULT_ACTION_WEIGHTS names. */
 export const DEFAULT_WEIGHT = 1;
 
+/** The brake's settings: the sliding window, the most weight it admits, weights per action. */
 export interface BlastRadiusSettings {
   window_seconds: number;
   /** The most the actions of one window may weigh together; the action that would go over trips the brake. */
@@ -33,6 +34,7 @@ export interface BlastRadiusSettings {
   weights: Partial<Record<ActionName, number>>;
 }
 
+/** What an action weighs for the brake under these settings. */
 export function weightOf(settings: BlastRadiusSettings, action: ActionName): number {
   return settings.weights[action] ?? DEFAULT_ACTION_WEIGHTS[action] ?? DEFAULT_WEIGHT;
 }
@@ -48,6 +50,7 @@ export interface BrakeTick {
   at: string;
 }
 
+/** The brake holds: since when, why, by how much. */
 export interface TrippedState {
   tripped: true;
   at: string;
@@ -58,6 +61,7 @@ export interface TrippedState {
   window_weight: number;
 }
 
+/** The brake admits actions (again). */
 export interface ReleasedState {
   tripped: false;
   released_at: string;
@@ -65,6 +69,7 @@ export interface ReleasedState {
   reason: string;
 }
 
+/** The brake's state: tripped or released. */
 export type BrakeState = TrippedState | ReleasedState;
 
 /** An entry of the brake's log, in log order. A tombstone removes a tick (expired, or refunded). */

@@ -12,8 +12,10 @@ export const userListSchema = z
     external_ids: z.array(z.string().min(1)).default([]),
   })
   .strict();
+/** Users named by id, email and external id. */
 export type UserList = z.output<typeof userListSchema>;
 
+/** Users no action may touch (the policy's list, plus the account owner and the service's own users). */
 export interface ProtectedUsers extends UserList {
   /** The service's own Zendesk users (`GET /users/me` of each account it signs in to). */
   service_user_ids?: number[];

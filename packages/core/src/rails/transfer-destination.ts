@@ -16,6 +16,7 @@ export const transferRulesSchema = z
     service_accounts: userListSchema.default(noUsers),
   })
   .strict();
+/** The policy's transfer rules: who never receives a leaver's tickets, which service accounts may. */
 export type TransferRules = z.output<typeof transferRulesSchema>;
 
 /** No policy rules: only the built-in ones apply. */

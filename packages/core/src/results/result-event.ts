@@ -45,6 +45,7 @@ const resultDataSchema = z.object({
   duration_ms: z.number(),
 });
 
+/** The result event's zod schema (one per lifecycle event, on the results topic). */
 export const resultEventSchema = z.object({
   specversion: z.literal('1.0'),
   id: z.string(),
@@ -56,6 +57,7 @@ export const resultEventSchema = z.object({
   data: resultDataSchema,
 });
 
+/** The result event the consumer publishes per lifecycle event: status and every step. */
 export type ResultEvent = z.infer<typeof resultEventSchema>;
 
 function statusOf(steps: StepReport[], dryRun: boolean): ResultEvent['data']['status'] {

@@ -26,6 +26,7 @@ import type { AuditNotice, AuditPort, RecordContext, StepStart } from '../ports/
 import type { ZendeskPort } from '../ports/zendesk-port.js';
 import { destinationRefusal, noTransferRules, type TransferRules } from '../rails/transfer-destination.js';
 
+/** A user snapshot for tests: an active agent with the given id, overridden by `partial`. */
 export function user(partial: Partial<UserSnapshot> & { id: number }): UserSnapshot {
   return {
     name: `User ${partial.id}`,

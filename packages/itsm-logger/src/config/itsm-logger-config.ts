@@ -7,6 +7,7 @@ import type { ServiceRequester } from '../requester/service-requester.js';
 import type { AuditTicketSettings } from '../ticket/audit-ticket.js';
 import { requesterFromEnv, ticketSettingsFromEnv } from './ticket-settings-env.js';
 
+/** The logger's settings read from the environment (ITSM_ZENDESK_*, ITSM_REQUESTER_*, ITSM_TICKET_*). */
 export interface ItsmLoggerConfig {
   /** The account holding the audit tickets. */
   zendesk: ZendeskConfig;

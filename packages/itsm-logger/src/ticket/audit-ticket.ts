@@ -14,7 +14,9 @@ import { auditExternalId, auditIdempotencyKey, auditTicketKey } from './ticket-k
 import type { ZendeskLinks } from './zendesk-links.js';
 import type { AuditedStep, TicketOutcome } from './audited-step.js';
 
+/** A Zendesk ticket priority. */
 export type TicketPriority = 'low' | 'normal' | 'high' | 'urgent';
+/** A value of a ticket custom field. */
 export type CustomFieldValue = string | number | boolean | string[] | null;
 
 /** Where audit tickets go and how they look beyond their content; every field is optional. */
@@ -51,6 +53,7 @@ export interface AuditTicketBody extends RequesterFields {
   custom_fields?: Array<{ id: number; value: CustomFieldValue }>;
 }
 
+/** An audit ticket ready to write: its external id, idempotency key and body. */
 export interface AuditTicket {
   externalId: string;
   idempotencyKey: string;

@@ -25,6 +25,7 @@ import { userTickets } from './bulk-tickets.js';
 import { transferRequestedTickets } from './transfer.js';
 import { restoreUser, withGroups } from './restore.js';
 
+/** Who no action may touch, and who may receive a leaver's tickets. */
 export interface ProtectionOptions {
   /**
    * Users no action may touch: the same list the executor is given. On top of it, always: the account owner
@@ -36,6 +37,7 @@ export interface ProtectionOptions {
   transfer?: TransferRules;
 }
 
+/** Options of the actions (`ZendeskClient.asPort(options)`): protection, transfer rules, how long to wait for a new destination. */
 export interface ActionsOptions extends ProtectionOptions {
   /**
    * How long a transfer destination named by email alone is looked for before "not found" is final: search
@@ -44,11 +46,13 @@ export interface ActionsOptions extends ProtectionOptions {
   destinationWaitMs?: number;
 }
 
+/** How long a transfer destination named by email alone is looked for by default (3 minutes: search lags). */
 export const DEFAULT_DESTINATION_WAIT_MS = 180_000;
 
 /** Zendesk's refusal to soft delete a requester of unclosed tickets (docs/zendesk-rules.md §4, S10, S7). */
 const REQUESTER_REFUSAL = /User is requester on [^"]*?tickets? that (?:are|is) not closed/i;
 
+/** Core's `ZendeskPort` over Zendesk: idempotent downgrade, suspend, unsuspend, deprovision, purge, transfer and restore. Get one from `ZendeskClient.asPort()`. */
 export class ZendeskActions implements ZendeskPort {
   constructor(
     private readonly api: ZendeskApi,

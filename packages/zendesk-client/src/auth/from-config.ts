@@ -4,6 +4,7 @@ import { settingName, type ZendeskConfig } from '../config.js';
 import { ClientCredentialsAuth, RefreshTokenAuth, StaticAuth, type AuthProvider } from './providers.js';
 import { FileTokenStore } from './token-store.js';
 
+/** The token provider a configuration asks for (OAuth client credentials, refresh token, static OAuth token or legacy API token). */
 export function createAuth(config: ZendeskConfig): AuthProvider {
   const name = (field: Parameters<typeof settingName>[1]) => settingName(config, field);
   const client = {

@@ -4,6 +4,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { errorFromResponse, NetworkError, Unauthorized, type ZendeskError } from '../errors.js';
 
+/** What Zendesk's `/oauth/tokens` answers to a grant. */
 export interface TokenReply {
   access_token: string;
   token_type?: string;
@@ -32,6 +33,7 @@ function describeRefusal(body: unknown, status: number): { error: string; text: 
   return { error, text: typeof detail === 'string' ? `${error} (${detail})` : error };
 }
 
+/** Asks Zendesk's `/oauth/tokens` for an access token (client credentials or refresh token grant); throws `OAuthGrantRefused` when refused. */
 export async function requestToken(
   origin: string,
   body: Record<string, string>,

@@ -4,8 +4,10 @@
 import { requestToken, type GrantOptions, type TokenReply } from './grant.js';
 import type { StoredGrant, TokenStore } from './token-store.js';
 
+/** How a client signs in. */
 export type AuthKind = 'client_credentials' | 'refresh_token' | 'static_oauth' | 'api_token';
 
+/** What goes into the Authorization header of each attempt, renewed when needed. */
 export interface AuthProvider {
   readonly kind: AuthKind;
   /** The Authorization header for the next attempt (obtains or renews a token when needed). */
@@ -16,6 +18,7 @@ export interface AuthProvider {
   grantedScopes(): string[] | null;
 }
 
+/** A header that never changes: a static OAuth token or a legacy API token. */
 export class StaticAuth implements AuthProvider {
   constructor(
     readonly kind: 'static_oauth' | 'api_token',
@@ -85,6 +88,7 @@ abstract class RenewingAuth implements AuthProvider {
   }
 }
 
+/** OAuth client credentials grant: a token obtained and renewed before it expires, one renewal shared by concurrent calls. */
 export class ClientCredentialsAuth extends RenewingAuth {
   readonly kind = 'client_credentials';
 

@@ -7,6 +7,7 @@ import { mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/prom
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
+/** An OAuth grant as kept between runs: access token, refresh token and expiry. */
 export interface StoredGrant {
   /** The refresh token Zendesk will accept next. */
   refreshToken: string;
@@ -21,6 +22,7 @@ export interface StoredGrant {
   seed: string;
 }
 
+/** Where the refresh-token grant keeps its rotated pair (a file shared by replicas, or memory). */
 export interface TokenStore {
   /** Runs `fn` while no other process (sharing this store) runs it. */
   withLock<T>(fn: () => Promise<T>): Promise<T>;

@@ -7,6 +7,7 @@ import { Forbidden, Unauthorized } from '../errors.js';
 import { authWarnings } from './from-config.js';
 import type { AuthKind } from './providers.js';
 
+/** What `verifyAuth()` found: how the client signed in, as whom, with which scopes. */
 export interface AuthCheck {
   kind: AuthKind;
   user: { id: number; email: string | null; role: string | null };
@@ -25,6 +26,7 @@ export function missingScopes(granted: string[], needed: string[]): string[] {
   );
 }
 
+/** Names the credential a configuration uses, for messages (never the secret itself). */
 export function credentialLabel(config: ZendeskConfig): string {
   const name = (field: Parameters<typeof settingName>[1]) => settingName(config, field);
   switch (config.authKind) {

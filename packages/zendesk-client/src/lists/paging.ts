@@ -4,6 +4,7 @@
 // sends without page[size]) is followed until next_page is null. Pure: no I/O.
 import { LifecycleError } from '@zendesk-lifecycle/core';
 
+/** A list's path under the API base, as segments (a record adds query parameters). */
 export type ListPath = string | Array<string | number | Record<string, string>>;
 
 /** The largest page Zendesk serves on the lists we read. */

@@ -2,6 +2,7 @@
 // BrandObject and TicketFormObject (OpenAPI S1) that decide whether a ticket can carry a setting. Zendesk's answer
 // is read defensively: a missing flag takes the value Zendesk documents as the default.
 
+/** A ticket field, as the start-up check of the audit ticket settings reads it. */
 export interface TicketFieldRecord {
   id: number;
   /** text, textarea, checkbox, date, integer, decimal, regexp, partialcreditcard, multiselect, tagger, lookup, or a system type. */
@@ -15,6 +16,7 @@ export interface TicketFieldRecord {
   regexpForValidation: string | null;
 }
 
+/** A brand, as the start-up check of the audit ticket settings reads it. */
 export interface BrandRecord {
   id: number;
   name: string | null;
@@ -24,6 +26,7 @@ export interface BrandRecord {
   ticketFormIds: number[] | null;
 }
 
+/** A ticket form, as the start-up check of the audit ticket settings reads it. */
 export interface TicketFormRecord {
   id: number;
   name: string | null;

@@ -27,6 +27,7 @@ const JITTER_MS = 500;
 
 const systemClock: GovernorClock = { now: () => Date.now(), sleep: (ms) => sleep(ms) };
 
+/** What the rate governor knows of the account's and endpoints' budgets. */
 export interface GovernorStats {
   calls: number;
   rateLimited: number;
@@ -167,6 +168,7 @@ class EndpointBudget {
   }
 }
 
+/** Spaces calls within Zendesk's rate limits (account and endpoint budgets from the zendesk-ratelimit headers), shareable between clients of one account. */
 export class RateGovernor {
   private blockedUntil = 0;
   private limit: number | null = null;

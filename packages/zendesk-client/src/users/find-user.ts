@@ -8,6 +8,7 @@ import type { ZendeskApi } from '../api/zendesk-api.js';
 import { NotFound } from '../errors.js';
 import { toSnapshot, type ZendeskUser } from './snapshot.js';
 
+/** How `findUser` looks for a user (how long to wait for a lagging search). */
 export interface FindUserOptions {
   /** Soft-deleted users count too (default true); false: only users that are not deleted. */
   deleted?: boolean;

@@ -19,6 +19,7 @@ export interface CustomRole {
   role_type: number;
 }
 
+/** A user's seat and products, from public data (role, role type, custom role). */
 export interface Entitlements {
   user_id: number;
   /**

@@ -4,8 +4,10 @@ import type { UserSnapshot } from '@zendesk-lifecycle/core';
 /** The user fields we read from Zendesk's JSON: the snapshot's fields, as Zendesk names them. */
 export type ZendeskUser = Omit<UserSnapshot, 'is_account_owner'>;
 
+/** An account's status as the project reads it. */
 export type AccountStatus = 'active' | 'suspended' | 'deprovisioned';
 
+/** Core's `UserSnapshot` of a Zendesk user (owner flag from the configured owner id). */
 export function toSnapshot(user: ZendeskUser, ownerId: number | null): UserSnapshot {
   return {
     id: user.id,
