@@ -9,6 +9,7 @@ import { parseHttpEvents, staleReason, type LifecycleEvent } from '@zendesk-life
 import type { Logger } from '@zendesk-lifecycle/service-runtime';
 import type { Publisher } from '../publisher.js';
 import type { AuthFailure } from './auth.js';
+import { readBody } from './body.js';
 import { IngestGuard, type GuardOptions } from './guard.js';
 import { openApiDocument } from './openapi.js';
 import { createOktaHook, OKTA_HOOK_PATH } from './okta/hook.js';
@@ -67,33 +68,6 @@ function mediaType(header: string | undefined): string | undefined {
   const charset = params.find((p) => p.startsWith('charset='));
   if (charset && !['charset=utf-8', 'charset="utf-8"'].includes(charset)) return undefined;
   return type && MEDIA_TYPES.has(type) ? type : undefined;
-}
-
-type Body = Buffer | 'too_large' | 'timeout' | 'aborted';
-
-/** Reads the body up to `limit` bytes within `deadlineMs`; stops buffering as soon as either is passed. */
-function readBody(req: IncomingMessage, limit: number, deadlineMs: number): Promise<Body> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const finish = (outcome: Body) => {
-      clearTimeout(timer);
-      req.removeListener('data', onData);
-      resolve(outcome);
-    };
-    const timer = setTimeout(() => finish('timeout'), deadlineMs);
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) finish('too_large');
-      else chunks.push(chunk);
-    };
-    req.on('data', onData);
-    req.on('end', () => finish(Buffer.concat(chunks)));
-    req.on('error', () => finish('aborted'));
-    req.on('close', () => {
-      if (!req.complete) finish('aborted');
-    });
-  });
 }
 
 const authProblem = (failure: AuthFailure) =>

@@ -18,6 +18,7 @@ import {
 } from '@zendesk-lifecycle/core';
 import type { Logger } from '@zendesk-lifecycle/service-runtime';
 import type { Publisher } from '../../publisher.js';
+import { readBody } from '../body.js';
 import type { IngestGuard } from '../guard.js';
 import { principalCredentials, sha256 } from '../principals.js';
 import { problem, sendProblem, type Problem } from '../problem.js';
@@ -88,32 +89,6 @@ export function oktaTokenDigests(policy: Policy, okta: OktaPolicy, env: Env): Bu
     );
   if (problems.length > 0) throw new ConfigError(problems);
   return digests;
-}
-
-type Body = Buffer | 'too_large' | 'timeout' | 'aborted';
-
-function readBody(req: IncomingMessage, limit: number, deadlineMs: number): Promise<Body> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const finish = (outcome: Body) => {
-      clearTimeout(timer);
-      req.removeListener('data', onData);
-      resolve(outcome);
-    };
-    const timer = setTimeout(() => finish('timeout'), deadlineMs);
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) finish('too_large');
-      else chunks.push(chunk);
-    };
-    req.on('data', onData);
-    req.on('end', () => finish(Buffer.concat(chunks)));
-    req.on('error', () => finish('aborted'));
-    req.on('close', () => {
-      if (!req.complete) finish('aborted');
-    });
-  });
 }
 
 const labelOf = (text: string): string => text.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 100);

@@ -7,6 +7,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ZendeskUserEventSchema } from '@zendesk-lifecycle/core';
 import type { Logger } from '@zendesk-lifecycle/service-runtime';
+import { readBody } from '../body.js';
 import { problem, sendProblem, type Problem } from '../problem.js';
 import type { UserEventsPublisher } from './publisher.js';
 import { RecentIds, ZendeskSignatureVerifier, type SignatureRefusal } from './verify.js';
@@ -35,29 +36,6 @@ const REFUSALS: Record<SignatureRefusal, string> = {
   replayed: 'this signed request was already received',
 };
 
-function readBody(req: IncomingMessage, limit: number, deadlineMs: number): Promise<Buffer | string> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const timer = setTimeout(() => resolve('timeout'), deadlineMs);
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        clearTimeout(timer);
-        resolve('too_large');
-      } else chunks.push(chunk);
-    });
-    req.on('end', () => {
-      clearTimeout(timer);
-      resolve(Buffer.concat(chunks));
-    });
-    req.on('error', () => {
-      clearTimeout(timer);
-      resolve('aborted');
-    });
-  });
-}
-
 export function zendeskWebhookRoute(options: ZendeskWebhookRouteOptions): IngestRoute {
   const verifier = new ZendeskSignatureVerifier({
     secrets: options.secrets,
@@ -85,7 +63,7 @@ export function zendeskWebhookRoute(options: ZendeskWebhookRouteOptions): Ingest
       return problem(413, 'too_large', 'Content too large', `the body is over ${limit} bytes`);
     if (body === 'timeout')
       return problem(408, 'request_timeout', 'Request timeout', 'send the body in time');
-    if (typeof body === 'string') return;
+    if (body === 'aborted') return;
     const verified = verifier.verify(req.headers, body);
     if (!verified.ok) {
       logger.warn(
