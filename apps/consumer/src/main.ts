@@ -141,6 +141,8 @@ async function run(settings: ConsumerSettings, zendeskConfig: ZendeskConfig, log
       return reachable;
     },
   });
+  // From here on a stop signal stops gracefully, the loop's start included (a Ctrl-C during it is not fatal).
+  const stopSignal = untilStopSignal();
   // The closed loop (issue 24): Zendesk's user events confirm our steps and reveal drift (confirm/).
   const confirmer = await startConfirmer({
     env: process.env,
@@ -156,7 +158,7 @@ async function run(settings: ConsumerSettings, zendeskConfig: ZendeskConfig, log
     { dryRun: settings.dryRun, allowIrreversible: settings.allowIrreversible, zendesk: zendeskConfig.origin },
     'zendesk-lifecycle consumer started',
   );
-  await untilStopSignal();
+  await stopSignal;
   await confirmer?.stop();
   await service.stop();
   await brake.stop();

@@ -28,6 +28,7 @@ async function embedded(): Promise<void> {
   say('no Zendesk configured: running the demo on embedded defaults (local Kafka + Zendesk sandbox)');
   const demo = await runDemo({ say, signal: interrupted.signal });
   process.stdout.write(`\nWhat happened, per event:\n\n${renderTable(demo.rows.map((r) => ({ ...r })))}\n`);
+  process.stdout.write(`\n${demo.confirmationSummary}\n`);
   process.stdout.write(`\nDead-letter topic (${demo.deadLetters.length}):\n`);
   for (const d of demo.deadLetters) process.stdout.write(`  ${d.reason}: ${d.error}\n`);
   process.stdout.write(

@@ -6,12 +6,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { freePort, startCluster, type KafkaCluster } from '@zendesk-lifecycle/kafka';
+import type { ConfirmationEvent } from '@zendesk-lifecycle/core';
 import { TOPIC_DEFAULTS } from '@zendesk-lifecycle/service-runtime';
 import { DEMO_PEOPLE, startSandbox, type RunningSandbox } from '@zendesk-lifecycle/zendesk-sandbox';
 import { writeAuditReport } from './audit-report.js';
-import { collectOutcomes, summaryRows, type DeadLetter, type SummaryRow } from './outcomes.js';
+import {
+  allConfirmed,
+  confirmationSummary,
+  readOutcomes,
+  resultsArrived,
+  stepsToConfirm,
+  summaryRows,
+  type DeadLetter,
+  type SummaryRow,
+} from './outcomes.js';
 import { invalidEventJson, scenario } from './scenario.js';
 import { startConsumer, startService, type Service } from './services.js';
+import { installWebhook, writeWebhookSecret } from './zendesk-webhook.js';
 
 export interface DemoOptions {
   /** Progress lines for a person; silent when left out. */
@@ -36,6 +47,9 @@ export class StartAborted extends Error {
 /** How long the sandbox's access tokens live in the demo: short enough that every run renews some. */
 export const DEMO_TOKEN_SECONDS = 3;
 
+/** How long the demo waits, once the results are in, for Zendesk's events to confirm their steps. */
+export const CONFIRM_WAIT_MS = 30_000;
+
 export interface RunningDemo {
   rows: SummaryRow[];
   deadLetters: DeadLetter[];
@@ -47,6 +61,10 @@ export interface RunningDemo {
   logDir: string;
   /** The audit report of this run (HTML), as `npm run producer -- audit-report` writes it. */
   auditReport: string;
+  /** Zendesk's confirmations of the scenario's steps (lifecycle.confirmation.v1 on the results topic). */
+  confirmations: ConfirmationEvent[];
+  /** One line: how many steps Zendesk confirmed, and the median delay. */
+  confirmationSummary: string;
   stop(): Promise<void>;
 }
 
@@ -96,6 +114,9 @@ export async function runDemo(options: DemoOptions = {}): Promise<RunningDemo> {
       TOPIC_ACCOUNTS: `${prefix}${TOPIC_DEFAULTS.accounts}`,
       TOPIC_SCHEDULED: `${prefix}${TOPIC_DEFAULTS.scheduled}`,
       TOPIC_BRAKE: `${prefix}${TOPIC_DEFAULTS.brake}`,
+      // Zendesk's user events, as the webhook delivers them. The confirm loop's own state topic (TOPIC_EXPECTED)
+      // follows TOPIC_RESULTS (`<results>.expected` once renamed), so it carries the prefix without being named.
+      TOPIC_ZENDESK_USER_EVENTS: `${prefix}${TOPIC_DEFAULTS.userEvents}`,
     };
     const ingestToken = randomBytes(12).toString('hex');
     const ingestPort = options.ingestPort ?? (await freePort());
@@ -121,11 +142,15 @@ export async function runDemo(options: DemoOptions = {}): Promise<RunningDemo> {
         ITSM_REQUESTER_EMAIL: DEMO_PEOPLE.bot.email,
         ALLOW_IRREVERSIBLE: 'true',
         CONSUMER_RETRY_DELAY_MS: '3000',
+        // The confirm loop looks at what arrived twice a second (5 s by default), so the summary waits little.
+        CONFIRM_TICK_MS: '500',
       },
     });
     stack.push(() => consumer.stop());
     checkpoint();
     say(`consumer running (health and metrics: http://127.0.0.1:${opsPort}/metrics)`);
+    // The webhook's signing secret, shared by the ingestion service and (through the CLI) Zendesk.
+    const webhookSecretFile = writeWebhookSecret(logDir);
     const ingest: Service = await startService({
       name: 'ingestion',
       entry: 'apps/producer/src/cli.ts',
@@ -136,6 +161,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<RunningDemo> {
         INGEST_PORT: String(ingestPort),
         INGEST_HOST: '127.0.0.1',
         INGEST_TOKEN: ingestToken,
+        ZENDESK_WEBHOOK_SECRET_FILE: webhookSecretFile,
       },
       readyUrl: `http://127.0.0.1:${ingestPort}/healthz`,
     });
@@ -143,6 +169,13 @@ export async function runDemo(options: DemoOptions = {}): Promise<RunningDemo> {
     checkpoint();
     const ingestUrl = `http://127.0.0.1:${ingestPort}/events`;
     say(`ingestion endpoint at ${ingestUrl}`);
+    const webhookUrl = `http://127.0.0.1:${ingestPort}/zendesk/webhook`;
+    await installWebhook({ env: common, url: webhookUrl, secretFile: webhookSecretFile });
+    checkpoint();
+    say(
+      `Zendesk webhook installed (npm run producer -- zendesk-webhook install): the sandbox's user events go to ` +
+        `${webhookUrl}, signed with the secret in ${webhookSecretFile}`,
+    );
 
     // The consumer signed in when it started; let that token come due, so the first event is handled with a
     // renewed one (every run shows a renewal, however fast the machine).
@@ -178,14 +211,21 @@ export async function runDemo(options: DemoOptions = {}): Promise<RunningDemo> {
     say('published: one invalid event, straight to Kafka (as a misbehaving upstream would)');
 
     say('waiting for the consumer to act, audit and report...');
-    const outcomes = await collectOutcomes({
+    const eventIds = story.map((s) => s.event.id);
+    const reader = await readOutcomes({
       brokers: brokers.split(','),
       topics: { results: topics.TOPIC_RESULTS, dlq: topics.TOPIC_DLQ },
-      eventIds: story.map((s) => s.event.id),
-      deadLetterCount: 1,
-      timeoutMs: 90_000,
-      ...(options.signal ? { signal: options.signal } : {}),
+      eventIds,
     });
+    const outcomes = reader.outcomes;
+    try {
+      await reader.until((o) => resultsArrived(o, { eventIds, deadLetterCount: 1 }), 90_000, options.signal);
+      checkpoint();
+      say(`waiting for Zendesk's user events to confirm ${stepsToConfirm(outcomes).length} steps...`);
+      await reader.until(allConfirmed, CONFIRM_WAIT_MS, options.signal);
+    } finally {
+      await reader.stop();
+    }
     checkpoint();
     const rows = summaryRows(
       story.map((s) => ({ title: s.title, id: s.event.id, type: s.event.type })),
@@ -208,6 +248,8 @@ export async function runDemo(options: DemoOptions = {}): Promise<RunningDemo> {
       opsUrl: `http://127.0.0.1:${opsPort}`,
       logDir,
       auditReport,
+      confirmations: [...outcomes.confirmations.values()],
+      confirmationSummary: confirmationSummary(outcomes),
       stop,
     };
   } catch (error) {
