@@ -3,7 +3,9 @@
 import { z } from 'zod';
 import { ACTIONS } from '../model/actions.js';
 
+/** The CloudEvents type of a confirmation record on the results topic. */
 export const CONFIRMATION_EVENT_TYPE = 'lifecycle.confirmation.v1';
+/** The CloudEvents type of a drift record (access given back outside the lifecycle) on the results topic. */
 export const DRIFT_EVENT_TYPE = 'lifecycle.drift.v1';
 
 const sourceEventSchema = z.object({ id: z.string(), source: z.string(), type: z.string() });
@@ -37,6 +39,7 @@ const confirmationDataSchema = z.object({
   delay_ms: z.number(),
 });
 
+/** A step confirmed (by Zendesk's own user event, or by reading the user back) or raised, as written to the results topic. */
 export const confirmationEventSchema = z.object({
   specversion: z.literal('1.0'),
   id: z.string(),
@@ -48,6 +51,7 @@ export const confirmationEventSchema = z.object({
   datacontenttype: z.literal('application/json'),
   data: confirmationDataSchema,
 });
+/** A confirmation record (see confirmationEventSchema). */
 export type ConfirmationEvent = z.infer<typeof confirmationEventSchema>;
 
 const driftDataSchema = z.object({
@@ -69,6 +73,7 @@ const driftDataSchema = z.object({
   detected_at: z.string(),
 });
 
+/** Access given back to someone the lifecycle removed, not by its own re-hire, as written to the results topic. */
 export const driftEventSchema = z.object({
   specversion: z.literal('1.0'),
   id: z.string(),
@@ -79,6 +84,7 @@ export const driftEventSchema = z.object({
   datacontenttype: z.literal('application/json'),
   data: driftDataSchema,
 });
+/** A drift record (see driftEventSchema). */
 export type DriftEvent = z.infer<typeof driftEventSchema>;
 
 /** A confirmation record: its id is derived from the step, so a repeated decision writes the same record. */

@@ -27,6 +27,7 @@ export const userIdentitySchema = z.object({
   email: z.string().nullable(),
   external_id: z.string().nullable(),
 });
+/** Who the person was in Zendesk (name, email, external id): what a re-hire needs to make them a new profile. */
 export type UserIdentity = z.infer<typeof userIdentitySchema>;
 
 /** The state before the most recent lifecycle event that changed a user, and the record it was read from. */

@@ -16,6 +16,7 @@ const oktaMappingSchema = z
   })
   .strict();
 
+/** What one Okta System Log event type becomes: the lifecycle event type and the actions it names. */
 export type OktaMapping = z.output<typeof oktaMappingSchema>;
 
 /**
@@ -68,6 +69,7 @@ export const oktaPolicySchema = z
   })
   .strict();
 
+/** The policy's `okta` section: the hook's principal and header, the Zendesk app, and the event mapping. */
 export type OktaPolicy = z.output<typeof oktaPolicySchema>;
 
 /** The mapping in force: the defaults with the policy's entries over them (those set to false removed). */

@@ -5,6 +5,7 @@
 import type { ZendeskApi } from '../api/zendesk-api.js';
 import { NotFound } from '../errors.js';
 
+/** A webhook as Zendesk describes it (id, name, endpoint, status, subscriptions). */
 export interface WebhookRecord {
   id: string;
   name: string;
@@ -19,6 +20,7 @@ export interface WebhookRecord {
   [key: string]: unknown;
 }
 
+/** What a webhook is created or updated with. */
 export interface WebhookSpec {
   name: string;
   description?: string;
@@ -29,6 +31,7 @@ export interface WebhookSpec {
   signingSecret?: string;
 }
 
+/** One delivery of a webhook as Zendesk reports it (status, time, attempts). */
 export interface WebhookInvocation {
   id: string;
   created_at: string;
@@ -59,6 +62,7 @@ function body(spec: WebhookSpec): Record<string, unknown> {
   };
 }
 
+/** Zendesk's Webhooks API: create, read, update and delete webhooks, their signing secret and invocations. */
 export class ZendeskWebhooks {
   constructor(private readonly api: ZendeskApi) {}
 

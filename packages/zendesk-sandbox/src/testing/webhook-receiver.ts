@@ -3,6 +3,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+/** One request the receiver got: headers and raw body. */
 export interface Received {
   headers: Record<string, string>;
   body: string;
@@ -10,6 +11,7 @@ export interface Received {
   answered: number;
 }
 
+/** A running receiver: its URL, what it got, and how to stop it. */
 export interface WebhookReceiver {
   url: string;
   received: Received[];
@@ -20,6 +22,7 @@ export interface WebhookReceiver {
   stop(): Promise<void>;
 }
 
+/** Starts an HTTP server that records what webhooks post to it (for tests). */
 export async function startWebhookReceiver(): Promise<WebhookReceiver> {
   const received: Received[] = [];
   const queue: Array<{ status: number; headers?: Record<string, string> }> = [];

@@ -15,6 +15,7 @@ export interface DeliveryOptions {
   timeoutMs?: number;
 }
 
+/** One try at delivering an invocation: when, and what the endpoint answered. */
 export interface Attempt {
   /** When the attempt was answered (ISO). */
   completed_at: string;
@@ -25,6 +26,7 @@ export interface Attempt {
   duration_ms: number;
 }
 
+/** One event sent to one webhook, with every attempt made to deliver it. */
 export interface Invocation {
   id: string;
   webhook_id: string;

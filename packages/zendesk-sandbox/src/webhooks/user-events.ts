@@ -25,6 +25,7 @@ export const SANDBOX_ACCOUNT_ID = 90_000_001;
 /** The event schema version the envelopes declare. */
 export const ZENDESK_EVENT_VERSION = '2022-11-06';
 
+/** The body Zendesk posts for a user event (zen:event-type:user.*). */
 export interface ZendeskUserEventEnvelope {
   type: string;
   account_id: number;

@@ -8,11 +8,13 @@ import type { SandboxState } from '../state.js';
 import { deliver, newInvocation, type DeliveryOptions, type Invocation, type Target } from './delivery.js';
 import { SANDBOX_ACCOUNT_ID, UserEventWatcher, type ZendeskUserEventEnvelope } from './user-events.js';
 
+/** How the sandbox's webhooks deliver (timeouts, the retry waits' time scale) and watch for changes. */
 export interface WebhookOptions extends DeliveryOptions {
   /** How often the account is swept for changes made outside a request (bulk jobs, direct edits; default 100 ms). */
   sweepMs?: number;
 }
 
+/** A webhook of the sandbox account, as its Webhooks API shows it. */
 export interface Webhook {
   id: string;
   name: string;
@@ -61,6 +63,7 @@ function ulid(): string {
 
 const newSecret = () => randomBytes(32).toString('base64url');
 
+/** The sandbox's webhooks: Zendesk's Webhooks API state and the signed delivery of user events to them. */
 export class WebhookService {
   readonly webhooks = new Map<string, Webhook>();
   /** Every invocation, oldest first. */
